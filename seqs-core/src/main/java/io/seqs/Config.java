@@ -1,0 +1,18 @@
+package io.seqs;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/** The options a store runs with, validated by {@link SeqsBuilder}. */
+record Config(
+        Path directory,
+        Path checkpointDirectory,
+        int shards,
+        boolean shardsExplicit,
+        long segmentSize,
+        Durability durability,
+        Duration flushInterval,
+        Duration checkpointInterval,
+        long expectedKeys,
+        long freeSpaceMarginBytes,
+        boolean verifyChecksums) {}

@@ -1,0 +1,98 @@
+package io.seqs;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** The shards of one epoch, and where their files live. */
+final class Epoch {
+    final long number;
+    final Path dir;
+    final Path checkpointDir;
+    final Shard[] shards;
+    private final int shardShift;
+
+    private Epoch(long number, Path dir, Path checkpointDir, Shard[] shards) {
+        assert Integer.bitCount(shards.length) == 1;
+        this.number = number;
+        this.dir = dir;
+        this.checkpointDir = checkpointDir;
+        this.shards = shards;
+        this.shardShift = 64 - Integer.numberOfTrailingZeros(shards.length);
+    }
+
+    static String dirName(long epoch) {
+        return String.format("epoch-%010d", epoch);
+    }
+
+    /** Epoch number of a directory name, or -1. */
+    static long parseDirName(String name) {
+        if (!name.startsWith("epoch-") || name.length() != 16) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(name, 6, 16, 10);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Opens (recovers) every shard of an epoch, in parallel. */
+    static Epoch open(Config config, Manifest manifest) {
+        Path dir = config.directory().resolve(dirName(manifest.epoch()));
+        Path checkpointDir = config.checkpointDirectory().resolve(dirName(manifest.epoch()));
+        int n = manifest.shardCount();
+        Shard[] shards = new Shard[n];
+        int threads = Math.min(n, Math.max(1, Runtime.getRuntime().availableProcessors()));
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "seqs-recovery");
+            t.setDaemon(true);
+            return t;
+        });
+        List<Future<Shard>> futures = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                int shard = i;
+                futures.add(pool.submit(() -> Shard.open(config, dir, checkpointDir, manifest.epoch(), shard, n,
+                        manifest.windowSize(), manifest.generation())));
+            }
+            RuntimeException failure = null;
+            for (int i = 0; i < n; i++) {
+                try {
+                    shards[i] = futures.get(i).get();
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while recovering " + dir, e);
+                }
+            }
+            if (failure != null) {
+                for (Shard s : shards) {
+                    if (s != null) {
+                        s.retire(false);
+                        s.release();
+                    }
+                }
+                throw failure;
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        FileUtil.fsyncDirectory(dir);
+        return new Epoch(manifest.epoch(), dir, checkpointDir, shards);
+    }
+
+    Shard shard(long hash) {
+        return shards.length == 1 ? shards[0] : shards[(int) (hash >>> shardShift)];
+    }
+}

@@ -1,0 +1,177 @@
+package io.seqs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandle;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/** File system steps that durability depends on, each in one place. */
+final class FileUtil {
+    private static final System.Logger LOG = System.getLogger("io.seqs");
+
+    private FileUtil() {}
+
+    /** Makes a directory's entries (creations, renames, deletions) durable. */
+    static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("fsync of directory " + dir + " failed", e);
+        }
+    }
+
+    /**
+     * Writes {@code bytes} to {@code target} atomically: a temporary file is written and forced,
+     * renamed over the target, and the directory is forced.
+     */
+    static void writeAtomically(Path target, ByteBuffer bytes) {
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                while (bytes.hasRemaining()) {
+                    ch.write(bytes);
+                }
+                ch.force(true);
+            }
+            moveAtomically(tmp, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("atomic write of " + target + " failed", e);
+        }
+        fsyncDirectory(target.getParent());
+    }
+
+    static void moveAtomically(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("the file system of " + to + " cannot rename atomically; seqs needs it", e);
+        }
+    }
+
+    /** Deletes a tree, tolerating entries that vanish meanwhile. */
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        if (Files.isDirectory(root)) {
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+                for (Path p : entries) {
+                    deleteTree(p);
+                }
+            }
+        }
+        try {
+            Files.delete(root);
+        } catch (NoSuchFileException ignored) {
+            // already gone
+        }
+    }
+
+    // ---- space reservation -------------------------------------------------------------
+
+    private static final MethodHandle POSIX_FALLOCATE;
+    private static final MethodHandle OPEN;
+    private static final MethodHandle CLOSE;
+
+    static {
+        MethodHandle fallocate = null;
+        MethodHandle open = null;
+        MethodHandle close = null;
+        // Only with native access granted by the application: otherwise the restricted linker
+        // calls would print a warning or throw, and seqs falls back to a free-space check.
+        if (FileUtil.class.getModule().isNativeAccessEnabled()) {
+            try {
+                Linker linker = Linker.nativeLinker();
+                var lookup = linker.defaultLookup();
+                fallocate = linker.downcallHandle(lookup.find("posix_fallocate").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+                open = linker.downcallHandle(lookup.find("open").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
+                close = linker.downcallHandle(lookup.find("close").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.DEBUG, "posix_fallocate unavailable; using free-space checks", e);
+                fallocate = null;
+            }
+        }
+        POSIX_FALLOCATE = fallocate;
+        OPEN = open;
+        CLOSE = close;
+    }
+
+    static boolean canAllocate() {
+        return POSIX_FALLOCATE != null;
+    }
+
+    private static final int O_WRONLY = 1;
+
+    /**
+     * Creates {@code file} with {@code length} bytes whose blocks the file system has promised, so
+     * that writes through a mapping cannot fault for lack of space. With native access enabled the
+     * blocks are allocated with posix_fallocate; otherwise the file system must show
+     * {@code length + marginBytes} usable bytes and the file is created sparse.
+     *
+     * @throws DiskFullException when the space is not there; nothing is left behind
+     */
+    static void createReserved(Path file, long length, long marginBytes) {
+        Path dir = file.getParent();
+        try {
+            long usable = Files.getFileStore(dir).getUsableSpace();
+            if (usable < length + marginBytes) {
+                throw new DiskFullException(dir, length + marginBytes, usable);
+            }
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(1), length - 1);
+            }
+            if (POSIX_FALLOCATE != null) {
+                int rc = fallocate(file, length);
+                if (rc != 0) {
+                    Files.deleteIfExists(file);
+                    if (rc == 28) { // ENOSPC
+                        throw new DiskFullException(dir, length, Files.getFileStore(dir).getUsableSpace());
+                    }
+                    throw new IOException("posix_fallocate(" + file + ", " + length + ") failed with errno " + rc);
+                }
+            }
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new UncheckedIOException("cannot create segment file " + file + " of " + length + " bytes", e);
+        }
+    }
+
+    private static int fallocate(Path file, long length) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment cPath = arena.allocateFrom(file.toString());
+            int fd = (int) OPEN.invokeExact(cPath, O_WRONLY);
+            if (fd < 0) {
+                throw new IOException("open(" + file + ") for posix_fallocate failed");
+            }
+            try {
+                return (int) POSIX_FALLOCATE.invokeExact(fd, 0L, length);
+            } finally {
+                int ignored = (int) CLOSE.invokeExact(fd);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IOException("posix_fallocate(" + file + ") failed", t);
+        }
+    }
+}

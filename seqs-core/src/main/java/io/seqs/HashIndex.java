@@ -1,0 +1,176 @@
+package io.seqs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+
+/**
+ * One shard's open-addressing hash table, off-heap: {@code capacity} 8-byte slots with linear
+ * probing. A slot holds the low {@link #HASH_BITS} bits of the key's XXH3 hash and the log
+ * position of the key's latest record divided by 8:
+ *
+ * <pre>
+ *  63            39 38                                    0
+ *  +---------------+---------------------------------------+
+ *  | hash (25 bit) |  log position / 8 (39 bit)            |
+ *  +---------------+---------------------------------------+
+ * </pre>
+ *
+ * <p>{@link #EMPTY} (0) ends a probe; {@link #TOMBSTONE} (1) marks a deleted entry and does not.
+ * No record lives at log positions 0 or 8 (segment headers are there), so neither value is a
+ * real entry. Because the bucket bits are inside the stored hash, the table can be rebuilt at
+ * twice the size from its own slots, without reading a single key from the log, up to
+ * {@link #MAX_CAPACITY} slots.
+ *
+ * <p>Concurrency: one writer (the shard's lock holder) and any number of readers. Every slot
+ * changes by a single 64-bit release store, so a reader sees an entry either before or after an
+ * update, never torn; a reader that acquires a slot also sees the record it points to.
+ */
+final class HashIndex implements AutoCloseable {
+    static final int HASH_BITS = 25;
+    static final int POSITION_BITS = 64 - HASH_BITS;
+    static final long POSITION_MASK = (1L << POSITION_BITS) - 1;
+    static final long HASH_MASK = (1L << HASH_BITS) - 1;
+    /** Largest log position a slot can address: 4 TiB per shard and epoch. */
+    static final long MAX_POSITION = (POSITION_MASK << 3);
+    static final long MIN_CAPACITY = 1024;
+    static final long MAX_CAPACITY = 1L << HASH_BITS;
+    static final long EMPTY = 0L;
+    static final long TOMBSTONE = 1L;
+    static final int SLOT_BYTES = 8;
+    /** Default load above which the table is rebuilt (counting tombstones). */
+    static final double MAX_LOAD = 0.75;
+    /** At {@link #MAX_CAPACITY} the table may fill up to here before puts are refused. */
+    static final double MAX_LOAD_AT_MAX_CAPACITY = 0.95;
+
+    /** Slots are little-endian on every platform, so a checkpoint is the table's bytes as they are. */
+    private static final ValueLayout.OfLong SLOT_LAYOUT = ValueLayout.JAVA_LONG.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SLOT = SLOT_LAYOUT.varHandle();
+
+    private final Arena arena;
+    final MemorySegment slots;
+    final long capacity;
+    final long mask;
+    /** Live entries. Written by the writer only. */
+    long size;
+    /** Tombstones. Written by the writer only. */
+    long tombstones;
+
+    private HashIndex(long capacity) {
+        assert Long.bitCount(capacity) == 1 && capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY : capacity;
+        this.arena = Arena.ofShared();
+        this.slots = arena.allocate(capacity * SLOT_BYTES, 64);
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+    }
+
+    static HashIndex withCapacity(long capacity) {
+        return new HashIndex(capacity);
+    }
+
+    /** A table big enough to hold {@code keys} entries below the maximum load. */
+    static HashIndex forKeys(long keys) {
+        return new HashIndex(capacityFor(keys));
+    }
+
+    static long capacityFor(long keys) {
+        long wanted = (long) Math.ceil(keys / MAX_LOAD) + 1;
+        long cap = Long.highestOneBit(Math.max(MIN_CAPACITY, wanted - 1)) << 1;
+        if (cap < wanted) {
+            cap <<= 1;
+        }
+        return Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, cap));
+    }
+
+    static long slot(long hash, long position) {
+        assert (position & 7) == 0 && position >= 16 && position <= MAX_POSITION : position;
+        return ((hash & HASH_MASK) << POSITION_BITS) | (position >>> 3);
+    }
+
+    static long position(long slot) {
+        return (slot & POSITION_MASK) << 3;
+    }
+
+    static boolean hashMatches(long slot, long hash) {
+        return (slot >>> POSITION_BITS) == (hash & HASH_MASK);
+    }
+
+    static boolean isEntry(long slot) {
+        return slot != EMPTY && slot != TOMBSTONE;
+    }
+
+    long bucket(long hash) {
+        return hash & mask;
+    }
+
+    long next(long index) {
+        return (index + 1) & mask;
+    }
+
+    /** Reader's view of a slot: an acquire load. */
+    long getAcquire(long index) {
+        return (long) SLOT.getAcquire(slots, index * SLOT_BYTES);
+    }
+
+    /** Writer's view of a slot: the writer is the only one to store, so a plain load suffices. */
+    long getPlain(long index) {
+        return slots.getAtIndex(SLOT_LAYOUT, index);
+    }
+
+    /** Publishes a slot: a release store, so that the record it points to is visible first. */
+    void setRelease(long index, long value) {
+        SLOT.setRelease(slots, index * SLOT_BYTES, value);
+    }
+
+    /** True when one more entry would push the table past its load limit. */
+    boolean needsRebuild() {
+        double limit = capacity == MAX_CAPACITY ? MAX_LOAD_AT_MAX_CAPACITY : MAX_LOAD;
+        return size + tombstones + 1 > (long) (capacity * limit);
+    }
+
+    /**
+     * A new table holding this one's entries without tombstones: twice as big when the live
+     * entries alone fill more than half the load limit, else the same size.
+     *
+     * @throws IllegalStateException when the table is at its maximum size and full
+     */
+    HashIndex rebuilt() {
+        long newCapacity = capacity;
+        if (size + 1 > (long) (capacity * MAX_LOAD / 2)) {
+            newCapacity = Math.min(MAX_CAPACITY, capacity << 1);
+        }
+        if (newCapacity == capacity && size + 1 > (long) (capacity * (capacity == MAX_CAPACITY ? MAX_LOAD_AT_MAX_CAPACITY : MAX_LOAD))) {
+            throw new IllegalStateException("a shard's index holds " + size + " keys in " + capacity
+                    + " slots and cannot grow further; open the store with more shards");
+        }
+        HashIndex next = new HashIndex(newCapacity);
+        for (long i = 0; i < capacity; i++) {
+            long s = getPlain(i);
+            if (isEntry(s)) {
+                next.insertNew(s);
+            }
+        }
+        assert next.size == size : next.size + " != " + size;
+        return next;
+    }
+
+    /** Inserts an entry known to be absent into a table that is not yet shared. */
+    void insertNew(long slotValue) {
+        long i = (slotValue >>> POSITION_BITS) & mask;
+        while (getPlain(i) != EMPTY) {
+            i = next(i);
+        }
+        slots.setAtIndex(SLOT_LAYOUT, i, slotValue);
+        size++;
+    }
+
+    long byteSize() {
+        return capacity * SLOT_BYTES;
+    }
+
+    @Override
+    public void close() {
+        arena.close();
+    }
+}

@@ -1,0 +1,596 @@
+package io.seqs;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * An embedded store of the latest value per key: puts append to a per-shard log of mapped
+ * segment files, an off-heap hash index points at each key's latest record, and
+ * {@link #resetEpoch()} drops everything at once.
+ *
+ * <pre>{@code
+ * try (Seqs store = Seqs.open(Path.of("/data/products"))) {
+ *     store.put(key, value);            // upsert
+ *     byte[] latest = store.get(key);   // null when absent
+ *     store.delete(key);
+ *     store.resetEpoch();               // weekly: start from empty, in constant time
+ * }
+ * }</pre>
+ *
+ * <p>Every method is safe to call from any number of threads. Per key, operations are
+ * linearizable; gets take no lock; writers to different shards never contend. Calls on a closed
+ * store throw {@link IllegalStateException}; bad arguments throw {@link IllegalArgumentException}
+ * and write nothing.
+ */
+public final class Seqs implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger("io.seqs");
+    static final String LOCK_FILE = "seqs.lock";
+
+    /** Longest key: 65,535 bytes. */
+    public static final int MAX_KEY_LENGTH = RecordDescriptor.MAX_KEY_LENGTH;
+    /** Longest value: 64 MiB. */
+    public static final int MAX_VALUE_LENGTH = RecordDescriptor.MAX_VALUE_LENGTH;
+
+    private final Config config;
+    private final FileChannel lockChannel;
+    private final FileLock fileLock;
+    /** Reset and close take it exclusively; flush, checkpoint and batches share it. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final ScheduledExecutorService maintenance;
+    private final ExecutorService cleaner;
+    private final long openNanos;
+
+    private volatile Epoch current;
+    private Manifest manifest;
+    private long resets;
+    private long lastResetNanos;
+    private long resetNanos;
+
+    private Seqs(Config config, FileChannel lockChannel, FileLock fileLock) {
+        this.config = config;
+        this.lockChannel = lockChannel;
+        this.fileLock = fileLock;
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("seqs-maintenance"));
+        this.cleaner = Executors.newSingleThreadExecutor(daemon("seqs-cleaner"));
+        long start = System.nanoTime();
+        try {
+            recoverManifest();
+            current = Epoch.open(config, manifest);
+        } catch (IOException e) {
+            shutdownThreads();
+            throw new UncheckedIOException("cannot open store " + config.directory(), e);
+        }
+        openNanos = System.nanoTime() - start;
+        scheduleMaintenance();
+    }
+
+    /** Opens the store in {@code dir} with default options, creating the directory if absent. */
+    public static Seqs open(Path dir) {
+        return builder(dir).open();
+    }
+
+    /** A builder for a store in {@code dir}. */
+    public static SeqsBuilder builder(Path dir) {
+        return new SeqsBuilder(dir);
+    }
+
+    static Seqs open(Config config) {
+        Path dir = config.directory();
+        FileChannel channel = null;
+        try {
+            Files.createDirectories(dir);
+            Files.createDirectories(config.checkpointDirectory());
+            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                throw new IllegalStateException("store directory " + dir + " is already open (locked by another process or by this one)");
+            }
+            try {
+                return new Seqs(config, channel, lock);
+            } catch (RuntimeException | Error e) {
+                lock.release();
+                throw e;
+            }
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new UncheckedIOException("cannot open store " + dir, e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    // ================================================================== the API
+
+    /** Stores {@code value} as the latest value of {@code key}. */
+    public void put(byte[] key, byte[] value) {
+        MemorySegment k = Keys.key(key);
+        MemorySegment v = Keys.value(value);
+        put(Keys.hash(key), k, v);
+    }
+
+    /**
+     * Stores {@code value} as the latest value of {@code key}, reading both straight from the
+     * given memory (heap or off-heap) without allocating.
+     */
+    public void put(MemorySegment key, MemorySegment value) {
+        Keys.key(key);
+        Keys.value(value);
+        put(Keys.hash(key, 0, key.byteSize()), key, value);
+    }
+
+    /** Stores the remaining bytes of {@code value} for the remaining bytes of {@code key}; positions are not changed. */
+    public void put(ByteBuffer key, ByteBuffer value) {
+        if (key == null || value == null) {
+            throw new IllegalArgumentException(key == null ? "key is null" : "value is null; use delete to remove a key");
+        }
+        put(MemorySegment.ofBuffer(key), MemorySegment.ofBuffer(value));
+    }
+
+    private void put(long hash, MemorySegment key, MemorySegment value) {
+        for (;;) {
+            Shard shard = liveEpoch().shard(hash);
+            long end;
+            try {
+                end = shard.put(hash, key, value);
+            } catch (Shard.Retired retired) {
+                Thread.yield();
+                continue;
+            }
+            if (config.durability() == Durability.SYNC) {
+                shard.syncTo(end);
+            }
+            return;
+        }
+    }
+
+    /** The latest value of {@code key}, or null when it has none. */
+    public byte[] get(byte[] key) {
+        MemorySegment k = Keys.key(key);
+        long hash = Keys.hash(key);
+        for (;;) {
+            Shard shard = liveEpoch().shard(hash);
+            try {
+                return shard.get(hash, k);
+            } catch (Shard.Retired retired) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Copies the latest value of {@code key} into {@code dst} without allocating.
+     *
+     * @return the value's length, or -1 when the key has no value. When the length exceeds
+     *     {@code dst.byteSize()} nothing is copied: call again with a larger segment.
+     */
+    public long get(MemorySegment key, MemorySegment dst) {
+        Keys.key(key);
+        if (dst == null) {
+            throw new IllegalArgumentException("destination is null");
+        }
+        long hash = Keys.hash(key, 0, key.byteSize());
+        for (;;) {
+            Shard shard = liveEpoch().shard(hash);
+            try {
+                return shard.get(hash, key, dst);
+            } catch (Shard.Retired retired) {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /**
+     * Copies the latest value of the remaining bytes of {@code key} into {@code dst} from its
+     * position; positions are not changed.
+     *
+     * @return as {@link #get(MemorySegment, MemorySegment)}
+     */
+    public long get(ByteBuffer key, ByteBuffer dst) {
+        if (key == null || dst == null) {
+            throw new IllegalArgumentException(key == null ? "key is null" : "destination is null");
+        }
+        return get(MemorySegment.ofBuffer(key), MemorySegment.ofBuffer(dst));
+    }
+
+    /** Removes {@code key}; returns true when it had a value. */
+    public boolean delete(byte[] key) {
+        MemorySegment k = Keys.key(key);
+        return delete(Keys.hash(key), k);
+    }
+
+    /** Removes {@code key}, read from the given memory; returns true when it had a value. */
+    public boolean delete(MemorySegment key) {
+        Keys.key(key);
+        return delete(Keys.hash(key, 0, key.byteSize()), key);
+    }
+
+    private boolean delete(long hash, MemorySegment key) {
+        for (;;) {
+            Shard shard = liveEpoch().shard(hash);
+            long end;
+            try {
+                end = shard.delete(hash, key);
+            } catch (Shard.Retired retired) {
+                Thread.yield();
+                continue;
+            }
+            if (end >= 0 && config.durability() == Durability.SYNC) {
+                shard.syncTo(end);
+            }
+            return end >= 0;
+        }
+    }
+
+    /**
+     * Applies the puts and deletes of a batch in order. The batch is checked whole before anything
+     * is written; it is not atomic against a crash, but a {@link #resetEpoch()} never splits it, and
+     * under {@link Durability#SYNC} it costs one force per shard touched.
+     */
+    public void write(WriteBatch batch) {
+        if (batch == null) {
+            throw new IllegalArgumentException("batch is null");
+        }
+        int n = batch.size();
+        lifecycle.readLock().lock();
+        try {
+            Epoch epoch = liveEpoch();
+            long[] ends = new long[epoch.shards.length];
+            for (int i = 0; i < n; i++) {
+                byte[] key = batch.key(i);
+                byte[] value = batch.value(i);
+                long hash = Keys.hash(key);
+                Shard shard = epoch.shard(hash);
+                long end = value == null
+                        ? shard.delete(hash, MemorySegment.ofArray(key))
+                        : shard.put(hash, MemorySegment.ofArray(key), MemorySegment.ofArray(value));
+                ends[shard.index] = Math.max(ends[shard.index], end);
+            }
+            if (config.durability() == Durability.SYNC) {
+                for (Shard shard : epoch.shards) {
+                    if (ends[shard.index] > 0) {
+                        shard.syncTo(ends[shard.index]);
+                    }
+                }
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Puts every entry of the map, as one {@link #write(WriteBatch)}. */
+    public void putAll(Map<byte[], byte[]> entries) {
+        if (entries == null) {
+            throw new IllegalArgumentException("entries is null");
+        }
+        WriteBatch batch = new WriteBatch();
+        entries.forEach(batch::put);
+        write(batch);
+    }
+
+    /**
+     * Drops every key in constant time: a new, empty epoch becomes current in one atomic step;
+     * the old epoch's files are unmapped and deleted in the background. Operations running
+     * meanwhile complete in the old epoch or the new one. A crash at any point reopens as the
+     * whole old epoch or the empty new one.
+     */
+    public void resetEpoch() {
+        lifecycle.writeLock().lock();
+        try {
+            ensureOpen();
+            long start = System.nanoTime();
+            Epoch old = current;
+            Manifest next = manifest.nextEpoch(config.segmentSize(), System.currentTimeMillis());
+            Epoch fresh = Epoch.open(config, next);
+            for (Shard shard : old.shards) {
+                shard.retire(false);
+            }
+            try {
+                next.write(config.directory()); // the commit point
+            } catch (RuntimeException e) {
+                for (Shard shard : old.shards) {
+                    shard.unretire();
+                }
+                dropInBackground(fresh);
+                throw e;
+            }
+            manifest = next;
+            current = fresh;
+            dropInBackground(old);
+            long took = System.nanoTime() - start;
+            resets++;
+            lastResetNanos = took;
+            resetNanos += took;
+            LOG.log(System.Logger.Level.INFO, "store {0}: epoch {1} replaced epoch {2} in {3} µs",
+                    config.directory(), next.epoch(), old.number, took / 1000);
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    /** The current epoch: 1 on a new store, one more after each reset; survives reopening. */
+    public long epoch() {
+        return liveEpoch().number;
+    }
+
+    /** On return, every write that completed before the call is on stable storage. */
+    public void flush() {
+        lifecycle.readLock().lock();
+        try {
+            for (Shard shard : liveEpoch().shards) {
+                shard.flush();
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Writes an index checkpoint of every shard now, so that recovery replays little log. */
+    public void checkpoint() {
+        lifecycle.readLock().lock();
+        try {
+            for (Shard shard : liveEpoch().shards) {
+                shard.checkpoint();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("checkpoint of " + config.directory() + " failed", e);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** A consistent snapshot of the store's figures. */
+    public SeqsStats stats() {
+        lifecycle.readLock().lock();
+        try {
+            Epoch epoch = liveEpoch();
+            List<ShardStats> shards = new ArrayList<>(epoch.shards.length);
+            for (Shard shard : epoch.shards) {
+                shards.add(shard.stats());
+            }
+            return new SeqsStats(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** The store directory. */
+    public Path directory() {
+        return config.directory();
+    }
+
+    /** Forces, checkpoints and releases everything; idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        maintenance.shutdown();
+        lifecycle.writeLock().lock();
+        RuntimeException failure = null;
+        try {
+            Epoch epoch = current;
+            for (Shard shard : epoch.shards) {
+                try {
+                    shard.retire(true);
+                } catch (RuntimeException e) {
+                    failure = addFailure(failure, e);
+                }
+            }
+            for (Shard shard : epoch.shards) {
+                shard.release();
+            }
+        } finally {
+            lifecycle.writeLock().unlock();
+            shutdownThreads();
+            try {
+                fileLock.release();
+                lockChannel.close();
+            } catch (IOException e) {
+                failure = addFailure(failure, new UncheckedIOException("cannot release the lock of " + config.directory(), e));
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    // ================================================================== internals
+
+    private Epoch liveEpoch() {
+        Epoch epoch = current;
+        if (closed.get()) {
+            throw new IllegalStateException("store " + config.directory() + " is closed");
+        }
+        return epoch;
+    }
+
+    private void ensureOpen() {
+        liveEpoch();
+    }
+
+    /** Reads the manifest (rebuilding it when missing or damaged), records this open, clears leftovers. */
+    private void recoverManifest() throws IOException {
+        Path dir = config.directory();
+        Manifest found;
+        try {
+            found = Manifest.read(dir);
+        } catch (CorruptionException e) {
+            LOG.log(System.Logger.Level.WARNING, "store {0}: {1}; rebuilding the manifest from the epoch directories", dir, e.getMessage());
+            found = rebuildManifest();
+        }
+        if (found == null) {
+            found = rebuildManifest();
+        }
+        if (found == null) {
+            found = new Manifest(config.shards(), 1, config.segmentSize(), 0, System.currentTimeMillis());
+        } else if (config.shardsExplicit() && found.shardCount() != config.shards()) {
+            throw new IllegalArgumentException("store " + dir + " was created with " + found.shardCount()
+                    + " shards; it cannot be opened with " + config.shards());
+        }
+        manifest = found.withGeneration(found.generation() + 1);
+        manifest.write(dir);
+        removeOtherEpochs(dir, manifest.epoch());
+        removeOtherEpochs(config.checkpointDirectory(), manifest.epoch());
+    }
+
+    /**
+     * Without a readable manifest the newest epoch directory is the current one (a reset creates
+     * its directory before committing the manifest, so at worst this finishes that reset). The
+     * generation is set above any a previous session can have used.
+     */
+    private Manifest rebuildManifest() throws IOException {
+        long newest = -1;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(config.directory())) {
+            for (Path p : entries) {
+                newest = Math.max(newest, Epoch.parseDirName(p.getFileName().toString()));
+            }
+        }
+        if (newest < 1) {
+            return null;
+        }
+        Path epochDir = config.directory().resolve(Epoch.dirName(newest));
+        int shards = 0;
+        long windowSize = -1;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(epochDir, "shard-*")) {
+            for (Path shardDir : entries) {
+                shards++;
+                Path first = shardDir.resolve(SegmentDescriptor.fileName(0));
+                if (windowSize < 0 && Files.exists(first)) {
+                    windowSize = SegmentDescriptor.readWindowSize(first);
+                }
+            }
+        }
+        if (shards < 1 || Integer.bitCount(shards) != 1) {
+            throw new IllegalStateException("store " + config.directory() + " has no readable manifest and epoch directory "
+                    + epochDir + " holds " + shards + " shard directories; cannot tell its shape");
+        }
+        int generation = (int) Math.max(1, System.currentTimeMillis() / 1000);
+        return new Manifest(shards, newest, windowSize > 0 ? windowSize : config.segmentSize(), generation, System.currentTimeMillis());
+    }
+
+    private void removeOtherEpochs(Path root, long keep) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        List<Path> stale = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path p : entries) {
+                long e = Epoch.parseDirName(p.getFileName().toString());
+                if (e >= 0 && e != keep) {
+                    stale.add(p);
+                }
+            }
+        }
+        for (Path p : stale) {
+            cleaner.execute(() -> deleteTree(p));
+        }
+    }
+
+    private void dropInBackground(Epoch epoch) {
+        cleaner.execute(() -> {
+            for (Shard shard : epoch.shards) {
+                shard.retire(false);
+                shard.release();
+            }
+            deleteTree(epoch.dir);
+            deleteTree(epoch.checkpointDir);
+        });
+    }
+
+    private void deleteTree(Path p) {
+        try {
+            FileUtil.deleteTree(p);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot delete " + p + "; remove it by hand", e);
+        }
+    }
+
+    private void scheduleMaintenance() {
+        if (config.durability() == Durability.PERIODIC) {
+            long ms = config.flushInterval().toMillis();
+            maintenance.scheduleWithFixedDelay(() -> background(this::flush, "flush"), ms, ms, TimeUnit.MILLISECONDS);
+        }
+        if (!config.checkpointInterval().isZero()) {
+            long ms = config.checkpointInterval().toMillis();
+            maintenance.scheduleWithFixedDelay(() -> background(this::checkpoint, "checkpoint"), ms, ms, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void background(Runnable task, String what) {
+        if (closed.get()) {
+            return;
+        }
+        try {
+            task.run();
+        } catch (IllegalStateException e) {
+            if (!closed.get()) {
+                LOG.log(System.Logger.Level.ERROR, "background " + what + " of " + config.directory() + " failed", e);
+            }
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "background " + what + " of " + config.directory() + " failed", e);
+        }
+    }
+
+    private void shutdownThreads() {
+        maintenance.shutdownNow();
+        cleaner.shutdown();
+        try {
+            if (!cleaner.awaitTermination(60, TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "store {0}: old epochs are still being deleted", config.directory());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static RuntimeException addFailure(RuntimeException first, RuntimeException next) {
+        if (first == null) {
+            return next;
+        }
+        first.addSuppressed(next);
+        return first;
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+        }
+    }
+}

@@ -1,0 +1,169 @@
+package io.seqs;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Options for {@link Seqs}. Every setter checks its argument and names the bad value; a builder
+ * opens one store and refuses to be used again.
+ *
+ * <pre>{@code
+ * try (Seqs store = Seqs.builder(Path.of("/data/seqs"))
+ *         .durability(Durability.PERIODIC)
+ *         .flushInterval(Duration.ofMillis(200))
+ *         .expectedKeys(50_000_000)
+ *         .open()) {
+ *     store.put(key, value);
+ * }
+ * }</pre>
+ */
+public final class SeqsBuilder {
+    /** Most shards a store can have. */
+    public static final int MAX_SHARDS = 1024;
+    /** Smallest segment size: 64 KiB. */
+    public static final long MIN_SEGMENT_SIZE = 64 << 10;
+    /** Largest segment size: 1 GiB. */
+    public static final long MAX_SEGMENT_SIZE = 1L << 30;
+    /** Default segment size: 1 GiB. */
+    public static final long DEFAULT_SEGMENT_SIZE = 1L << 30;
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
+    /** Free space kept on the file system beyond a new segment, when space cannot be allocated natively. */
+    public static final long DEFAULT_FREE_SPACE_MARGIN = 64L << 20;
+    /** Keys a shard's index can hold: its largest table at its highest load. */
+    static final long MAX_KEYS_PER_SHARD = (long) (HashIndex.MAX_CAPACITY * HashIndex.MAX_LOAD_AT_MAX_CAPACITY);
+
+    private final Path directory;
+    private Path checkpointDirectory;
+    private int shards;
+    private long segmentSize = DEFAULT_SEGMENT_SIZE;
+    private Durability durability = Durability.PERIODIC;
+    private Duration flushInterval = DEFAULT_FLUSH_INTERVAL;
+    private Duration checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL;
+    private long expectedKeys;
+    private long freeSpaceMargin = DEFAULT_FREE_SPACE_MARGIN;
+    private boolean verifyChecksums = true;
+    private boolean used;
+
+    SeqsBuilder(Path directory) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+    }
+
+    /**
+     * Number of shards, a power of two up to {@value #MAX_SHARDS}. Each has its own log, index and
+     * lock. Default: the smallest power of two at least twice the available processors, and at
+     * least 8 (more when {@link #expectedKeys} needs them). Fixed when the store is created; an
+     * existing store keeps its count, and asking for another one fails.
+     */
+    public SeqsBuilder shards(int n) {
+        if (n < 1 || n > MAX_SHARDS || Integer.bitCount(n) != 1) {
+            throw new IllegalArgumentException("shards must be a power of two in 1.." + MAX_SHARDS + ", was " + n);
+        }
+        this.shards = n;
+        return this;
+    }
+
+    /**
+     * Size of each segment file, a multiple of 4096 in {@value #MIN_SEGMENT_SIZE}..
+     * {@value #MAX_SEGMENT_SIZE}; default 1 GiB. A value larger than a segment gets a file of its
+     * own. An existing store applies a new size from its next epoch on.
+     */
+    public SeqsBuilder segmentSize(long bytes) {
+        if (bytes < MIN_SEGMENT_SIZE || bytes > MAX_SEGMENT_SIZE || bytes % 4096 != 0) {
+            throw new IllegalArgumentException("segmentSize must be a multiple of 4096 in " + MIN_SEGMENT_SIZE + ".."
+                    + MAX_SEGMENT_SIZE + ", was " + bytes);
+        }
+        this.segmentSize = bytes;
+        return this;
+    }
+
+    /** What a completed write survives; default {@link Durability#PERIODIC}. */
+    public SeqsBuilder durability(Durability d) {
+        this.durability = Objects.requireNonNull(d, "durability");
+        return this;
+    }
+
+    /** How often {@link Durability#PERIODIC} forces the log; default 1 s, at least 1 ms. */
+    public SeqsBuilder flushInterval(Duration d) {
+        Objects.requireNonNull(d, "flushInterval");
+        if (d.toMillis() < 1) {
+            throw new IllegalArgumentException("flushInterval must be at least 1 ms, was " + d);
+        }
+        this.flushInterval = d;
+        return this;
+    }
+
+    /**
+     * How often index checkpoints are written, bounding how much log recovery replays; default 30 s.
+     * {@link Duration#ZERO} turns periodic checkpoints off ({@code checkpoint()} and {@code close()}
+     * still write them).
+     */
+    public SeqsBuilder checkpointInterval(Duration d) {
+        Objects.requireNonNull(d, "checkpointInterval");
+        if (d.isNegative() || (!d.isZero() && d.toMillis() < 1)) {
+            throw new IllegalArgumentException("checkpointInterval must be zero (off) or at least 1 ms, was " + d);
+        }
+        this.checkpointInterval = d;
+        return this;
+    }
+
+    /** Keys the store is expected to hold, to size the index up front and avoid rebuilds. */
+    public SeqsBuilder expectedKeys(long n) {
+        if (n < 0) {
+            throw new IllegalArgumentException("expectedKeys must be >= 0, was " + n);
+        }
+        this.expectedKeys = n;
+        return this;
+    }
+
+    /** Where checkpoints are written, e.g. another device than the segments; default {@code <dir>/checkpoints}. */
+    public SeqsBuilder checkpointDirectory(Path dir) {
+        this.checkpointDirectory = Objects.requireNonNull(dir, "checkpointDirectory");
+        return this;
+    }
+
+    /**
+     * Free bytes to leave on the file system when creating a segment whose blocks cannot be
+     * allocated up front (native access not enabled); default 64 MiB.
+     */
+    public SeqsBuilder freeSpaceMargin(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("freeSpaceMargin must be >= 0, was " + bytes);
+        }
+        this.freeSpaceMargin = bytes;
+        return this;
+    }
+
+    /** Whether every get checks the record's CRC32C; default true. */
+    public SeqsBuilder verifyChecksums(boolean verify) {
+        this.verifyChecksums = verify;
+        return this;
+    }
+
+    static int defaultShards(long expectedKeys) {
+        int n = Integer.highestOneBit(Math.max(8, 2 * Runtime.getRuntime().availableProcessors()) - 1) << 1;
+        while (n < MAX_SHARDS && expectedKeys / n > MAX_KEYS_PER_SHARD / 2) {
+            n <<= 1;
+        }
+        return n;
+    }
+
+    /** Opens (creating or recovering) the store. */
+    public Seqs open() {
+        if (used) {
+            throw new IllegalStateException("this builder already opened a store; make a new one with Seqs.builder(dir)");
+        }
+        used = true;
+        int n = shards == 0 ? defaultShards(expectedKeys) : shards;
+        if (expectedKeys / n > MAX_KEYS_PER_SHARD) {
+            throw new IllegalArgumentException("expectedKeys " + expectedKeys + " over " + n + " shards exceeds "
+                    + MAX_KEYS_PER_SHARD + " keys per shard; use more shards");
+        }
+        Path dir = directory.toAbsolutePath();
+        Path ckpt = checkpointDirectory == null ? dir.resolve("checkpoints") : checkpointDirectory.toAbsolutePath();
+        Config config = new Config(dir, ckpt, n, shards != 0, segmentSize, durability, flushInterval, checkpointInterval,
+                expectedKeys, freeSpaceMargin, verifyChecksums);
+        return Seqs.open(config);
+    }
+}
