@@ -117,9 +117,12 @@ final class CheckpointFile {
             while (written < total) {
                 written += ch.write(parts);
             }
+            Failpoints.hit("checkpoint.before-force");
             ch.force(true);
         }
+        Failpoints.hit("checkpoint.before-rename");
         FileUtil.moveAtomically(tmp, target);
+        Failpoints.hit("checkpoint.before-directory-sync");
         FileUtil.fsyncDirectory(dir);
         return total;
     }

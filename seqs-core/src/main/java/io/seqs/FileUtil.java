@@ -37,7 +37,7 @@ final class FileUtil {
      * Writes {@code bytes} to {@code target} atomically: a temporary file is written and forced,
      * renamed over the target, and the directory is forced.
      */
-    static void writeAtomically(Path target, ByteBuffer bytes) {
+    static void writeAtomically(Path target, ByteBuffer bytes, String failpoint) {
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -46,7 +46,9 @@ final class FileUtil {
                 }
                 ch.force(true);
             }
+            Failpoints.hit(failpoint + ".before-rename");
             moveAtomically(tmp, target);
+            Failpoints.hit(failpoint + ".before-directory-sync");
         } catch (IOException e) {
             throw new UncheckedIOException("atomic write of " + target + " failed", e);
         }

@@ -79,7 +79,7 @@ record Manifest(int shardCount, long epoch, long windowSize, int generation, lon
     }
 
     void write(Path dir) {
-        FileUtil.writeAtomically(dir.resolve(FILE_NAME), encode());
+        FileUtil.writeAtomically(dir.resolve(FILE_NAME), encode(), "manifest");
     }
 
     /** Reads the manifest of a store directory; null when there is none. */

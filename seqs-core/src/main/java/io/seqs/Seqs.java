@@ -306,9 +306,11 @@ public final class Seqs implements AutoCloseable {
             Epoch old = current;
             Manifest next = manifest.nextEpoch(config.segmentSize(), System.currentTimeMillis());
             Epoch fresh = Epoch.open(config, next);
+            Failpoints.hit("reset.after-new-epoch");
             for (Shard shard : old.shards) {
                 shard.retire(false);
             }
+            Failpoints.hit("reset.after-retire");
             try {
                 next.write(config.directory()); // the commit point
             } catch (RuntimeException e) {
@@ -318,6 +320,7 @@ public final class Seqs implements AutoCloseable {
                 dropInBackground(fresh);
                 throw e;
             }
+            Failpoints.hit("reset.after-commit");
             manifest = next;
             current = fresh;
             dropInBackground(old);
@@ -517,6 +520,7 @@ public final class Seqs implements AutoCloseable {
                 shard.retire(false);
                 shard.release();
             }
+            Failpoints.hit("reset.before-delete-old");
             deleteTree(epoch.dir);
             deleteTree(epoch.checkpointDir);
         });

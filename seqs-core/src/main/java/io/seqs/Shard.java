@@ -329,6 +329,7 @@ final class Shard {
             throw new UncheckedIOException("cannot map segment " + file, e);
         }
         SegmentDescriptor.write(map, new SegmentDescriptor.Header(index, epoch, shardCount, windowCount, id, windowSize, tail));
+        Failpoints.hit("segment.after-create");
         Segment seg = new Segment(file, map, id, windowCount, base);
         install(seg);
         active = seg;
@@ -615,7 +616,9 @@ final class Shard {
                 lock.unlock();
             }
             syncTo(snapshot.coveredPosition());
+            Failpoints.hit("checkpoint.after-log-sync");
             long bytes = CheckpointFile.write(checkpointDir, snapshot);
+            Failpoints.hit("checkpoint.before-prune");
             CheckpointFile.deleteAllBut(checkpointDir, 2);
             lock.lock();
             try {
