@@ -123,6 +123,24 @@ final class RecordDescriptor {
             java.lang.invoke.MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
     /**
+     * The length of the record whose header starts at {@code recordOffset} when the header's
+     * fields are plausible (whatever its CRC says), else -1. Used to count damaged records.
+     */
+    static long plausibleLength(MemorySegment seg, long recordOffset, long limit) {
+        if (recordOffset + HEADER_LENGTH > limit) {
+            return -1;
+        }
+        int keyLength = keyLength(seg, recordOffset);
+        byte type = type(seg, recordOffset);
+        int stored = storedLength(seg, recordOffset);
+        if (keyLength < 1 || (type != TYPE_PUT && type != TYPE_DELETE) || stored < 0 || stored > MAX_VALUE_LENGTH) {
+            return -1;
+        }
+        long length = recordLength(keyLength, stored);
+        return recordOffset + length <= limit ? length : -1;
+    }
+
+    /**
      * Checks the header and CRC of the record at {@code recordOffset} of a segment whose usable
      * length is {@code limit}. Returns null when the record is sound, else what is wrong.
      */

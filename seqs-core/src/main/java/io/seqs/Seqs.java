@@ -328,7 +328,7 @@ public final class Seqs implements AutoCloseable {
             resets++;
             lastResetNanos = took;
             resetNanos += took;
-            LOG.log(System.Logger.Level.INFO, "store {0}: epoch {1} replaced epoch {2} in {3} µs",
+            LOG.log(System.Logger.Level.DEBUG, "store {0}: epoch {1} replaced epoch {2} in {3} µs",
                     config.directory(), next.epoch(), old.number, took / 1000);
         } finally {
             lifecycle.writeLock().unlock();

@@ -33,6 +33,8 @@ import java.util.zip.CRC32C;
 final class Shard {
     private static final System.Logger LOG = System.getLogger("io.seqs");
     private static final long PAGE = 4096;
+    /** How far past the last record recovery looks for the remains of a torn write. */
+    static final long TAIL_LOOKAHEAD = 1 << 20;
 
     /** Thrown to a caller whose shard was retired (reset or close) while it waited or read. */
     static final class Retired extends RuntimeException {
@@ -68,6 +70,8 @@ final class Shard {
     private final Arena arena = Arena.ofShared();
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock syncLock = new ReentrantLock();
+    /** One checkpoint of a shard at a time (the maintenance thread and callers may race). */
+    private final ReentrantLock checkpointLock = new ReentrantLock();
 
     private volatile HashIndex table;
     /** Window number to segment; a segment spanning several windows fills each of them. */
@@ -598,6 +602,15 @@ final class Shard {
      * @return bytes written, 0 when skipped
      */
     long checkpoint() throws IOException {
+        checkpointLock.lock();
+        try {
+            return checkpointLocked();
+        } finally {
+            checkpointLock.unlock();
+        }
+    }
+
+    private long checkpointLocked() throws IOException {
         long start = System.nanoTime();
         CheckpointFile.Snapshot snapshot;
         try (Arena scratch = Arena.ofConfined()) {
@@ -724,7 +737,7 @@ final class Shard {
                 String bad = RecordDescriptor.check(seg.map, off, seg.length, minGeneration, generation - 1);
                 if (bad != null) {
                     problem = seg.path + " at offset " + off + ": " + bad;
-                    long[] dropped = truncateAt(seg, off);
+                    long[] dropped = scrub(seg, off);
                     droppedRecords += dropped[0];
                     droppedBytes += dropped[1];
                     kept = s + 1;
@@ -739,6 +752,16 @@ final class Shard {
             position = seg.base + off;
             if (kept != segments.size()) {
                 break;
+            }
+            if (s == segments.size() - 1) {
+                // A clean end in the last segment may still hide a torn write whose first page
+                // never reached the disk while later ones did: look past it.
+                long[] dropped = scrub(seg, off);
+                if (dropped[1] > 0) {
+                    problem = seg.path + " at offset " + off + ": torn tail, " + dropped[1] + " bytes past the last record";
+                    droppedRecords += dropped[0];
+                    droppedBytes += dropped[1];
+                }
             }
         }
 
@@ -820,26 +843,39 @@ final class Shard {
     }
 
     /**
-     * Cuts the log at {@code off}: counts the records that still parse after it, zeroes the bytes
-     * up to the first clean end so that a later recovery sees the end, and forces them.
+     * Cuts the log at {@code off}: counts the record headers found in the bytes after it (up
+     * to {@link #TAIL_LOOKAHEAD} past the last non-zero word seen), zeroes those bytes so that a
+     * later recovery sees a clean end, and forces them.
      *
      * @return {records dropped, bytes dropped}
      */
-    private long[] truncateAt(Segment seg, long off) {
+    private long[] scrub(Segment seg, long off) {
         long records = 0;
+        long lastNonZero = -1;
         long q = off;
-        while (q + HEADER_LENGTH <= seg.length && !RecordDescriptor.isEnd(seg.map, q)) {
-            if (RecordDescriptor.check(seg.map, q, seg.length, 0, -1) == null) {
-                records++;
-                q += RecordDescriptor.recordLength(RecordDescriptor.keyLength(seg.map, q), RecordDescriptor.storedLength(seg.map, q));
-            } else {
+        long limit = Math.min(seg.length, off + TAIL_LOOKAHEAD);
+        while (q + RecordDescriptor.ALIGNMENT <= limit) {
+            if (seg.map.get(RecordDescriptor.LONG, q) == 0) {
                 q += RecordDescriptor.ALIGNMENT;
+                continue;
             }
+            long next = q + RecordDescriptor.ALIGNMENT;
+            long length = RecordDescriptor.plausibleLength(seg.map, q, seg.length);
+            if (length > 0) {
+                // a record header, sound or not: count it as a dropped record
+                records++;
+                next = q + length;
+            }
+            lastNonZero = next;
+            limit = Math.min(seg.length, Math.max(limit, next + TAIL_LOOKAHEAD));
+            q = next;
         }
-        long end = Math.min(seg.length, Math.max(q, off + HEADER_LENGTH));
-        seg.map.asSlice(off, end - off).fill((byte) 0);
-        seg.map.asSlice(off, end - off).force();
-        return new long[] {records, end - off};
+        if (lastNonZero < 0) {
+            return new long[] {0, 0};
+        }
+        seg.map.asSlice(off, lastNonZero - off).fill((byte) 0);
+        seg.map.asSlice(off, lastNonZero - off).force();
+        return new long[] {records, lastNonZero - off};
     }
 
     /** Counts the records of a segment that is being dropped, for the report. */
