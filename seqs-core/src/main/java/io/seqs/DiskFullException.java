@@ -15,7 +15,7 @@ public final class DiskFullException extends UncheckedIOException {
 
     DiskFullException(Path directory, long neededBytes, long usableBytes) {
         super(new IOException("no space for a new segment in " + directory + ": need " + neededBytes
-                + " bytes (segment plus free-space margin), " + usableBytes + " usable"));
+                + " bytes (the segment, the free-space margin and space mapped by other shards but not yet written), " + usableBytes + " usable"));
         this.directory = directory;
         this.neededBytes = neededBytes;
         this.usableBytes = usableBytes;

@@ -9,7 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /** The shards of one epoch, and where their files live. */
-final class Epoch {
+final class Epoch implements SpaceLedger {
     final long number;
     final Path dir;
     final Path checkpointDir;
@@ -47,6 +47,7 @@ final class Epoch {
         Path checkpointDir = config.checkpointDirectory().resolve(dirName(manifest.epoch()));
         int n = manifest.shardCount();
         Shard[] shards = new Shard[n];
+        Epoch epoch = new Epoch(manifest.epoch(), dir, checkpointDir, shards);
         int threads = Math.min(n, Math.max(1, Runtime.getRuntime().availableProcessors()));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "seqs-recovery");
@@ -58,7 +59,7 @@ final class Epoch {
             for (int i = 0; i < n; i++) {
                 int shard = i;
                 futures.add(pool.submit(() -> Shard.open(config, dir, checkpointDir, manifest.epoch(), shard, n,
-                        manifest.windowSize(), manifest.generation())));
+                        manifest.windowSize(), manifest.generation(), epoch)));
             }
             RuntimeException failure = null;
             for (int i = 0; i < n; i++) {
@@ -89,7 +90,18 @@ final class Epoch {
             pool.shutdownNow();
         }
         FileUtil.fsyncDirectory(dir);
-        return new Epoch(manifest.epoch(), dir, checkpointDir, shards);
+        return epoch;
+    }
+
+    @Override
+    public long unwrittenBytesExcept(Shard asking) {
+        long total = 0;
+        for (Shard s : shards) {
+            if (s != null && s != asking) {
+                total += s.unwrittenBytes();
+            }
+        }
+        return total;
     }
 
     Shard shard(long hash) {

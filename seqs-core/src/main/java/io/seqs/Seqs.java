@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,6 +57,7 @@ public final class Seqs implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final ExecutorService cleaner;
     private final long openNanos;
+    private final Path realDirectory;
 
     private volatile Epoch current;
     private Manifest manifest;
@@ -65,8 +65,9 @@ public final class Seqs implements AutoCloseable {
     private long lastResetNanos;
     private long resetNanos;
 
-    private Seqs(Config config, FileChannel lockChannel, FileLock fileLock) {
+    private Seqs(Config config, FileChannel lockChannel, FileLock fileLock, Path realDirectory) {
         this.config = config;
+        this.realDirectory = realDirectory;
         this.lockChannel = lockChannel;
         this.fileLock = fileLock;
         this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("seqs-maintenance"));
@@ -78,6 +79,9 @@ public final class Seqs implements AutoCloseable {
         } catch (IOException e) {
             shutdownThreads();
             throw new UncheckedIOException("cannot open store " + config.directory(), e);
+        } catch (RuntimeException | Error e) {
+            shutdownThreads();
+            throw e;
         }
         openNanos = System.nanoTime() - start;
         scheduleMaintenance();
@@ -93,33 +97,45 @@ public final class Seqs implements AutoCloseable {
         return new SeqsBuilder(dir);
     }
 
+    /**
+     * Store directories open in this JVM. Checked before the lock file is touched: closing a
+     * second channel on the lock file would drop this process's lock on it (POSIX semantics).
+     */
+    private static final java.util.Set<Path> OPEN_IN_THIS_JVM = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     static Seqs open(Config config) {
         Path dir = config.directory();
-        FileChannel channel = null;
+        Path key;
         try {
             Files.createDirectories(dir);
+            key = dir.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create store directory " + dir, e);
+        }
+        if (!OPEN_IN_THIS_JVM.add(key)) {
+            throw new IllegalStateException("store directory " + dir + " is already open in this process");
+        }
+        FileChannel channel = null;
+        try {
             Files.createDirectories(config.checkpointDirectory());
             channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
+            FileLock lock = channel.tryLock();
             if (lock == null) {
-                throw new IllegalStateException("store directory " + dir + " is already open (locked by another process or by this one)");
+                throw new IllegalStateException("store directory " + dir + " is already open in another process");
             }
             try {
-                return new Seqs(config, channel, lock);
+                return new Seqs(config, channel, lock, key);
             } catch (RuntimeException | Error e) {
                 lock.release();
                 throw e;
             }
         } catch (IOException e) {
             closeQuietly(channel);
+            OPEN_IN_THIS_JVM.remove(key);
             throw new UncheckedIOException("cannot open store " + dir, e);
         } catch (RuntimeException | Error e) {
             closeQuietly(channel);
+            OPEN_IN_THIS_JVM.remove(key);
             throw e;
         }
     }
@@ -415,6 +431,8 @@ public final class Seqs implements AutoCloseable {
                 lockChannel.close();
             } catch (IOException e) {
                 failure = addFailure(failure, new UncheckedIOException("cannot release the lock of " + config.directory(), e));
+            } finally {
+                OPEN_IN_THIS_JVM.remove(realDirectory);
             }
         }
         if (failure != null) {

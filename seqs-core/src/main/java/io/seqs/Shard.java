@@ -66,6 +66,7 @@ final class Shard {
     final Path dir;
     final Path checkpointDir;
     private final Config config;
+    private final SpaceLedger ledger;
 
     private final Arena arena = Arena.ofShared();
     private final ReentrantLock lock = new ReentrantLock();
@@ -84,7 +85,8 @@ final class Shard {
 
     // ---- writer state, guarded by lock ----
     private final List<Segment> segments = new ArrayList<>();
-    private Segment active;
+    /** Written under the lock; read without it only by {@link #unwrittenBytes()}. */
+    private volatile Segment active;
     private ByteBuffer activeBuffer;
     private long tail;
     private long[] liveBytes = new long[8];
@@ -115,8 +117,10 @@ final class Shard {
 
     private Recovery recovery;
 
-    private Shard(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize, int generation) {
+    private Shard(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
+                  int generation, SpaceLedger ledger) {
         this.config = config;
+        this.ledger = ledger;
         this.index = index;
         this.epoch = epoch;
         this.shardCount = shardCount;
@@ -127,8 +131,9 @@ final class Shard {
     }
 
     /** Opens a shard's log, loading its newest usable checkpoint and replaying the tail after it. */
-    static Shard open(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize, int generation) {
-        Shard shard = new Shard(config, epochDir, epochCheckpointDir, epoch, index, shardCount, windowSize, generation);
+    static Shard open(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
+                      int generation, SpaceLedger ledger) {
+        Shard shard = new Shard(config, epochDir, epochCheckpointDir, epoch, index, shardCount, windowSize, generation, ledger);
         try {
             Files.createDirectories(shard.dir);
             Files.createDirectories(shard.checkpointDir);
@@ -320,7 +325,10 @@ final class Shard {
                     + HashIndex.MAX_POSITION + " bytes in this epoch; reset the epoch or use more shards");
         }
         Path file = dir.resolve(SegmentDescriptor.fileName(id));
-        FileUtil.createReserved(file, length, config.freeSpaceMarginBytes());
+        // Space the other shards have mapped but not yet written is promised too (their files
+        // are sparse unless blocks were allocated natively): keep it free as well.
+        long promised = FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(this);
+        FileUtil.createReserved(file, length, config.freeSpaceMarginBytes() + promised);
         MemorySegment map;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             map = ch.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
@@ -383,6 +391,25 @@ final class Shard {
         Segment seg = segmentAt(windows, position);
         long off = position - seg.base;
         return RecordDescriptor.recordLength(RecordDescriptor.keyLength(seg.map, off), RecordDescriptor.storedLength(seg.map, off));
+    }
+
+    /** Bytes of the active segment not yet written; a racy estimate for space accounting. */
+    long unwrittenBytes() {
+        Segment seg = active;
+        if (seg == null || released) {
+            return 0;
+        }
+        return Math.max(0, seg.limit() - (long) TAIL.getOpaque(this));
+    }
+
+    private static final java.lang.invoke.VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = java.lang.invoke.MethodHandles.lookup().findVarHandle(Shard.class, "tail", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     // ================================================================== reads

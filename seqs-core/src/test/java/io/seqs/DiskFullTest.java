@@ -1,0 +1,88 @@
+package io.seqs;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A store on a 16 MiB tmpfs: puts fail with a clear exception when the file system is full (and
+ * never fault the JVM through a mapping), what was written stays readable, and puts work again
+ * once space is freed. Skipped where mounting a tmpfs is not permitted.
+ */
+class DiskFullTest {
+    @TempDir Path tmp;
+
+    @Test
+    void fullFileSystemIsAnExceptionNotACrash() throws Exception {
+        Path mnt = tmp.resolve("mnt");
+        Files.createDirectories(mnt);
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt.toString()),
+                "skipped: cannot mount a size-limited tmpfs here (needs root or CAP_SYS_ADMIN)");
+        try {
+            Path filler = mnt.resolve("filler");
+            Files.write(filler, new byte[4 << 20]);
+            Path dir = mnt.resolve("store");
+            byte[] value = new byte[2000];
+            java.util.Arrays.fill(value, (byte) 0x5a);
+            int written = 0;
+            try (Seqs s = Seqs.builder(dir).shards(2).segmentSize(1 << 20).freeSpaceMargin(1 << 20)
+                    .durability(Durability.PROCESS).checkpointInterval(Duration.ZERO).open()) {
+                DiskFullException full = null;
+                while (full == null) {
+                    try {
+                        s.put(("key-" + written).getBytes(), value);
+                        written++;
+                    } catch (DiskFullException e) {
+                        full = e;
+                    }
+                }
+                assertTrue(written > 1000, "wrote " + written);
+                assertTrue(full.getMessage().contains(dir.toString()), full.getMessage());
+                System.out.println("DiskFullTest: " + written + " puts before: " + full.getMessage());
+                DiskFullException again = assertThrows(DiskFullException.class, () -> {
+                    for (int i = 0; i < 10_000; i++) {
+                        s.put(("more-" + i).getBytes(), value);
+                    }
+                });
+                assertTrue(again.usableBytes() < again.neededBytes());
+                for (int i = 0; i < written; i++) {
+                    assertArrayEquals(value, s.get(("key-" + i).getBytes()), "key-" + i);
+                }
+                Files.delete(filler);
+                for (int i = 0; i < 500; i++) {
+                    s.put(("after-" + i).getBytes(), value);
+                }
+            }
+            try (Seqs s = Seqs.open(dir)) {
+                for (int i = 0; i < written; i++) {
+                    assertArrayEquals(value, s.get(("key-" + i).getBytes()), "key-" + i + " after reopen");
+                }
+                assertArrayEquals(value, s.get("after-499".getBytes()));
+            }
+        } finally {
+            run("umount", mnt.toString());
+        }
+    }
+
+    private static boolean run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.exitValue() != 0) {
+            System.out.println(String.join(" ", command) + ": " + out.strip());
+        }
+        return p.exitValue() == 0;
+    }
+}
