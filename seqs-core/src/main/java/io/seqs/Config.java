@@ -15,4 +15,8 @@ record Config(
         Duration checkpointInterval,
         long expectedKeys,
         long freeSpaceMarginBytes,
-        boolean verifyChecksums) {}
+        boolean verifyChecksums,
+        int latencySampleEvery,
+        /** An io.micrometer.core.instrument.MeterRegistry, or null; typed Object so Micrometer stays optional. */
+        Object meterRegistry,
+        String metricsName) {}

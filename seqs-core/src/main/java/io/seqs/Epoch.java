@@ -42,7 +42,7 @@ final class Epoch implements SpaceLedger {
     }
 
     /** Opens (recovers) every shard of an epoch, in parallel. */
-    static Epoch open(Config config, Manifest manifest) {
+    static Epoch open(Config config, Manifest manifest, Epoch previous) {
         Path dir = config.directory().resolve(dirName(manifest.epoch()));
         Path checkpointDir = config.checkpointDirectory().resolve(dirName(manifest.epoch()));
         int n = manifest.shardCount();
@@ -59,7 +59,8 @@ final class Epoch implements SpaceLedger {
             for (int i = 0; i < n; i++) {
                 int shard = i;
                 futures.add(pool.submit(() -> Shard.open(config, dir, checkpointDir, manifest.epoch(), shard, n,
-                        manifest.windowSize(), manifest.generation(), epoch)));
+                        manifest.windowSize(), manifest.generation(), epoch,
+                        previous != null ? previous.shards[shard].counters() : new ShardCounters())));
             }
             RuntimeException failure = null;
             for (int i = 0; i < n; i++) {

@@ -57,7 +57,15 @@ public final class Seqs implements AutoCloseable {
     private final ScheduledExecutorService maintenance;
     private final ExecutorService cleaner;
     private final long openNanos;
+    private final long openedAt = System.nanoTime();
     private final Path realDirectory;
+    private final Latencies getLatency;
+    private final Latencies putLatency;
+    private final Instruments instruments;
+    private volatile SeqsStats cachedStats;
+    private volatile long cachedAt;
+    /** How long meters may reuse a snapshot of the figures. */
+    private static final long CACHE_NANOS = 500_000_000L;
 
     private volatile Epoch current;
     private Manifest manifest;
@@ -72,10 +80,12 @@ public final class Seqs implements AutoCloseable {
         this.fileLock = fileLock;
         this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("seqs-maintenance"));
         this.cleaner = Executors.newSingleThreadExecutor(daemon("seqs-cleaner"));
+        this.getLatency = new Latencies(config.latencySampleEvery());
+        this.putLatency = new Latencies(config.latencySampleEvery());
         long start = System.nanoTime();
         try {
             recoverManifest();
-            current = Epoch.open(config, manifest);
+            current = Epoch.open(config, manifest, null);
         } catch (IOException e) {
             shutdownThreads();
             throw new UncheckedIOException("cannot open store " + config.directory(), e);
@@ -84,6 +94,8 @@ public final class Seqs implements AutoCloseable {
             throw e;
         }
         openNanos = System.nanoTime() - start;
+        instruments = config.meterRegistry() == null ? Instruments.NONE : MeterBinding.bind(config, this, current.shards.length);
+        instruments.recovery(openNanos);
         scheduleMaintenance();
     }
 
@@ -168,6 +180,18 @@ public final class Seqs implements AutoCloseable {
     }
 
     private void put(long hash, MemorySegment key, MemorySegment value) {
+        if (!putLatency.sample()) {
+            putUntimed(hash, key, value);
+            return;
+        }
+        long start = System.nanoTime();
+        putUntimed(hash, key, value);
+        long took = System.nanoTime() - start;
+        putLatency.record(took);
+        instruments.put(took);
+    }
+
+    private void putUntimed(long hash, MemorySegment key, MemorySegment value) {
         for (;;) {
             Shard shard = liveEpoch().shard(hash);
             long end;
@@ -188,6 +212,21 @@ public final class Seqs implements AutoCloseable {
     public byte[] get(byte[] key) {
         MemorySegment k = Keys.key(key);
         long hash = Keys.hash(key);
+        if (!getLatency.sample()) {
+            return getUntimed(hash, k);
+        }
+        long start = System.nanoTime();
+        byte[] value = getUntimed(hash, k);
+        recordGet(System.nanoTime() - start);
+        return value;
+    }
+
+    private void recordGet(long nanos) {
+        getLatency.record(nanos);
+        instruments.get(nanos);
+    }
+
+    private byte[] getUntimed(long hash, MemorySegment k) {
         for (;;) {
             Shard shard = liveEpoch().shard(hash);
             try {
@@ -210,6 +249,16 @@ public final class Seqs implements AutoCloseable {
             throw new IllegalArgumentException("destination is null");
         }
         long hash = Keys.hash(key, 0, key.byteSize());
+        if (!getLatency.sample()) {
+            return getUntimed(hash, key, dst);
+        }
+        long start = System.nanoTime();
+        long length = getUntimed(hash, key, dst);
+        recordGet(System.nanoTime() - start);
+        return length;
+    }
+
+    private long getUntimed(long hash, MemorySegment key, MemorySegment dst) {
         for (;;) {
             Shard shard = liveEpoch().shard(hash);
             try {
@@ -321,7 +370,7 @@ public final class Seqs implements AutoCloseable {
             long start = System.nanoTime();
             Epoch old = current;
             Manifest next = manifest.nextEpoch(config.segmentSize(), System.currentTimeMillis());
-            Epoch fresh = Epoch.open(config, next);
+            Epoch fresh = Epoch.open(config, next, old);
             Failpoints.hit("reset.after-new-epoch");
             for (Shard shard : old.shards) {
                 shard.retire(false);
@@ -344,6 +393,7 @@ public final class Seqs implements AutoCloseable {
             resets++;
             lastResetNanos = took;
             resetNanos += took;
+            instruments.reset(took);
             LOG.log(System.Logger.Level.DEBUG, "store {0}: epoch {1} replaced epoch {2} in {3} µs",
                     config.directory(), next.epoch(), old.number, took / 1000);
         } finally {
@@ -360,9 +410,11 @@ public final class Seqs implements AutoCloseable {
     public void flush() {
         lifecycle.readLock().lock();
         try {
+            long start = System.nanoTime();
             for (Shard shard : liveEpoch().shards) {
                 shard.flush();
             }
+            instruments.flush(System.nanoTime() - start);
         } finally {
             lifecycle.readLock().unlock();
         }
@@ -372,9 +424,11 @@ public final class Seqs implements AutoCloseable {
     public void checkpoint() {
         lifecycle.readLock().lock();
         try {
+            long start = System.nanoTime();
             for (Shard shard : liveEpoch().shards) {
                 shard.checkpoint();
             }
+            instruments.checkpoint(System.nanoTime() - start);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint of " + config.directory() + " failed", e);
         } finally {
@@ -391,10 +445,34 @@ public final class Seqs implements AutoCloseable {
             for (Shard shard : epoch.shards) {
                 shards.add(shard.stats());
             }
-            return new SeqsStats(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos);
+            LatencyStats[] gets = getLatency.snapshot();
+            LatencyStats[] puts = putLatency.snapshot();
+            SeqsStats stats = new SeqsStats(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos,
+                    System.nanoTime() - openedAt, gets[0], puts[0], gets[1], puts[1]);
+            cachedStats = stats;
+            cachedAt = System.nanoTime();
+            return stats;
         } finally {
             lifecycle.readLock().unlock();
         }
+    }
+
+    /** A snapshot at most half a second old, for meters; after close, the last one taken. */
+    SeqsStats cachedStats() {
+        SeqsStats stats = cachedStats;
+        if (closed.get() && stats != null) {
+            return stats;
+        }
+        if (stats == null || System.nanoTime() - cachedAt > CACHE_NANOS) {
+            try {
+                stats = stats();
+            } catch (IllegalStateException closedMeanwhile) {
+                if (stats == null) {
+                    throw closedMeanwhile;
+                }
+            }
+        }
+        return stats;
     }
 
     /** The store directory. */
@@ -412,6 +490,7 @@ public final class Seqs implements AutoCloseable {
         lifecycle.writeLock().lock();
         RuntimeException failure = null;
         try {
+            instruments.close();
             Epoch epoch = current;
             for (Shard shard : epoch.shards) {
                 try {

@@ -14,6 +14,12 @@ import java.util.List;
  * @param lastResetNanos duration of the latest reset, 0 when none
  * @param resetNanos total time spent in resets since open
  * @param openNanos time open took: manifest, recovery of every shard
+ * @param uptimeNanos time since the store was opened
+ * @param getLatency sampled get latencies since open
+ * @param putLatency sampled put latencies since open (including waits for the shard and, under
+ *     SYNC, the force)
+ * @param recentGetLatency sampled get latencies since the previous snapshot
+ * @param recentPutLatency sampled put latencies since the previous snapshot
  */
 public record SeqsStats(
         long epoch,
@@ -22,7 +28,12 @@ public record SeqsStats(
         long resets,
         long lastResetNanos,
         long resetNanos,
-        long openNanos) {
+        long openNanos,
+        long uptimeNanos,
+        LatencyStats getLatency,
+        LatencyStats putLatency,
+        LatencyStats recentGetLatency,
+        LatencyStats recentPutLatency) {
 
     public SeqsStats {
         shards = List.copyOf(shards);
@@ -51,6 +62,16 @@ public record SeqsStats(
     /** Records appended: puts and deletes. */
     public long recordsWritten() {
         return puts() + deletes();
+    }
+
+    /** Records written per second, averaged since open. */
+    public double recordsPerSecond() {
+        return uptimeNanos == 0 ? 0 : recordsWritten() * 1e9 / uptimeNanos;
+    }
+
+    /** Time writers held shard locks to append and index, estimated from samples, summed over shards. */
+    public long writeNanos() {
+        return sum(ShardStats::writeNanos);
     }
 
     /** Key and value bytes handed to the store. */
@@ -139,7 +160,9 @@ public record SeqsStats(
         b.append(String.format("  keys %,d  puts %,d  deletes %,d  gets %,d (hits %,d)%n", keys(), puts(), deletes(), gets(), getHits()));
         b.append(String.format("  logical %,d B  physical %,d B  write amplification %.3f%n", logicalBytes(), physicalBytes(), writeAmplification()));
         b.append(String.format("  live %,d B  dead %,d B  space amplification %.3f%n", liveBytes(), deadBytes(), spaceAmplification()));
-        b.append(String.format("  index %,d B  %.2f B/key  lock wait %.1f ms%n", indexBytes(), indexBytesPerKey(), lockWaitNanos() / 1e6));
+        b.append(String.format("  %.0f records/s since open  get %s%n  put %s%n", recordsPerSecond(), getLatency, putLatency));
+        b.append(String.format("  index %,d B  %.2f B/key  shard lock: waited %.1f ms, held to write %.1f ms (est.)%n",
+                indexBytes(), indexBytesPerKey(), lockWaitNanos() / 1e6, writeNanos() / 1e6));
         b.append(String.format("  flushes %,d (%.1f ms)  checkpoints %,d (%.1f ms)  resets %d (last %.2f ms)%n",
                 flushes(), flushNanos() / 1e6, checkpoints(), checkpointNanos() / 1e6, resets, lastResetNanos / 1e6));
         b.append(String.format("  recovery replayed %,d records, dropped %,d records / %,d B%n",

@@ -16,7 +16,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
 
@@ -96,30 +95,15 @@ final class Shard {
     private final CRC32C writeCrc = new CRC32C();
     private long lastCheckpointPosition = -1;
 
-    // ---- counters, guarded by lock ----
-    private long puts;
-    private long deletes;
-    private long logicalBytes;
-    private long physicalBytes;
-    private long lockWaits;
-    private long lockWaitNanos;
-    private long rebuilds;
-    private long rebuildNanos;
-    private long checkpoints;
-    private long checkpointNanos;
-    private long checkpointBytes;
-
-    // ---- counters of lock-free paths ----
-    private final LongAdder gets = new LongAdder();
-    private final LongAdder getHits = new LongAdder();
-    private final LongAdder flushes = new LongAdder();
-    private final LongAdder flushNanos = new LongAdder();
+    /** Running totals; lock-guarded fields under {@link #lock}. */
+    private final ShardCounters counters;
 
     private Recovery recovery;
 
     private Shard(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
-                  int generation, SpaceLedger ledger) {
+                  int generation, SpaceLedger ledger, ShardCounters counters) {
         this.config = config;
+        this.counters = counters;
         this.ledger = ledger;
         this.index = index;
         this.epoch = epoch;
@@ -132,8 +116,8 @@ final class Shard {
 
     /** Opens a shard's log, loading its newest usable checkpoint and replaying the tail after it. */
     static Shard open(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
-                      int generation, SpaceLedger ledger) {
-        Shard shard = new Shard(config, epochDir, epochCheckpointDir, epoch, index, shardCount, windowSize, generation, ledger);
+                      int generation, SpaceLedger ledger, ShardCounters counters) {
+        Shard shard = new Shard(config, epochDir, epochCheckpointDir, epoch, index, shardCount, windowSize, generation, ledger, counters);
         try {
             Files.createDirectories(shard.dir);
             Files.createDirectories(shard.checkpointDir);
@@ -154,8 +138,8 @@ final class Shard {
         if (!lock.tryLock()) {
             long start = System.nanoTime();
             lock.lock();
-            lockWaitNanos += System.nanoTime() - start;
-            lockWaits++;
+            counters.lockWaitNanos += System.nanoTime() - start;
+            counters.lockWaits++;
         }
         if (retired) {
             lock.unlock();
@@ -169,13 +153,18 @@ final class Shard {
         int valueLength = (int) value.byteSize();
         long length = RecordDescriptor.recordLength(keyLength, valueLength);
         lockForWrite();
+        long sampleStart = (counters.puts & ShardCounters.WRITE_SAMPLE_MASK) == 0 ? System.nanoTime() : 0;
         try {
             long position = reserve(length);
             writeRecord(position, RecordDescriptor.TYPE_PUT, key, value, keyLength, valueLength);
             applyPut(hash, key, position, length);
-            puts++;
-            logicalBytes += keyLength + (long) valueLength;
-            physicalBytes += length;
+            if (sampleStart != 0) {
+                counters.writeSamples++;
+                counters.writeSampleNanos += System.nanoTime() - sampleStart;
+            }
+            counters.puts++;
+            counters.logicalBytes += keyLength + (long) valueLength;
+            counters.physicalBytes += length;
             tail = position + length;
             return tail;
         } finally {
@@ -205,9 +194,9 @@ final class Shard {
             idx.size--;
             idx.tombstones++;
             accountDeleted(old, position, length);
-            deletes++;
-            logicalBytes += keyLength;
-            physicalBytes += length;
+            counters.deletes++;
+            counters.logicalBytes += keyLength;
+            counters.physicalBytes += length;
             tail = position + length;
             return tail;
         } finally {
@@ -308,8 +297,8 @@ final class Shard {
         table = next;
         // Readers still probing the old table fail on its closed arena and retry on the new one.
         idx.close();
-        rebuilds++;
-        rebuildNanos += System.nanoTime() - start;
+        counters.rebuilds++;
+        counters.rebuildNanos += System.nanoTime() - start;
         return next;
     }
 
@@ -348,7 +337,7 @@ final class Shard {
         activeBuffer = map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
         tail = base + SegmentDescriptor.HEADER_LENGTH;
         directoryDirty = true;
-        physicalBytes += SegmentDescriptor.HEADER_LENGTH;
+        counters.physicalBytes += SegmentDescriptor.HEADER_LENGTH;
     }
 
     /** Makes a segment reachable by readers. */
@@ -416,7 +405,7 @@ final class Shard {
 
     /** The latest value of the key, or null. */
     byte[] get(long hash, MemorySegment key) {
-        gets.increment();
+        counters.gets.increment();
         for (;;) {
             HashIndex idx = table;
             try {
@@ -431,7 +420,7 @@ final class Shard {
                 byte[] out = new byte[stored];
                 MemorySegment.copy(seg.map, ValueLayout.JAVA_BYTE, RecordDescriptor.valueOffset(off, keyLength), out, 0, stored);
                 verify(seg, off, keyLength, stored);
-                getHits.increment();
+                counters.getHits.increment();
                 return out;
             } catch (IllegalStateException e) {
                 retryOrThrow(idx, e);
@@ -445,7 +434,7 @@ final class Shard {
      * @return the value's length (copied only when {@code <= dst.byteSize()}), or -1 when absent
      */
     long get(long hash, MemorySegment key, MemorySegment dst) {
-        gets.increment();
+        counters.gets.increment();
         for (;;) {
             HashIndex idx = table;
             try {
@@ -461,7 +450,7 @@ final class Shard {
                     MemorySegment.copy(seg.map, RecordDescriptor.valueOffset(off, keyLength), dst, 0, stored);
                     verify(seg, off, keyLength, stored);
                 }
-                getHits.increment();
+                counters.getHits.increment();
                 return stored;
             } catch (IllegalStateException e) {
                 retryOrThrow(idx, e);
@@ -594,8 +583,8 @@ final class Shard {
             throw e;
         }
         durable = Math.max(durable, upTo);
-        flushes.increment();
-        flushNanos.add(System.nanoTime() - start);
+        counters.flushes.increment();
+        counters.flushNanos.add(System.nanoTime() - start);
     }
 
     private void forceRange(Segment[] win, long from, long to) {
@@ -663,10 +652,10 @@ final class Shard {
             lock.lock();
             try {
                 lastCheckpointPosition = snapshot.coveredPosition();
-                checkpoints++;
-                checkpointBytes += bytes;
-                physicalBytes += bytes;
-                checkpointNanos += System.nanoTime() - start;
+                counters.checkpoints++;
+                counters.checkpointBytes += bytes;
+                counters.physicalBytes += bytes;
+                counters.checkpointNanos += System.nanoTime() - start;
             } finally {
                 lock.unlock();
             }
@@ -998,6 +987,10 @@ final class Shard {
         }
     }
 
+    ShardCounters counters() {
+        return counters;
+    }
+
     boolean isRetired() {
         return retired;
     }
@@ -1051,10 +1044,11 @@ final class Shard {
                 dead += deadBytes[w];
             }
             Recovery r = recovery;
+            ShardCounters c = counters;
             return new ShardStats(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
-                    puts, deletes, gets.sum(), getHits.sum(), logicalBytes, physicalBytes, live, dead,
-                    tail, durable, lockWaits, lockWaitNanos, rebuilds, rebuildNanos, flushes.sum(), flushNanos.sum(),
-                    checkpoints, checkpointNanos, checkpointBytes, r.fromCheckpoint(), r.replayedRecords(),
+                    c.puts, c.deletes, c.gets.sum(), c.getHits.sum(), c.logicalBytes, c.physicalBytes, live, dead,
+                    tail, durable, c.lockWaits, c.lockWaitNanos, c.writeNanosEstimate(), c.rebuilds, c.rebuildNanos,
+                    c.flushes.sum(), c.flushNanos.sum(), c.checkpoints, c.checkpointNanos, c.checkpointBytes, r.fromCheckpoint(), r.replayedRecords(),
                     r.droppedRecords(), r.droppedBytes(), r.droppedSegments(), r.nanos());
         } finally {
             lock.unlock();

@@ -24,6 +24,8 @@ package io.seqs;
  * @param durablePosition log position below which everything was forced to stable storage
  * @param lockWaits writes that found the shard lock taken
  * @param lockWaitNanos time writers spent waiting for the shard lock
+ * @param writeNanos time writers spent holding the shard lock to append and index, estimated
+ *     from one timed put in 16
  * @param indexRebuilds times the index table was rebuilt (grown or cleaned of tombstones)
  * @param indexRebuildNanos time spent rebuilding, during which writers of this shard wait
  * @param flushes forces of the log that wrote something
@@ -57,6 +59,7 @@ public record ShardStats(
         long durablePosition,
         long lockWaits,
         long lockWaitNanos,
+        long writeNanos,
         long indexRebuilds,
         long indexRebuildNanos,
         long flushes,

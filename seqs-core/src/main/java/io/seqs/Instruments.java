@@ -1,0 +1,21 @@
+package io.seqs;
+
+/** Where the store reports timed events beyond its own counters: nowhere, or a meter registry. */
+interface Instruments extends AutoCloseable {
+    Instruments NONE = new Instruments() {};
+
+    default void get(long nanos) {}
+
+    default void put(long nanos) {}
+
+    default void flush(long nanos) {}
+
+    default void checkpoint(long nanos) {}
+
+    default void reset(long nanos) {}
+
+    default void recovery(long nanos) {}
+
+    @Override
+    default void close() {}
+}
