@@ -784,8 +784,13 @@ final class Shard {
         // 4. Drop what follows the point where the log stops being sound.
         List<Path> toDelete = new ArrayList<>();
         for (Path orphan : files.subList(chainEnd, files.size())) {
-            droppedBytes += Files.size(orphan);
-            droppedSegments++;
+            if (neverWritten(orphan)) {
+                // created by a roll that did not get to write its header: it held nothing
+                LOG.log(System.Logger.Level.DEBUG, "removing empty segment file {0}", orphan);
+            } else {
+                droppedBytes += Files.size(orphan);
+                droppedSegments++;
+            }
             toDelete.add(orphan);
         }
         for (int s = segments.size() - 1; s >= kept; s--) {
@@ -817,6 +822,22 @@ final class Shard {
         }
         recovery = new Recovery(checkpoint != null, scanFrom, segments.size(), replayedRecords, replayedBytes,
                 droppedRecords, droppedBytes, droppedSegments, System.nanoTime() - start, problem);
+    }
+
+    /** True when a file's header bytes are all zero: a segment created but never written. */
+    private static boolean neverWritten(Path file) throws IOException {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
+            while (head.hasRemaining() && ch.read(head) >= 0) {
+                // fill, or stop at the end of a short file
+            }
+            for (int i = 0; i < head.position(); i++) {
+                if (head.get(i) != 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     private boolean coversChainPrefix(long coveredPosition, long maxPosition) {

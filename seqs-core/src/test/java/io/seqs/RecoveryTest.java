@@ -222,4 +222,21 @@ class RecoveryTest {
             }
         }
     }
+
+    @Test
+    void aSegmentCreatedButNeverWrittenIsRemovedQuietly() throws Exception {
+        write(10);
+        Path last = lastSegment(dir);
+        long id = SegmentDescriptor.parseFileName(last.getFileName().toString());
+        Path empty = last.resolveSibling(SegmentDescriptor.fileName(id + 1));
+        try (RandomAccessFile f = new RandomAccessFile(empty.toFile(), "rw")) {
+            f.setLength(64 << 10);
+        }
+        try (Seqs s = open()) {
+            assertEquals(0, s.stats().recoveryDroppedBytes());
+            assertEquals(0, s.stats().shards().get(0).recoveryDroppedSegments());
+            assertArrayEquals(value(9, 1), s.get(key(9)));
+        }
+        assertFalse(Files.exists(empty));
+    }
 }
