@@ -26,7 +26,7 @@ import java.util.zip.CRC32C;
  *  12              4   shard index
  *  16              8   epoch
  *  24              8   covered log position
- *  32              8   table capacity in slots (a power of two)
+ *  32              8   table capacity in slots
  *  40              8   live keys in the table
  *  48              8   tombstones in the table
  *  56              4   shard count
@@ -174,8 +174,8 @@ final class CheckpointFile {
             long covered = head.getLong(COVERED_OFFSET);
             expect(file, COVERED_OFFSET, "covered position (from the file name)", covered, coveredPosition(file));
             long capacity = head.getLong(CAPACITY_OFFSET);
-            if (capacity < HashIndex.MIN_CAPACITY || capacity > HashIndex.MAX_CAPACITY || Long.bitCount(capacity) != 1) {
-                throw new CorruptionException(file, CAPACITY_OFFSET, "table capacity " + capacity + " is not a power of two in "
+            if (capacity < HashIndex.MIN_CAPACITY || capacity > HashIndex.MAX_CAPACITY) {
+                throw new CorruptionException(file, CAPACITY_OFFSET, "table capacity " + capacity + " is outside "
                         + HashIndex.MIN_CAPACITY + ".." + HashIndex.MAX_CAPACITY);
             }
             long liveKeys = head.getLong(LIVE_KEYS_OFFSET);

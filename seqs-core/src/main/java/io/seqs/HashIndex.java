@@ -19,9 +19,11 @@ import java.lang.invoke.VarHandle;
  *
  * <p>{@link #EMPTY} (0) ends a probe; {@link #TOMBSTONE} (1) marks a deleted entry and does not.
  * No record lives at log positions 0 or 8 (segment headers are there), so neither value is a
- * real entry. Because the bucket bits are inside the stored hash, the table can be rebuilt at
- * twice the size from its own slots, without reading a single key from the log, up to
- * {@link #MAX_CAPACITY} slots.
+ * real entry. A key's home slot is {@code (hash25 * capacity) >>> 25} (a multiply-shift range
+ * reduction), so the capacity need not be a power of two: a table pre-sized for an expected
+ * number of keys sits at its target load, and a table grows by half rather than doubling. The home
+ * slot is a function of the stored hash bits alone, so a table can be rebuilt at any size from
+ * its own slots without reading a single key from the log, up to {@link #MAX_CAPACITY} slots.
  *
  * <p>Concurrency: one writer (the shard's lock holder) and any number of readers. Every slot
  * changes by a single 64-bit release store, so a reader sees an entry either before or after an
@@ -39,8 +41,12 @@ final class HashIndex implements AutoCloseable {
     static final long EMPTY = 0L;
     static final long TOMBSTONE = 1L;
     static final int SLOT_BYTES = 8;
-    /** Default load above which the table is rebuilt (counting tombstones). */
-    static final double MAX_LOAD = 0.75;
+    /** Load above which the table is rebuilt (counting tombstones): 10 bytes per key when reached. */
+    static final double MAX_LOAD = 0.8;
+    /** A growing table is rebuilt this much larger. */
+    static final double GROWTH = 1.5;
+    /** Pre-sized tables leave this much room beyond the expected keys. */
+    static final double PRESIZE_SLACK = 1.02;
     /** At {@link #MAX_CAPACITY} the table may fill up to here before puts are refused. */
     static final double MAX_LOAD_AT_MAX_CAPACITY = 0.95;
 
@@ -51,18 +57,16 @@ final class HashIndex implements AutoCloseable {
     private final Arena arena;
     final MemorySegment slots;
     final long capacity;
-    final long mask;
     /** Live entries. Written by the writer only. */
     long size;
     /** Tombstones. Written by the writer only. */
     long tombstones;
 
     private HashIndex(long capacity) {
-        assert Long.bitCount(capacity) == 1 && capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY : capacity;
+        assert capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY : capacity;
         this.arena = Arena.ofShared();
         this.slots = arena.allocate(capacity * SLOT_BYTES, 64);
         this.capacity = capacity;
-        this.mask = capacity - 1;
     }
 
     static HashIndex withCapacity(long capacity) {
@@ -75,12 +79,8 @@ final class HashIndex implements AutoCloseable {
     }
 
     static long capacityFor(long keys) {
-        long wanted = (long) Math.ceil(keys / MAX_LOAD) + 1;
-        long cap = Long.highestOneBit(Math.max(MIN_CAPACITY, wanted - 1)) << 1;
-        if (cap < wanted) {
-            cap <<= 1;
-        }
-        return Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, cap));
+        long wanted = (long) Math.ceil(keys * PRESIZE_SLACK / MAX_LOAD) + 1;
+        return Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, wanted));
     }
 
     static long slot(long hash, long position) {
@@ -100,12 +100,14 @@ final class HashIndex implements AutoCloseable {
         return slot != EMPTY && slot != TOMBSTONE;
     }
 
+    /** The home slot of a hash: its low 25 bits scaled to the capacity. */
     long bucket(long hash) {
-        return hash & mask;
+        return ((hash & HASH_MASK) * capacity) >>> HASH_BITS;
     }
 
     long next(long index) {
-        return (index + 1) & mask;
+        long n = index + 1;
+        return n == capacity ? 0 : n;
     }
 
     /** Reader's view of a slot: an acquire load. */
@@ -130,15 +132,15 @@ final class HashIndex implements AutoCloseable {
     }
 
     /**
-     * A new table holding this one's entries without tombstones: twice as big when the live
-     * entries alone fill more than half the load limit, else the same size.
+     * A new table holding this one's entries without tombstones: {@link #GROWTH} times bigger
+     * when the live entries alone fill more than two thirds of the load limit, else the same size.
      *
      * @throws IllegalStateException when the table is at its maximum size and full
      */
     HashIndex rebuilt() {
         long newCapacity = capacity;
-        if (size + 1 > (long) (capacity * MAX_LOAD / 2)) {
-            newCapacity = Math.min(MAX_CAPACITY, capacity << 1);
+        if (size + 1 > (long) (capacity * MAX_LOAD * 2 / 3)) {
+            newCapacity = Math.min(MAX_CAPACITY, (long) Math.ceil(capacity * GROWTH));
         }
         if (newCapacity == capacity && size + 1 > (long) (capacity * (capacity == MAX_CAPACITY ? MAX_LOAD_AT_MAX_CAPACITY : MAX_LOAD))) {
             throw new IllegalStateException("a shard's index holds " + size + " keys in " + capacity
@@ -157,7 +159,7 @@ final class HashIndex implements AutoCloseable {
 
     /** Inserts an entry known to be absent into a table that is not yet shared. */
     void insertNew(long slotValue) {
-        long i = (slotValue >>> POSITION_BITS) & mask;
+        long i = bucket(slotValue >>> POSITION_BITS);
         while (getPlain(i) != EMPTY) {
             i = next(i);
         }

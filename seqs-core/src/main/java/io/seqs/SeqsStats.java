@@ -133,6 +133,16 @@ public record SeqsStats(
         return sum(ShardStats::checkpointNanos);
     }
 
+    /** Longest time any shard's lock was held by a checkpoint. */
+    public long checkpointStallNanosMax() {
+        return shards.stream().mapToLong(ShardStats::checkpointStallNanosMax).max().orElse(0);
+    }
+
+    /** Time spent rebuilding index tables, summed over shards; writers of a shard wait during its rebuilds. */
+    public long indexRebuildNanos() {
+        return sum(ShardStats::indexRebuildNanos);
+    }
+
     public long recoveryReplayedRecords() {
         return sum(ShardStats::recoveryReplayedRecords);
     }
@@ -163,8 +173,9 @@ public record SeqsStats(
         b.append(String.format("  %.0f records/s since open  get %s%n  put %s%n", recordsPerSecond(), getLatency, putLatency));
         b.append(String.format("  index %,d B  %.2f B/key  shard lock: waited %.1f ms, held to write %.1f ms (est.)%n",
                 indexBytes(), indexBytesPerKey(), lockWaitNanos() / 1e6, writeNanos() / 1e6));
-        b.append(String.format("  flushes %,d (%.1f ms)  checkpoints %,d (%.1f ms)  resets %d (last %.2f ms)%n",
-                flushes(), flushNanos() / 1e6, checkpoints(), checkpointNanos() / 1e6, resets, lastResetNanos / 1e6));
+        b.append(String.format("  flushes %,d (%.1f ms)  checkpoints %,d (%.1f ms, longest stall %.2f ms)  index rebuilds %.1f ms  resets %d (last %.2f ms)%n",
+                flushes(), flushNanos() / 1e6, checkpoints(), checkpointNanos() / 1e6, checkpointStallNanosMax() / 1e6,
+                indexRebuildNanos() / 1e6, resets, lastResetNanos / 1e6));
         b.append(String.format("  recovery replayed %,d records, dropped %,d records / %,d B%n",
                 recoveryReplayedRecords(), recoveryDroppedRecords(), recoveryDroppedBytes()));
         for (ShardStats s : shards) {

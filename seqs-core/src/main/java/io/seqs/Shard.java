@@ -631,6 +631,7 @@ final class Shard {
         CheckpointFile.Snapshot snapshot;
         try (Arena scratch = Arena.ofConfined()) {
             lock.lock();
+            long locked = System.nanoTime();
             try {
                 if (released || tail == lastCheckpointPosition || active == null) {
                     return 0;
@@ -641,6 +642,9 @@ final class Shard {
                 int n = (int) (active.nextId());
                 snapshot = new CheckpointFile.Snapshot(epoch, index, shardCount, tail, generation, idx.capacity, idx.size,
                         idx.tombstones, Arrays.copyOf(liveBytes, n), Arrays.copyOf(deadBytes, n), table);
+                long held = System.nanoTime() - locked;
+                counters.checkpointLockNanos += held;
+                counters.checkpointLockNanosMax = Math.max(counters.checkpointLockNanosMax, held);
             } finally {
                 lock.unlock();
             }
@@ -1069,7 +1073,7 @@ final class Shard {
             return new ShardStats(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
                     c.puts, c.deletes, c.gets.sum(), c.getHits.sum(), c.logicalBytes, c.physicalBytes, live, dead,
                     tail, durable, c.lockWaits, c.lockWaitNanos, c.writeNanosEstimate(), c.rebuilds, c.rebuildNanos,
-                    c.flushes.sum(), c.flushNanos.sum(), c.checkpoints, c.checkpointNanos, c.checkpointBytes, r.fromCheckpoint(), r.replayedRecords(),
+                    c.flushes.sum(), c.flushNanos.sum(), c.checkpoints, c.checkpointNanos, c.checkpointBytes, c.checkpointLockNanosMax, r.fromCheckpoint(), r.replayedRecords(),
                     r.droppedRecords(), r.droppedBytes(), r.droppedSegments(), r.nanos());
         } finally {
             lock.unlock();

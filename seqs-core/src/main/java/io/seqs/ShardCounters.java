@@ -24,6 +24,9 @@ final class ShardCounters {
     long checkpoints;
     long checkpointNanos;
     long checkpointBytes;
+    /** Time the shard lock was held to copy the index for checkpoints: what writers may wait. */
+    long checkpointLockNanos;
+    long checkpointLockNanosMax;
 
     final LongAdder gets = new LongAdder();
     final LongAdder getHits = new LongAdder();

@@ -33,6 +33,8 @@ package io.seqs;
  * @param checkpoints checkpoints written since open
  * @param checkpointNanos time spent writing checkpoints
  * @param checkpointBytes bytes of checkpoint files written since open
+ * @param checkpointStallNanosMax longest time a checkpoint held the shard lock (to copy the index),
+ *     the most a writer waited for a checkpoint
  * @param recoveredFromCheckpoint whether open loaded a checkpoint (else it scanned the whole log)
  * @param recoveryReplayedRecords records replayed at open
  * @param recoveryDroppedRecords records dropped at open because the log was torn or corrupt there
@@ -67,6 +69,7 @@ public record ShardStats(
         long checkpoints,
         long checkpointNanos,
         long checkpointBytes,
+        long checkpointStallNanosMax,
         boolean recoveredFromCheckpoint,
         long recoveryReplayedRecords,
         long recoveryDroppedRecords,
