@@ -256,6 +256,36 @@ final class CheckpointFile {
         }
     }
 
+    /**
+     * The highest generation recorded in the headers of the checkpoints under {@code root}
+     * (unsigned), 0 when none has a readable header. Used when the manifest must be rebuilt.
+     */
+    static long maxGeneration(Path root) throws IOException {
+        long max = 0;
+        if (!Files.isDirectory(root)) {
+            return max;
+        }
+        try (var walk = Files.walk(root, 2)) {
+            for (Path p : (Iterable<Path>) walk::iterator) {
+                if (coveredPosition(p) < 0) {
+                    continue;
+                }
+                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                    ByteBuffer head = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+                    while (head.hasRemaining() && ch.read(head) >= 0) {
+                        // fill, or stop at the end of a short file
+                    }
+                    if (!head.hasRemaining() && head.getLong(MAGIC_OFFSET) == MAGIC) {
+                        max = Math.max(max, Integer.toUnsignedLong(head.getInt(GENERATION_OFFSET)));
+                    }
+                } catch (IOException e) {
+                    // unreadable: it cannot raise the bound
+                }
+            }
+        }
+        return max;
+    }
+
     /** Keeps the {@code keep} newest checkpoints and deletes the rest. */
     static void deleteAllBut(Path dir, int keep) throws IOException {
         List<Path> files = list(dir);

@@ -90,7 +90,16 @@ final class Epoch implements SpaceLedger {
         } finally {
             pool.shutdownNow();
         }
+        // Make the new directories' entries durable all the way up: shard directories in the
+        // epoch directory, the epoch directory in the store (and checkpoint) directory.
         FileUtil.fsyncDirectory(dir);
+        FileUtil.fsyncDirectory(config.directory());
+        FileUtil.fsyncDirectory(checkpointDir);
+        FileUtil.fsyncDirectory(config.checkpointDirectory());
+        Path checkpointParent = config.checkpointDirectory().getParent();
+        if (checkpointParent != null && !checkpointParent.equals(config.directory())) {
+            FileUtil.fsyncDirectory(checkpointParent);
+        }
         return epoch;
     }
 

@@ -22,7 +22,7 @@ import java.nio.file.Path;
  *  32      8   segment id: the first window it covers
  *  40      8   window size in bytes (the store's segment size for this epoch)
  *  48      8   previous end: the log position where the records of the previous segment end
- *  56      4   reserved, zero
+ *  56      4   file length in 4096-byte pages (a cut file is recognised)
  *  60      4   CRC32C of bytes 0..59
  * </pre>
  *
@@ -45,7 +45,8 @@ final class SegmentDescriptor {
     static final int SEGMENT_ID_OFFSET = 32;
     static final int WINDOW_SIZE_OFFSET = 40;
     static final int PREVIOUS_END_OFFSET = 48;
-    static final int RESERVED_OFFSET = 56;
+    static final int LENGTH_PAGES_OFFSET = 56;
+    static final long PAGE = 4096;
     static final int CRC_OFFSET = 60;
     static final int HEADER_LENGTH = 64;
 
@@ -53,7 +54,7 @@ final class SegmentDescriptor {
 
     private SegmentDescriptor() {}
 
-    record Header(int shard, long epoch, int shardCount, int windowCount, long segmentId, long windowSize, long previousEnd) {}
+    record Header(int shard, long epoch, int shardCount, int windowCount, long segmentId, long windowSize, long previousEnd, long length) {}
 
     static void write(MemorySegment seg, Header h) {
         seg.set(LONG, MAGIC_OFFSET, MAGIC);
@@ -66,13 +67,15 @@ final class SegmentDescriptor {
         seg.set(LONG, SEGMENT_ID_OFFSET, h.segmentId());
         seg.set(LONG, WINDOW_SIZE_OFFSET, h.windowSize());
         seg.set(LONG, PREVIOUS_END_OFFSET, h.previousEnd());
-        seg.set(INT, RESERVED_OFFSET, 0);
+        assert h.length() % PAGE == 0 && h.length() / PAGE <= 0xFFFF_FFFFL : h.length();
+        seg.set(INT, LENGTH_PAGES_OFFSET, (int) (h.length() / PAGE));
         seg.set(INT, CRC_OFFSET, Checksums.crc(seg, 0, CRC_OFFSET));
         assert read(seg, Path.of("<new>"), seg.byteSize()).equals(h);
     }
 
     /**
-     * Parses and validates a header.
+     * Parses and validates a header. Whether the file still has the length the header records
+     * is the caller's to check ({@code fileLength} only has to hold the header).
      *
      * @throws CorruptionException naming the file and the field when anything is off
      */
@@ -104,10 +107,11 @@ final class SegmentDescriptor {
                 seg.get(INT, WINDOW_COUNT_OFFSET),
                 seg.get(LONG, SEGMENT_ID_OFFSET),
                 seg.get(LONG, WINDOW_SIZE_OFFSET),
-                seg.get(LONG, PREVIOUS_END_OFFSET));
+                seg.get(LONG, PREVIOUS_END_OFFSET),
+                Integer.toUnsignedLong(seg.get(INT, LENGTH_PAGES_OFFSET)) * PAGE);
         if (h.windowCount() < 1 || h.windowSize() < HEADER_LENGTH || h.segmentId() < 0
-                || fileLength > (long) h.windowCount() * h.windowSize()
-                || fileLength % RecordDescriptor.ALIGNMENT != 0) {
+                || h.length() > (long) h.windowCount() * h.windowSize()
+                || h.length() <= (long) (h.windowCount() - 1) * h.windowSize()) {
             throw new CorruptionException(file, WINDOW_COUNT_OFFSET, "segment geometry invalid: " + h + " for a file of " + fileLength + " bytes");
         }
         return h;

@@ -42,6 +42,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
 public final class Seqs implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.seqs");
     static final String LOCK_FILE = "seqs.lock";
+    /** How far above the newest checkpoint's generation a rebuilt manifest starts. */
+    static final long GENERATION_MARGIN = 1 << 16;
 
     /** Longest key: 65,535 bytes. */
     public static final int MAX_KEY_LENGTH = RecordDescriptor.MAX_KEY_LENGTH;
@@ -119,7 +121,10 @@ public final class Seqs implements AutoCloseable {
         Path dir = config.directory();
         Path key;
         try {
-            Files.createDirectories(dir);
+            if (!Files.isDirectory(dir)) {
+                Files.createDirectories(dir);
+                FileUtil.fsyncDirectory(dir.getParent());
+            }
             key = dir.toRealPath();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create store directory " + dir, e);
@@ -561,7 +566,8 @@ public final class Seqs implements AutoCloseable {
     /**
      * Without a readable manifest the newest epoch directory is the current one (a reset creates
      * its directory before committing the manifest, so at worst this finishes that reset). The
-     * generation is set above any a previous session can have used.
+     * generation is set above any a previous session can have used: the clock in seconds, or
+     * {@link #GENERATION_MARGIN} above the newest checkpoint's, whichever is higher.
      */
     private Manifest rebuildManifest() throws IOException {
         long newest = -1;
@@ -589,8 +595,15 @@ public final class Seqs implements AutoCloseable {
             throw new IllegalStateException("store " + config.directory() + " has no readable manifest and epoch directory "
                     + epochDir + " holds " + shards + " shard directories; cannot tell its shape");
         }
-        int generation = (int) Math.max(1, System.currentTimeMillis() / 1000);
-        return new Manifest(shards, newest, windowSize > 0 ? windowSize : config.segmentSize(), generation, System.currentTimeMillis());
+        // Records and checkpoints carry the generation of the session that wrote them, and the
+        // new session's must exceed all of them. Checkpoints record theirs; sessions since the
+        // newest checkpoint number at most GENERATION_MARGIN in any realistic history.
+        long fromCheckpoints = CheckpointFile.maxGeneration(config.checkpointDirectory().resolve(Epoch.dirName(newest)));
+        long generation = Math.max(System.currentTimeMillis() / 1000, fromCheckpoints + GENERATION_MARGIN);
+        if (generation > 0xFFFF_FFFFL - GENERATION_MARGIN) {
+            throw new IllegalStateException("store " + config.directory() + ": cannot choose a generation above " + fromCheckpoints);
+        }
+        return new Manifest(shards, newest, windowSize > 0 ? windowSize : config.segmentSize(), (int) generation, System.currentTimeMillis());
     }
 
     private void removeOtherEpochs(Path root, long keep) throws IOException {

@@ -329,7 +329,7 @@ final class Shard {
             }
             throw new UncheckedIOException("cannot map segment " + file, e);
         }
-        SegmentDescriptor.write(map, new SegmentDescriptor.Header(index, epoch, shardCount, windowCount, id, windowSize, tail));
+        SegmentDescriptor.write(map, new SegmentDescriptor.Header(index, epoch, shardCount, windowCount, id, windowSize, tail, length));
         Failpoints.hit("segment.after-create");
         Segment seg = new Segment(file, map, id, windowCount, base);
         install(seg);
@@ -417,9 +417,9 @@ final class Shard {
                 long off = position - seg.base;
                 int keyLength = RecordDescriptor.keyLength(seg.map, off);
                 int stored = RecordDescriptor.storedLength(seg.map, off);
+                verify(seg, off, keyLength, stored);
                 byte[] out = new byte[stored];
                 MemorySegment.copy(seg.map, ValueLayout.JAVA_BYTE, RecordDescriptor.valueOffset(off, keyLength), out, 0, stored);
-                verify(seg, off, keyLength, stored);
                 counters.getHits.increment();
                 return out;
             } catch (IllegalStateException e) {
@@ -446,9 +446,9 @@ final class Shard {
                 long off = position - seg.base;
                 int keyLength = RecordDescriptor.keyLength(seg.map, off);
                 int stored = RecordDescriptor.storedLength(seg.map, off);
+                verify(seg, off, keyLength, stored);
                 if (stored <= dst.byteSize()) {
                     MemorySegment.copy(seg.map, RecordDescriptor.valueOffset(off, keyLength), dst, 0, stored);
-                    verify(seg, off, keyLength, stored);
                 }
                 counters.getHits.increment();
                 return stored;
@@ -468,7 +468,16 @@ final class Shard {
         // the table was rebuilt and its memory released while we probed: probe the new one
     }
 
+    /**
+     * Checks the record a slot points at before anything is allocated or copied by its lengths:
+     * the header must be plausible and the record inside its file, and with
+     * {@code verifyChecksums} its CRC must match.
+     */
     private void verify(Segment seg, long off, int keyLength, int stored) {
+        if (RecordDescriptor.plausibleLength(seg.map, off, seg.length) < 0) {
+            throw new CorruptionException(seg.path, off, "record header (key length " + keyLength + ", stored length "
+                    + Integer.toUnsignedString(stored) + ") is damaged (the file changed on disk after it was written)");
+        }
         if (!config.verifyChecksums()) {
             return;
         }
@@ -508,6 +517,9 @@ final class Shard {
             return false;
         }
         long keyOffset = RecordDescriptor.keyOffset(off);
+        if (keyOffset + keyLength > seg.length) {
+            throw new CorruptionException(seg.path, off, "record key of " + keyLength + " bytes runs past the end of the file");
+        }
         return MemorySegment.mismatch(seg.map, keyOffset, keyOffset + keyLength, key, 0, keyLength) == -1;
     }
 
@@ -691,11 +703,18 @@ final class Shard {
             try {
                 seg = map(file, id);
             } catch (CorruptionException e) {
-                problem = e.getMessage();
+                if (!neverWritten(file)) {
+                    problem = e.getMessage();
+                }
                 break;
             }
             install(seg);
             expectedId = seg.nextId();
+        }
+
+        if (recoveryCutNote != null) {
+            problem = recoveryCutNote;
+            droppedBytes += recoveryCutBytes;
         }
 
         // 2. The newest checkpoint that is sound and covers a prefix of this chain.
@@ -703,7 +722,8 @@ final class Shard {
         for (Path candidate : CheckpointFile.list(checkpointDir)) {
             try {
                 CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount);
-                if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition())) {
+                if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition()) && loaded.coveredPosition() <= recoveryCutPosition
+                        && slotsInsideSegments(loaded.index())) {
                     checkpoint = loaded;
                     break;
                 }
@@ -813,6 +833,9 @@ final class Shard {
         }
         rebuildWindows();
         if (!segments.isEmpty()) {
+            // The files may have been created by a session that was killed before it forced
+            // their directory: the first flush forces it, whatever this session creates.
+            directoryDirty = true;
             active = segments.get(segments.size() - 1);
             activeBuffer = active.map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             tail = position;
@@ -826,6 +849,24 @@ final class Shard {
         }
         recovery = new Recovery(checkpoint != null, scanFrom, segments.size(), replayedRecords, replayedBytes,
                 droppedRecords, droppedBytes, droppedSegments, System.nanoTime() - start, problem);
+    }
+
+    /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
+    private boolean slotsInsideSegments(HashIndex idx) {
+        Segment[] win = windows;
+        for (long i = 0; i < idx.capacity; i++) {
+            long slot = idx.getPlain(i);
+            if (!HashIndex.isEntry(slot)) {
+                continue;
+            }
+            long position = HashIndex.position(slot);
+            long w = position / windowSize;
+            Segment seg = w < win.length ? win[(int) w] : null;
+            if (seg == null || position < seg.base + SegmentDescriptor.HEADER_LENGTH || position + HEADER_LENGTH > seg.limit()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** True when a file's header bytes are all zero: a segment created but never written. */
@@ -945,23 +986,40 @@ final class Shard {
 
     private Segment map(Path file, long id) throws IOException {
         long length = Files.size(file);
-        if (length < SegmentDescriptor.HEADER_LENGTH || length % RecordDescriptor.ALIGNMENT != 0) {
-            throw new CorruptionException(file, 0, "segment file length " + length + " is not a whole number of 8-byte words of at least one header");
+        if (length < SegmentDescriptor.HEADER_LENGTH) {
+            throw new CorruptionException(file, 0, "segment file of " + length + " bytes is shorter than its header");
         }
-        MemorySegment map;
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            map = ch.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
+            ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
+            while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
+                // fill
+            }
+            SegmentDescriptor.Header h = SegmentDescriptor.read(MemorySegment.ofArray(head.array()), file, length);
+            if (h.epoch() != epoch || h.shard() != index || h.shardCount() != shardCount || h.segmentId() != id || h.windowSize() != windowSize) {
+                throw new CorruptionException(file, 0, "segment header " + h + " does not belong to epoch " + epoch + ", shard "
+                        + index + " of " + shardCount + ", segment " + id + ", window size " + windowSize);
+            }
+            if (id * windowSize + h.length() > HashIndex.MAX_POSITION) {
+                throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
+            }
+            if (length < h.length()) {
+                // Cut short on disk: what was cut is gone, what is left is kept. Give the file back
+                // its length (zeros) so the log can go on, and report the loss.
+                recoveryCutBytes += h.length() - length;
+                recoveryCutPosition = Math.min(recoveryCutPosition, id * windowSize + length);
+                recoveryCutNote = "segment " + file + " was cut to " + length + " of its " + h.length() + " bytes";
+                ch.write(ByteBuffer.allocate(1), h.length() - 1);
+            }
+            MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, h.length(), arena);
+            return new Segment(file, map, id, h.windowCount(), id * windowSize);
         }
-        SegmentDescriptor.Header h = SegmentDescriptor.read(map, file, length);
-        if (h.epoch() != epoch || h.shard() != index || h.shardCount() != shardCount || h.segmentId() != id || h.windowSize() != windowSize) {
-            throw new CorruptionException(file, 0, "segment header " + h + " does not belong to epoch " + epoch + ", shard "
-                    + index + " of " + shardCount + ", segment " + id + ", window size " + windowSize);
-        }
-        if (id * windowSize + length > HashIndex.MAX_POSITION) {
-            throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
-        }
-        return new Segment(file, map, id, h.windowCount(), id * windowSize);
     }
+
+    /** Bytes found cut off the end of segment files during recovery, and what was found. */
+    private long recoveryCutBytes;
+    private String recoveryCutNote;
+    /** Lowest log position where a cut segment lost its bytes: no checkpoint beyond it is usable. */
+    private long recoveryCutPosition = Long.MAX_VALUE;
 
     private List<Path> listSegmentFiles() throws IOException {
         List<Path> files = new ArrayList<>();

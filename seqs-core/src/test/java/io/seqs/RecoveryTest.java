@@ -239,4 +239,22 @@ class RecoveryTest {
         }
         assertFalse(Files.exists(empty));
     }
+
+    @Test
+    void aDamagedLengthBelowTheCheckpointIsReportedByGetNotTrusted() throws Exception {
+        write(20); // closed: a checkpoint covers everything, so recovery reads none of it
+        Path seg = lastSegment(dir);
+        List<long[]> recs = StoreFiles.records(Files.readAllBytes(seg));
+        long[] victim = recs.get(5);
+        patch(seg, victim[0] + RecordDescriptor.STORED_LENGTH_OFFSET + 3, new byte[] {(byte) 0x80}); // stored length now negative
+        try (Seqs s = open()) {
+            assertTrue(s.stats().shards().get(0).recoveredFromCheckpoint());
+            CorruptionException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptionException.class, () -> s.get(key(5)));
+            assertTrue(e.getMessage().contains(seg.toString()), e.getMessage());
+            java.lang.foreign.MemorySegment dst = java.lang.foreign.MemorySegment.ofArray(new byte[1024]);
+            org.junit.jupiter.api.Assertions.assertThrows(CorruptionException.class,
+                    () -> s.get(java.lang.foreign.MemorySegment.ofArray(key(5)), dst));
+            assertArrayEquals(value(6, 1), s.get(key(6)));
+        }
+    }
 }
