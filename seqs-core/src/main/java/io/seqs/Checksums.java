@@ -33,6 +33,20 @@ final class Checksums {
         return (int) s.crc.getValue();
     }
 
+    /**
+     * CRC32C of a range of a mapped file through a {@link java.nio.ByteBuffer} view of it, which
+     * the intrinsic reads in place. The view's position and limit are changed: it must belong
+     * to the calling thread.
+     */
+    static int crc(java.nio.ByteBuffer view, long offset, long length) {
+        Scratch s = SCRATCH.get();
+        s.crc.reset();
+        view.limit((int) (offset + length));
+        view.position((int) offset);
+        s.crc.update(view);
+        return (int) s.crc.getValue();
+    }
+
     static void update(Scratch s, MemorySegment seg, long offset, long length) {
         byte[] buf = s.bytes;
         long done = 0;

@@ -145,6 +145,11 @@ final class RecordDescriptor {
      * length is {@code limit}. Returns null when the record is sound, else what is wrong.
      */
     static String check(MemorySegment seg, long recordOffset, long limit, int minGeneration, int maxGeneration) {
+        return check(seg, null, recordOffset, limit, minGeneration, maxGeneration);
+    }
+
+    /** As {@link #check(MemorySegment, long, long, int, int)}, with the CRC read through {@code view} when given. */
+    static String check(MemorySegment seg, java.nio.ByteBuffer view, long recordOffset, long limit, int minGeneration, int maxGeneration) {
         if (recordOffset + HEADER_LENGTH > limit) {
             return "record header at " + recordOffset + " runs past the segment end " + limit;
         }
@@ -175,7 +180,10 @@ final class RecordDescriptor {
                     + " (left behind by an earlier session)";
         }
         int stored32 = crc(seg, recordOffset);
-        int actual = Checksums.crc(seg, recordOffset + KEY_LENGTH_OFFSET, CHECKED_HEADER_LENGTH + (long) keyLength + stored);
+        long crcLength = CHECKED_HEADER_LENGTH + (long) keyLength + stored;
+        int actual = view != null
+                ? Checksums.crc(view, recordOffset + KEY_LENGTH_OFFSET, crcLength)
+                : Checksums.crc(seg, recordOffset + KEY_LENGTH_OFFSET, crcLength);
         if (stored32 != actual) {
             return "record CRC32C 0x" + Integer.toHexString(stored32) + ", computed 0x" + Integer.toHexString(actual);
         }

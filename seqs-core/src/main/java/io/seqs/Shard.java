@@ -773,8 +773,9 @@ final class Shard {
                 position = seg.base + SegmentDescriptor.HEADER_LENGTH;
             }
             long off = position - seg.base;
+            ByteBuffer view = seg.map.asByteBuffer(); // this thread's own, for CRCs read in place
             while (off + HEADER_LENGTH <= seg.length && !RecordDescriptor.isEnd(seg.map, off)) {
-                String bad = RecordDescriptor.check(seg.map, off, seg.length, minGeneration, generation - 1);
+                String bad = RecordDescriptor.check(seg.map, view, off, seg.length, minGeneration, generation - 1);
                 if (bad != null) {
                     problem = seg.path + " at offset " + off + ": " + bad;
                     long[] dropped = scrub(seg, off);
