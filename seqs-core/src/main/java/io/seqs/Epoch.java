@@ -1,5 +1,6 @@
 package io.seqs;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,11 +42,20 @@ final class Epoch implements SpaceLedger {
         }
     }
 
-    /** Opens (recovers) every shard of an epoch, in parallel. */
-    static Epoch open(Config config, Manifest manifest, Epoch previous) {
+    /**
+     * Opens (recovers) every shard of an epoch, in parallel.
+     *
+     * @param syncStoreDirectory whether to force the store directory when the epoch directory is
+     *     new; a reset skips it because its manifest write forces that directory right after
+     */
+    static Epoch open(Config config, Manifest manifest, Epoch previous, boolean syncStoreDirectory) {
         Path dir = config.directory().resolve(dirName(manifest.epoch()));
         Path checkpointDir = config.checkpointDirectory().resolve(dirName(manifest.epoch()));
         int n = manifest.shardCount();
+        boolean created = !Files.isDirectory(dir) || !Files.isDirectory(checkpointDir);
+        for (int i = 0; i < n && !created; i++) {
+            created = !Files.isDirectory(dir.resolve(Shard.dirName(i))) || !Files.isDirectory(checkpointDir.resolve(Shard.dirName(i)));
+        }
         Shard[] shards = new Shard[n];
         Epoch epoch = new Epoch(manifest.epoch(), dir, checkpointDir, shards);
         int threads = Math.min(n, Math.max(1, Runtime.getRuntime().availableProcessors()));
@@ -90,15 +100,15 @@ final class Epoch implements SpaceLedger {
         } finally {
             pool.shutdownNow();
         }
-        // Make the new directories' entries durable all the way up: shard directories in the
-        // epoch directory, the epoch directory in the store (and checkpoint) directory.
-        FileUtil.fsyncDirectory(dir);
-        FileUtil.fsyncDirectory(config.directory());
-        FileUtil.fsyncDirectory(checkpointDir);
-        FileUtil.fsyncDirectory(config.checkpointDirectory());
-        Path checkpointParent = config.checkpointDirectory().getParent();
-        if (checkpointParent != null && !checkpointParent.equals(config.directory())) {
-            FileUtil.fsyncDirectory(checkpointParent);
+        if (created) {
+            // Make the new directories' entries durable all the way up: shard directories in the
+            // epoch directories, those in the store and checkpoint directories.
+            FileUtil.fsyncDirectory(dir);
+            FileUtil.fsyncDirectory(checkpointDir);
+            FileUtil.fsyncDirectory(config.checkpointDirectory());
+            if (syncStoreDirectory) {
+                FileUtil.fsyncDirectory(config.directory());
+            }
         }
         return epoch;
     }

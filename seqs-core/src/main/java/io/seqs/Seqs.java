@@ -87,7 +87,7 @@ public final class Seqs implements AutoCloseable {
         long start = System.nanoTime();
         try {
             recoverManifest();
-            current = Epoch.open(config, manifest, null);
+            current = Epoch.open(config, manifest, null, true);
         } catch (IOException e) {
             shutdownThreads();
             throw new UncheckedIOException("cannot open store " + config.directory(), e);
@@ -134,7 +134,14 @@ public final class Seqs implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            Files.createDirectories(config.checkpointDirectory());
+            if (!Files.isDirectory(config.checkpointDirectory())) {
+                Files.createDirectories(config.checkpointDirectory());
+                // inside the store directory its entry is forced by the manifest write that follows
+                Path parent = config.checkpointDirectory().getParent();
+                if (parent != null && !parent.equals(dir)) {
+                    FileUtil.fsyncDirectory(parent);
+                }
+            }
             channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock = channel.tryLock();
             if (lock == null) {
@@ -375,7 +382,7 @@ public final class Seqs implements AutoCloseable {
             long start = System.nanoTime();
             Epoch old = current;
             Manifest next = manifest.nextEpoch(config.segmentSize(), System.currentTimeMillis());
-            Epoch fresh = Epoch.open(config, next, old);
+            Epoch fresh = Epoch.open(config, next, old, false);
             Failpoints.hit("reset.after-new-epoch");
             for (Shard shard : old.shards) {
                 shard.retire(false);

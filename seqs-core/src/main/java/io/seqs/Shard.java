@@ -110,8 +110,12 @@ final class Shard {
         this.shardCount = shardCount;
         this.windowSize = windowSize;
         this.generation = generation;
-        this.dir = epochDir.resolve(String.format("shard-%04d", index));
-        this.checkpointDir = epochCheckpointDir.resolve(String.format("shard-%04d", index));
+        this.dir = epochDir.resolve(dirName(index));
+        this.checkpointDir = epochCheckpointDir.resolve(dirName(index));
+    }
+
+    static String dirName(int shard) {
+        return String.format("shard-%04d", shard);
     }
 
     /** Opens a shard's log, loading its newest usable checkpoint and replaying the tail after it. */
@@ -939,7 +943,9 @@ final class Shard {
         long limit = Math.min(seg.length, off + TAIL_LOOKAHEAD);
         while (q + RecordDescriptor.ALIGNMENT <= limit) {
             if (seg.map.get(RecordDescriptor.LONG, q) == 0) {
-                q += RecordDescriptor.ALIGNMENT;
+                // skip the zeros in bulk (vectorized), to the 8-byte word holding the next non-zero byte
+                long nonZero = firstNonZero(seg.map, q, limit);
+                q = nonZero < 0 ? limit : nonZero & -RecordDescriptor.ALIGNMENT;
                 continue;
             }
             long next = q + RecordDescriptor.ALIGNMENT;
@@ -959,6 +965,21 @@ final class Shard {
         seg.map.asSlice(off, lastNonZero - off).fill((byte) 0);
         seg.map.asSlice(off, lastNonZero - off).force();
         return new long[] {records, lastNonZero - off};
+    }
+
+    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[64 << 10]);
+
+    /** Offset of the first non-zero byte in {@code [from, to)}, or -1. */
+    private static long firstNonZero(MemorySegment map, long from, long to) {
+        for (long at = from; at < to; ) {
+            long n = Math.min(ZEROS.byteSize(), to - at);
+            long m = MemorySegment.mismatch(map, at, at + n, ZEROS, 0, n);
+            if (m >= 0) {
+                return at + m;
+            }
+            at += n;
+        }
+        return -1;
     }
 
     /** Counts the records of a segment that is being dropped, for the report. */
