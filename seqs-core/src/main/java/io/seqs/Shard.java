@@ -494,23 +494,50 @@ final class Shard {
         }
     }
 
-    /** Reader's probe: the log position of the key's latest record, or -1. */
+    /**
+     * Reader's probe: the log position of the key's latest record, or -1. A record whose hash
+     * bits match but whose key does not is normally another key; if it also fails its checksum
+     * it may be this key's record with a damaged key, so "absent" becomes a
+     * {@link CorruptionException} rather than a silent loss.
+     */
     private long locate(HashIndex idx, long hash, MemorySegment key) {
         long i = idx.bucket(hash);
+        long damaged = -1;
         for (long probes = 0; probes < idx.capacity; probes++) {
             long s = idx.getAcquire(i);
             if (s == HashIndex.EMPTY) {
-                return -1;
+                break;
             }
             if (s != HashIndex.TOMBSTONE && HashIndex.hashMatches(s, hash)) {
                 long position = HashIndex.position(s);
                 if (keyEquals(windows, position, key)) {
                     return position;
                 }
+                if (damaged < 0 && config.verifyChecksums() && !sound(position)) {
+                    damaged = position;
+                }
             }
             i = idx.next(i);
         }
+        if (damaged >= 0) {
+            Segment seg = segmentAt(windows, damaged);
+            throw new CorruptionException(seg.path, damaged - seg.base, "the record this key's hash leads to is damaged"
+                    + " and no intact record of the key was found (the file changed on disk after it was written)");
+        }
         return -1;
+    }
+
+    /** Whether the record at a log position passes its header checks and CRC. */
+    private boolean sound(long position) {
+        Segment seg = segmentAt(windows, position);
+        long off = position - seg.base;
+        if (RecordDescriptor.plausibleLength(seg.map, off, seg.length) < 0) {
+            return false;
+        }
+        int keyLength = RecordDescriptor.keyLength(seg.map, off);
+        int stored = RecordDescriptor.storedLength(seg.map, off);
+        return RecordDescriptor.crc(seg.map, off) == Checksums.crc(seg.map, off + RecordDescriptor.KEY_LENGTH_OFFSET,
+                RecordDescriptor.CHECKED_HEADER_LENGTH + (long) keyLength + stored);
     }
 
     private boolean keyEquals(Segment[] win, long position, MemorySegment key) {

@@ -257,4 +257,21 @@ class RecoveryTest {
             assertArrayEquals(value(6, 1), s.get(key(6)));
         }
     }
+
+    @Test
+    void aDamagedKeyIsReportedNotTakenForAbsence() throws Exception {
+        write(20);
+        Path seg = lastSegment(dir);
+        List<long[]> recs = StoreFiles.records(Files.readAllBytes(seg));
+        patch(seg, recs.get(7)[0] + RecordDescriptor.HEADER_LENGTH + 1, new byte[] {'#'}); // "key-7" becomes "k#y-7"
+        try (Seqs s = open()) {
+            org.junit.jupiter.api.Assertions.assertThrows(CorruptionException.class, () -> s.get(key(7)));
+            for (int i = 0; i < 20; i++) {
+                if (i != 7) {
+                    assertArrayEquals(value(i, 1), s.get(key(i)), "key " + i);
+                }
+            }
+            assertNull(s.get(key(12345)));
+        }
+    }
 }
