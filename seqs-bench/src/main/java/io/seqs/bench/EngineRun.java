@@ -1,0 +1,168 @@
+package io.seqs.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+/** Runs the four phases for one engine in a fresh directory, then deletes it (unless asked not to). */
+final class EngineRun {
+    /** Longest wait for a reset's files to leave the disk. */
+    private static final long RESET_DISK_WAIT_MS = 10_000;
+
+    private final EngineConfig config;
+    private final Options o;
+    private final RecordGenerator gen;
+    private final ZipfianKeys zipf;
+    private final IoCounters io;
+    private final PrintStream out;
+
+    EngineRun(EngineConfig config, Options o, RecordGenerator gen, ZipfianKeys zipf, IoCounters io, PrintStream out) {
+        this.config = config;
+        this.o = o;
+        this.gen = gen;
+        this.zipf = zipf;
+        this.io = io;
+        this.out = out;
+    }
+
+    EngineResult run() throws IOException, InterruptedException {
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        EngineLog.install(log, out);
+        warmUp();
+        DiskUsage.deleteTree(config.dir());
+        EngineResult r = new EngineResult(config.name(), log);
+        out.printf(Locale.ROOT, "%n== %s: %,d records, %d writers, %d readers, durability %s%n",
+                config.name(), o.records, o.writers, o.readers, o.durability.name().toLowerCase(Locale.ROOT));
+        try (Engine engine = config.open()) {
+            r.bootstrap = new LoadPhase(LoadPhase.Kind.BOOTSTRAP, engine, gen, zipf, o.records, o.records, o, io, out).run();
+            r.diskBytesAfterBootstrap = DiskUsage.allocatedBytes(config.dir());
+            r.keysAfterBootstrap = engine.keys();
+            r.detailsAfterBootstrap = engine.details();
+            r.indexBytesPerKey = engine.indexBytesPerKey();
+
+            if (o.updates > 0) {
+                r.incremental = new LoadPhase(LoadPhase.Kind.INCREMENTAL, engine, gen, zipf, o.records, o.updates, o, io, out).run();
+            }
+            r.diskBytes = DiskUsage.allocatedBytes(config.dir());
+            r.diskApparentBytes = DiskUsage.apparentBytes(config.dir());
+            r.detailsAfterIncremental = engine.details();
+
+            reset(engine, r);
+        }
+        r.recovery = RecoveryPhase.run(config.withExpectedKeys(o.recoveryRecords), o, gen, out);
+        if (!o.keepData) {
+            DiskUsage.deleteTree(config.dir());
+        }
+        return r;
+    }
+
+    /**
+     * Runs a small bootstrap and incremental phase on a throwaway store, unmeasured, so that the
+     * measured phases do not pay for class loading and JIT compilation of the engine's paths: the
+     * workload this models runs for hours, where those costs vanish.
+     */
+    private void warmUp() throws InterruptedException {
+        long records = warmupRecords(o);
+        if (records == 0) {
+            return;
+        }
+        EngineConfig warm = new EngineConfig(config.name(), o.dataDir.resolve("warmup-" + config.name()), config.durability(),
+                records, Math.min(config.seqsSegmentBytes(), 64L << 20), config.seqsShards(), config.seqsCheckpointSeconds(),
+                config.rocksCacheBytes(), config.rocksCompression());
+        DiskUsage.deleteTree(warm.dir());
+        long t0 = System.nanoTime();
+        PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
+        try (Engine engine = warm.open()) {
+            new LoadPhase(LoadPhase.Kind.BOOTSTRAP, engine, gen, new ZipfianKeys(records, o.zipfTheta), records, records, o, io, quiet).run();
+            new LoadPhase(LoadPhase.Kind.INCREMENTAL, engine, gen, new ZipfianKeys(records, o.zipfTheta), records, records / 2, o, io, quiet).run();
+        } finally {
+            DiskUsage.deleteTree(warm.dir());
+        }
+        out.printf(Locale.ROOT, "%-14s %-11s %,d records and %,d read-modify-writes on a throwaway store in %.1f s (not measured)%n",
+                config.name(), "warm-up", records, records / 2, (System.nanoTime() - t0) / 1e9);
+    }
+
+    /** Records of the warm-up: a twentieth of the run, between 20,000 and 200,000 (none in quick mode). */
+    static long warmupRecords(Options o) {
+        if (o.mode == Options.Mode.QUICK) {
+            return 0;
+        }
+        return Math.min(o.records, Math.max(20_000, Math.min(200_000, o.records / 20)));
+    }
+
+    private void reset(Engine engine, EngineResult r) {
+        r.fsyncProbeBeforeResetMs = fsyncProbe();
+        long t0 = System.nanoTime();
+        engine.reset();
+        r.resetMs = (System.nanoTime() - t0) / 1e6;
+        long resetDone = System.nanoTime();
+        LoadPhase.Buffers b = new LoadPhase.Buffers(gen);
+        r.resetVerified = engine.get(b.key, b.key(0), b.value) < 0 && engine.get(b.key, b.key(o.records - 1), b.value) < 0;
+        // Both engines return the space in the background; wait for it, bounded.
+        long target = Math.max(64L << 20, r.diskBytes / 10);
+        long deadline = resetDone + RESET_DISK_WAIT_MS * 1_000_000;
+        long after;
+        while (true) {
+            after = DiskUsage.allocatedBytes(config.dir());
+            if (after < 0 || after <= target || System.nanoTime() > deadline) {
+                break;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        r.diskFreedAfterResetMs = after >= 0 && after <= target ? (System.nanoTime() - resetDone) / 1e6 : Double.NaN;
+        // A second reset, of the now empty store once the first one's clean-up is over: a reset
+        // whose cost does not depend on the data takes as long as the first.
+        long t1 = System.nanoTime();
+        engine.reset();
+        r.resetEmptyMs = (System.nanoTime() - t1) / 1e6;
+        r.fsyncProbeAfterResetMs = fsyncProbe();
+        r.diskBytesAfterReset = after;
+        out.printf(Locale.ROOT, "%-14s %-11s %.1f ms (again on the empty store: %.1f ms; a durable 64-byte file replace: %.1f ms before, %.1f ms after); old keys gone: %s; disk %s -> %s in %.0f ms%n",
+                config.name(), "reset", r.resetMs, r.resetEmptyMs, r.fsyncProbeBeforeResetMs, r.fsyncProbeAfterResetMs, r.resetVerified, mb(r.diskBytes), mb(after),
+                r.diskFreedAfterResetMs);
+    }
+
+    /**
+     * What a durable file replace costs on this file system right now: write 64 bytes to a
+     * temporary file, fsync it, rename it over the target, fsync the directory. A reset that
+     * commits through such a replace cannot be faster.
+     */
+    private double fsyncProbe() {
+        Path target = o.dataDir.resolve("fsync-probe");
+        Path tmp = o.dataDir.resolve("fsync-probe.tmp");
+        long t0 = System.nanoTime();
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.allocate(64));
+                ch.force(true);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            try (FileChannel d = FileChannel.open(o.dataDir, StandardOpenOption.READ)) {
+                d.force(true);
+            }
+            double ms = (System.nanoTime() - t0) / 1e6;
+            Files.deleteIfExists(target);
+            return ms;
+        } catch (IOException e) {
+            return Double.NaN;
+        }
+    }
+
+    static String mb(long bytes) {
+        return bytes < 0 ? "?" : String.format(Locale.ROOT, "%,.1f MB", bytes / 1e6);
+    }
+}
