@@ -43,6 +43,10 @@ public class SeqsBenchmark {
     @Param({"100", "1024"})
     public int valueSize;
 
+    /** "none", or "micrometer" to open the store with a meter registry: the cost of measuring. */
+    @Param({"none", "micrometer"})
+    public String metrics;
+
     private Path dir;
     private Seqs store;
     private Keys keys;
@@ -53,7 +57,11 @@ public class SeqsBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
         dir = Files.createTempDirectory("seqs-jmh");
-        store = Seqs.builder(dir).durability(Durability.PROCESS).segmentSize(64L << 20).expectedKeys(Keys.COUNT).open();
+        var builder = Seqs.builder(dir).durability(Durability.PROCESS).segmentSize(64L << 20).expectedKeys(Keys.COUNT);
+        if (metrics.equals("micrometer")) {
+            builder.meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
+        }
+        store = builder.open();
         keys = new Keys(arena);
         value = Keys.value(valueSize, 1);
         valueSegment = arena.allocate(valueSize);
