@@ -134,7 +134,7 @@ final class Harness {
         long needed = (o.diskTestMb << 20) + (long) (DISK_PER_LOGICAL_BYTE * o.expectedLogicalBytes()) + (1L << 30);
         long usable = Machine.usableBytes(o.dataDir);
         if (usable < needed) {
-            throw new IllegalStateException(String.format(Locale.ROOT,
+            throw new CannotRunException(String.format(Locale.ROOT,
                     "%s has %,d MB free but this run needs about %,d MB (%,d records of ~%,d bytes, %.1fx for the largest engine's files, "
                             + "plus the %,d MB probe and 1 GB headroom); use fewer --records or another --data-dir",
                     o.dataDir.toAbsolutePath(), usable / 1_000_000, needed / 1_000_000, o.records, o.valueSize + 26,

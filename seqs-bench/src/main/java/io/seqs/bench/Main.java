@@ -53,6 +53,9 @@ public final class Main {
             Thread.currentThread().interrupt();
             err.println("seqs-bench: interrupted");
             return 1;
+        } catch (CannotRunException e) {
+            err.println("seqs-bench: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             err.println("seqs-bench: the run failed: " + e.getMessage());
             e.printStackTrace(err);

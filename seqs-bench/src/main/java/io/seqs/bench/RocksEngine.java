@@ -359,7 +359,12 @@ final class RocksEngine implements Engine {
         m.put("block_cache_usage_bytes", property("rocksdb.block-cache-usage"));
         List<Long> levels = new ArrayList<>();
         for (int level = 0; level < 7; level++) {
-            levels.add(property("rocksdb.num-files-at-level" + level));
+            // A string property: getLongProperty refuses it.
+            try {
+                levels.add(Long.parseLong(db.getProperty(family, "rocksdb.num-files-at-level" + level).trim()));
+            } catch (RocksDBException | NumberFormatException e) {
+                levels.add(-1L);
+            }
         }
         m.put("files_per_level", levels);
         return m;

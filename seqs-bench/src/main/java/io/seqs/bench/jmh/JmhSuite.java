@@ -92,14 +92,18 @@ public final class JmhSuite {
                 if (alloc == null) {
                     alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
                 }
-                rows.add(new String[] {name, r.getParams().getParam("valueSize"), Integer.toString(threads),
+                StringBuilder params = new StringBuilder();
+                for (String key : r.getParams().getParamsKeys()) {
+                    params.append(params.isEmpty() ? "" : " ").append(key).append('=').append(r.getParams().getParam(key));
+                }
+                rows.add(new String[] {name, params.toString(), Integer.toString(threads),
                     String.format(Locale.ROOT, "%,.1f ± %.1f", primary.getScore(), primary.getScoreError()),
                     alloc == null ? "n/a" : String.format(Locale.ROOT, "%,.1f", alloc.getScore())});
             }
         }
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-26s %6s %7s %18s %10s%n", "benchmark", "value", "threads", "ns/op", "B/op"));
+        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-26s %-32s %7s %18s %10s%n", "benchmark", "parameters", "threads", "ns/op", "B/op"));
         for (String[] row : rows) {
-            table.append(String.format(Locale.ROOT, "%-26s %6s %7s %18s %10s%n", (Object[]) row));
+            table.append(String.format(Locale.ROOT, "%-26s %-32s %7s %18s %10s%n", (Object[]) row));
         }
         Files.writeString(out.resolve("jmh-summary.txt"), table);
         System.out.println();
