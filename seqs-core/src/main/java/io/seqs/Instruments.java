@@ -4,8 +4,10 @@ package io.seqs;
 interface Instruments extends AutoCloseable {
     Instruments NONE = new Instruments() {};
 
+    /** One sampled get latency; called by whoever drains the samples, never on the get's own thread. */
     default void get(long nanos) {}
 
+    /** One sampled put latency; called by whoever drains the samples, never on the put's own thread. */
     default void put(long nanos) {}
 
     default void flush(long nanos) {}

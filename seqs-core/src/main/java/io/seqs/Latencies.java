@@ -1,14 +1,18 @@
 package io.seqs;
 
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.LongConsumer;
 import org.HdrHistogram.Histogram;
+import org.HdrHistogram.HistogramIterationValue;
 import org.HdrHistogram.Recorder;
 
 /**
  * Sampled latencies of one kind of operation. Recording is wait-free (HdrHistogram's
  * {@link Recorder}); one operation in {@code sampleEvery} is timed, so the cost on the hot path is
- * a thread-local random draw for the others. Each snapshot folds the interval since the previous
- * one into the running total, so both "since open" and "recently" can be told.
+ * a thread-local random draw for the others. Whatever else wants the samples (a meter registry)
+ * gets them when they are drained, on the draining thread, never on the operation's: each drain
+ * folds the interval since the previous one into the running total and into the figures since
+ * the previous snapshot, so both "since open" and "recently" can be told.
  */
 final class Latencies {
     private static final int SIGNIFICANT_DIGITS = 2;
@@ -16,6 +20,7 @@ final class Latencies {
     private final int sampleMask;
     private final Recorder recorder = new Recorder(SIGNIFICANT_DIGITS);
     private final Histogram total = new Histogram(SIGNIFICANT_DIGITS);
+    private final Histogram sinceSnapshot = new Histogram(SIGNIFICANT_DIGITS);
     private Histogram interval;
 
     Latencies(int sampleEvery) {
@@ -32,11 +37,33 @@ final class Latencies {
         recorder.recordValue(Math.max(0, nanos));
     }
 
-    /** Folds in what was recorded since the last call; returns {since open, since the last call}. */
-    synchronized LatencyStats[] snapshot() {
+    /**
+     * Folds in what was recorded since the last drain and hands each new sample to {@code sink}
+     * (at the middle of its histogram bucket, so within 1 % of the value recorded).
+     */
+    synchronized void drain(LongConsumer sink) {
         interval = recorder.getIntervalHistogram(interval);
+        if (interval.getTotalCount() == 0) {
+            return;
+        }
         total.add(interval);
-        return new LatencyStats[] {of(total), of(interval)};
+        sinceSnapshot.add(interval);
+        if (sink != null) {
+            for (HistogramIterationValue v : interval.recordedValues()) {
+                long value = interval.medianEquivalentValue(v.getValueIteratedTo());
+                for (long i = v.getCountAtValueIteratedTo(); i > 0; i--) {
+                    sink.accept(value);
+                }
+            }
+        }
+    }
+
+    /** Drains into {@code sink}; returns {since open, since the previous snapshot}. */
+    synchronized LatencyStats[] snapshot(LongConsumer sink) {
+        drain(sink);
+        LatencyStats[] result = {of(total), of(sinceSnapshot)};
+        sinceSnapshot.reset();
+        return result;
     }
 
     private static LatencyStats of(Histogram h) {

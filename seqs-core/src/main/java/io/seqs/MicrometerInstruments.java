@@ -16,7 +16,9 @@ import java.util.function.ToDoubleFunction;
  * The store's meters, {@code seqs.*}, tagged {@code name} (and {@code shard} where balance
  * matters). Counters and gauges are functions over the store's own figures, read through a
  * snapshot cached for a moment, so meters add no work to puts and gets; the timers of gets and
- * puts receive the store's latency samples. Meters hold the store weakly, like Micrometer's
+ * puts receive the store's latency samples when they are drained, once a second on the store's
+ * maintenance thread and at every {@code stats()}, so no Micrometer code runs on an operation's
+ * thread either. Meters hold the store weakly, like Micrometer's
  * cache binders. The only class of seqs that touches Micrometer, so the library runs without it.
  */
 final class MicrometerInstruments implements Instruments {

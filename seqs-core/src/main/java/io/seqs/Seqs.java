@@ -19,6 +19,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.LongConsumer;
 
 /**
  * An embedded store of the latest value per key: puts append to a per-shard log of mapped
@@ -64,6 +65,11 @@ public final class Seqs implements AutoCloseable {
     private final Latencies getLatency;
     private final Latencies putLatency;
     private final Instruments instruments;
+    /** Where drained latency samples go besides the store's own figures: the meter registry's timers, or nowhere. */
+    private final LongConsumer getSink;
+    private final LongConsumer putSink;
+    /** How often latency samples are handed to the meter registry, off the operations' threads. */
+    private static final long METER_DRAIN_MILLIS = 1_000;
     private volatile SeqsStats cachedStats;
     private volatile long cachedAt;
     /** How long meters may reuse a snapshot of the figures. */
@@ -97,6 +103,8 @@ public final class Seqs implements AutoCloseable {
         }
         openNanos = System.nanoTime() - start;
         instruments = config.meterRegistry() == null ? Instruments.NONE : MeterBinding.bind(config, this, current.shards.length);
+        getSink = instruments == Instruments.NONE ? null : instruments::get;
+        putSink = instruments == Instruments.NONE ? null : instruments::put;
         instruments.recovery(openNanos);
         scheduleMaintenance();
     }
@@ -200,7 +208,6 @@ public final class Seqs implements AutoCloseable {
         putUntimed(hash, key, value);
         long took = System.nanoTime() - start;
         putLatency.record(took);
-        instruments.put(took);
     }
 
     private void putUntimed(long hash, MemorySegment key, MemorySegment value) {
@@ -229,13 +236,8 @@ public final class Seqs implements AutoCloseable {
         }
         long start = System.nanoTime();
         byte[] value = getUntimed(hash, k);
-        recordGet(System.nanoTime() - start);
+        getLatency.record(System.nanoTime() - start);
         return value;
-    }
-
-    private void recordGet(long nanos) {
-        getLatency.record(nanos);
-        instruments.get(nanos);
     }
 
     private byte[] getUntimed(long hash, MemorySegment k) {
@@ -266,7 +268,7 @@ public final class Seqs implements AutoCloseable {
         }
         long start = System.nanoTime();
         long length = getUntimed(hash, key, dst);
-        recordGet(System.nanoTime() - start);
+        getLatency.record(System.nanoTime() - start);
         return length;
     }
 
@@ -457,8 +459,8 @@ public final class Seqs implements AutoCloseable {
             for (Shard shard : epoch.shards) {
                 shards.add(shard.stats());
             }
-            LatencyStats[] gets = getLatency.snapshot();
-            LatencyStats[] puts = putLatency.snapshot();
+            LatencyStats[] gets = getLatency.snapshot(getSink);
+            LatencyStats[] puts = putLatency.snapshot(putSink);
             SeqsStats stats = new SeqsStats(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos,
                     System.nanoTime() - openedAt, gets[0], puts[0], gets[1], puts[1]);
             cachedStats = stats;
@@ -487,6 +489,12 @@ public final class Seqs implements AutoCloseable {
         return stats;
     }
 
+    /** Hands the latency samples taken since the last drain to the meter registry. */
+    private void drainLatencies() {
+        getLatency.drain(getSink);
+        putLatency.drain(putSink);
+    }
+
     /** The store directory. */
     public Path directory() {
         return config.directory();
@@ -502,6 +510,7 @@ public final class Seqs implements AutoCloseable {
         lifecycle.writeLock().lock();
         RuntimeException failure = null;
         try {
+            drainLatencies();
             instruments.close();
             Epoch epoch = current;
             for (Shard shard : epoch.shards) {
@@ -652,6 +661,10 @@ public final class Seqs implements AutoCloseable {
     }
 
     private void scheduleMaintenance() {
+        if (instruments != Instruments.NONE) {
+            maintenance.scheduleWithFixedDelay(() -> background(this::drainLatencies, "meter update"), METER_DRAIN_MILLIS,
+                    METER_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        }
         if (config.durability() == Durability.PERIODIC) {
             long ms = config.flushInterval().toMillis();
             maintenance.scheduleWithFixedDelay(() -> background(this::flush, "flush"), ms, ms, TimeUnit.MILLISECONDS);

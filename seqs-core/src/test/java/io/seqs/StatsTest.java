@@ -145,6 +145,27 @@ class StatsTest {
         assertTrue(registry.getMeters().isEmpty(), "close removes the store's meters: " + registry.getMeters());
     }
 
+    /** Samples reach the registry's timers without anyone calling stats(): the store drains them itself. */
+    @Test
+    void timersFillInTheBackground() throws Exception {
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        try (Seqs s = builder().meterRegistry(registry).open()) {
+            for (int i = 0; i < 200; i++) {
+                s.put(key(i), new byte[10]);
+                s.get(key(i));
+            }
+            Timer put = registry.get("seqs.put").timer();
+            Timer get = registry.get("seqs.get").timer();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((put.count() < 200 || get.count() < 200) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertEquals(200, put.count(), "put samples drained by the store");
+            assertEquals(200, get.count(), "get samples drained by the store");
+            assertTrue(get.max(TimeUnit.NANOSECONDS) > 0);
+        }
+    }
+
     @Test
     void runsWithoutMicrometerOnTheClassPath() throws Exception {
         String classPath = System.getProperty("java.class.path");
