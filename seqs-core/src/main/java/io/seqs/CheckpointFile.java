@@ -213,18 +213,24 @@ final class CheckpointFile {
                 long entries = 0;
                 long tombs = 0;
                 long maxPosition = 0;
-                for (long i = 0; i < capacity; i++) {
-                    long slot = index.getPlain(i);
-                    if (slot == HashIndex.TOMBSTONE) {
-                        tombs++;
-                    } else if (slot != HashIndex.EMPTY) {
-                        long position = HashIndex.position(slot);
-                        if (position < SegmentDescriptor.HEADER_LENGTH || position >= covered) {
-                            throw new CorruptionException(file, tableOffset + i * HashIndex.SLOT_BYTES, "slot points at log position "
-                                    + position + ", outside " + SegmentDescriptor.HEADER_LENGTH + ".." + covered);
+                long[] chunk = new long[HashIndex.SCAN_CHUNK];
+                for (long base = 0; base < capacity; base += HashIndex.SCAN_CHUNK) {
+                    int count = (int) Math.min(HashIndex.SCAN_CHUNK, capacity - base);
+                    index.copySlots(base, chunk, count);
+                    for (int j = 0; j < count; j++) {
+                        long slot = chunk[j];
+                        if (slot == HashIndex.TOMBSTONE) {
+                            tombs++;
+                        } else if (slot != HashIndex.EMPTY) {
+                            long position = HashIndex.position(slot);
+                            if (position < SegmentDescriptor.HEADER_LENGTH || position >= covered) {
+                                throw new CorruptionException(file, tableOffset + (base + j) * HashIndex.SLOT_BYTES,
+                                        "slot points at log position " + position + ", outside " + SegmentDescriptor.HEADER_LENGTH + ".."
+                                                + covered);
+                            }
+                            maxPosition = Math.max(maxPosition, position);
+                            entries++;
                         }
-                        maxPosition = Math.max(maxPosition, position);
-                        entries++;
                     }
                 }
                 expect(file, LIVE_KEYS_OFFSET, "live keys (counted in the table)", liveKeys, entries);

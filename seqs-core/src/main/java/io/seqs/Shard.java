@@ -886,16 +886,21 @@ final class Shard {
     /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
     private boolean slotsInsideSegments(HashIndex idx) {
         Segment[] win = windows;
-        for (long i = 0; i < idx.capacity; i++) {
-            long slot = idx.getPlain(i);
-            if (!HashIndex.isEntry(slot)) {
-                continue;
-            }
-            long position = HashIndex.position(slot);
-            long w = position / windowSize;
-            Segment seg = w < win.length ? win[(int) w] : null;
-            if (seg == null || position < seg.base + SegmentDescriptor.HEADER_LENGTH || position + HEADER_LENGTH > seg.limit()) {
-                return false;
+        long[] chunk = new long[HashIndex.SCAN_CHUNK];
+        for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
+            int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
+            idx.copySlots(base, chunk, count);
+            for (int j = 0; j < count; j++) {
+                long slot = chunk[j];
+                if (!HashIndex.isEntry(slot)) {
+                    continue;
+                }
+                long position = HashIndex.position(slot);
+                long w = position / windowSize;
+                Segment seg = w < win.length ? win[(int) w] : null;
+                if (seg == null || position < seg.base + SegmentDescriptor.HEADER_LENGTH || position + HEADER_LENGTH > seg.limit()) {
+                    return false;
+                }
             }
         }
         return true;
