@@ -87,16 +87,21 @@ final class FileUtil {
     private static final MethodHandle POSIX_FALLOCATE;
     private static final MethodHandle OPEN;
     private static final MethodHandle CLOSE;
+    private static final MethodHandle MADVISE;
+    /** madvise(2) advice: expect page references in random order (no readahead on faults); 1 on Linux and the BSDs. */
+    private static final int MADV_RANDOM = 1;
 
     static {
         MethodHandle fallocate = null;
         MethodHandle open = null;
         MethodHandle close = null;
+        MethodHandle madvise = null;
         // Only with native access granted by the application: otherwise the restricted linker
-        // calls would print a warning or throw, and seqs falls back to a free-space check.
+        // calls would print a warning or throw, and seqs falls back to a free-space check and
+        // leaves the kernel's readahead on its mappings.
         if (FileUtil.class.getModule().isNativeAccessEnabled()) {
+            Linker linker = Linker.nativeLinker();
             try {
-                Linker linker = Linker.nativeLinker();
                 var lookup = linker.defaultLookup();
                 fallocate = linker.downcallHandle(lookup.find("posix_fallocate").orElseThrow(),
                         FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
@@ -108,10 +113,17 @@ final class FileUtil {
                 LOG.log(System.Logger.Level.DEBUG, "posix_fallocate unavailable; using free-space checks", e);
                 fallocate = null;
             }
+            try {
+                madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
+                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
+            } catch (RuntimeException | LinkageError e) {
+                LOG.log(System.Logger.Level.DEBUG, "madvise unavailable; mappings keep the kernel's readahead", e);
+            }
         }
         POSIX_FALLOCATE = fallocate;
         OPEN = open;
         CLOSE = close;
+        MADVISE = madvise;
     }
 
     static boolean canAllocate() {
@@ -174,6 +186,37 @@ final class FileUtil {
             throw e;
         } catch (Throwable t) {
             throw new IOException("posix_fallocate(" + file + ") failed", t);
+        }
+    }
+
+    // ---- access advice -----------------------------------------------------------------
+
+    /** Whether {@link #adviseRandomAccess} can reach the kernel (native access is enabled). */
+    static boolean canAdvise() {
+        return MADVISE != null;
+    }
+
+    /**
+     * Tells the kernel that {@code mapping} is read in random order, so that a page fault reads
+     * the one page it needs instead of a readahead window around it. Gets touch one record at a
+     * random place; once the log is larger than memory, the default readahead turns every
+     * missed get into 128 KiB or more of reads that evict pages other gets need. Without native
+     * access this does nothing and returns false; a failing call is logged and returns false.
+     */
+    static boolean adviseRandomAccess(MemorySegment mapping) {
+        if (MADVISE == null || mapping.byteSize() == 0) {
+            return false;
+        }
+        try {
+            int rc = (int) MADVISE.invokeExact(mapping, mapping.byteSize(), MADV_RANDOM);
+            if (rc != 0) {
+                LOG.log(System.Logger.Level.DEBUG, "madvise(MADV_RANDOM) of a {0}-byte mapping returned {1}", mapping.byteSize(), rc);
+            }
+            return rc == 0;
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("madvise failed", t);
         }
     }
 }

@@ -333,6 +333,7 @@ final class Shard {
             }
             throw new UncheckedIOException("cannot map segment " + file, e);
         }
+        FileUtil.adviseRandomAccess(map);
         SegmentDescriptor.write(map, new SegmentDescriptor.Header(index, epoch, shardCount, windowCount, id, windowSize, tail, length));
         Failpoints.hit("segment.after-create");
         Segment seg = new Segment(file, map, id, windowCount, base);
@@ -864,6 +865,10 @@ final class Shard {
             FileUtil.fsyncDirectory(dir);
         }
         rebuildWindows();
+        // Recovery read the log in order, with the kernel's readahead; from now on it is read at random.
+        for (Segment seg : segments) {
+            FileUtil.adviseRandomAccess(seg.map);
+        }
         if (!segments.isEmpty()) {
             // The files may have been created by a session that was killed before it forced
             // their directory: the first flush forces it, whatever this session creates.

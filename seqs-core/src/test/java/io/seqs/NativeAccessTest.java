@@ -1,0 +1,126 @@
+package io.seqs;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What seqs does when the application grants native access (the tests themselves run without
+ * it): segment blocks are allocated with posix_fallocate, every segment mapping carries the
+ * random-access advice (the kernel shows it as the {@code rr} flag in /proc/self/smaps), recovered
+ * segments get it too, and nothing prints a warning, even with sun.misc.Unsafe denied.
+ */
+class NativeAccessTest {
+    @TempDir Path dir;
+
+    @Test
+    void mappingsAreAdvisedRandomAndBlocksAllocated() throws Exception {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=deny",
+                "-cp", System.getProperty("java.class.path"), Probe.class.getName(), dir.toString())
+                .redirectErrorStream(true).start();
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe did not finish");
+        String out = new String(p.getInputStream().readAllBytes());
+        System.out.println(out.strip());
+        assertEquals(0, p.exitValue(), out);
+        assertFalse(out.lines().anyMatch(l -> l.startsWith("WARNING:")), out);
+        for (String when : List.of("created", "recovered")) {
+            Matcher m = Pattern.compile(when + ": (\\d+) of (\\d+) segment mappings advised random \\((\\d+) segment files")
+                    .matcher(out);
+            assertTrue(m.find(), out);
+            int advised = Integer.parseInt(m.group(1));
+            int mapped = Integer.parseInt(m.group(2));
+            int files = Integer.parseInt(m.group(3));
+            assertTrue(files >= 4, "the probe spans several segments per shard: " + files);
+            assertEquals(files, mapped, when + ": every segment file is mapped");
+            assertEquals(mapped, advised, when + ": every mapping is advised random");
+        }
+        assertTrue(out.contains("allocated: true"), out);
+    }
+
+    /** Runs in a JVM with native access; prints what the kernel says about its mappings. */
+    public static final class Probe {
+        public static void main(String[] args) throws IOException {
+            Path dir = Path.of(args[0]);
+            if (!FileUtil.canAllocate() || !FileUtil.canAdvise()) {
+                System.out.println("native calls unavailable: allocate " + FileUtil.canAllocate() + ", advise " + FileUtil.canAdvise());
+                System.exit(2);
+            }
+            byte[] value = new byte[3000];
+            Arrays.fill(value, (byte) 7);
+            try (Seqs s = Seqs.builder(dir).shards(2).segmentSize(64 << 10).checkpointInterval(Duration.ZERO)
+                    .durability(Durability.PROCESS).open()) {
+                for (int i = 0; i < 100; i++) {
+                    s.put(("key-" + i).getBytes(), value);
+                }
+                System.out.println("created: " + advised(dir));
+            }
+            try (Seqs s = Seqs.open(dir)) {
+                for (int i = 0; i < 100; i++) {
+                    if (!Arrays.equals(value, s.get(("key-" + i).getBytes()))) {
+                        System.out.println("key-" + i + " lost");
+                        System.exit(3);
+                    }
+                }
+                System.out.println("recovered: " + advised(dir));
+                // posix_fallocate gives every block of a segment up front: allocated = apparent size.
+                long allocated = 0;
+                long apparent = 0;
+                for (Path seg : segments(dir)) {
+                    apparent += Files.size(seg);
+                    allocated += allocatedBytes(seg);
+                }
+                System.out.println("allocated: " + (allocated >= apparent) + " (" + allocated + " of " + apparent + " bytes)");
+            }
+        }
+
+        /** Bytes of disk blocks behind a file, as stat(1) reports them. */
+        private static long allocatedBytes(Path file) throws IOException {
+            Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
+            String[] out = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+            return Long.parseLong(out[0]) * Long.parseLong(out[1]);
+        }
+
+        private static List<Path> segments(Path dir) throws IOException {
+            try (var files = Files.walk(dir)) {
+                return files.filter(f -> f.toString().endsWith(".seg")).toList();
+            }
+        }
+
+        /** "n of m segment mappings advised random", from the VmFlags of this process's mappings. */
+        private static String advised(Path dir) throws IOException {
+            List<String> names = new ArrayList<>();
+            for (Path seg : segments(dir)) {
+                names.add(seg.toRealPath().toString());
+            }
+            int advised = 0;
+            int mapped = 0;
+            String current = null;
+            for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length >= 6 && fields[0].contains("-") && names.contains(fields[5])) {
+                    current = fields[5];
+                    mapped++;
+                } else if (fields.length >= 6 && fields[0].contains("-")) {
+                    current = null;
+                } else if (current != null && line.startsWith("VmFlags:") && Arrays.asList(fields).contains("rr")) {
+                    advised++;
+                }
+            }
+            return advised + " of " + mapped + " segment mappings advised random (" + names.size() + " segment files)";
+        }
+    }
+}
