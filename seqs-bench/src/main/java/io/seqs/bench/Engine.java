@@ -45,6 +45,11 @@ interface Engine extends AutoCloseable {
     /** Drops every key, the way this engine's users do it. */
     void reset();
 
+    /** Whether a {@link #reset()} gives disk space back (at once or in the background); LMDB only reuses it. */
+    default boolean freesDiskOnReset() {
+        return true;
+    }
+
     /** Live keys, exact or estimated; -1 when unknown. */
     long keys();
 

@@ -19,17 +19,20 @@ record EngineConfig(
         int seqsShards,
         long seqsCheckpointSeconds,
         long rocksCacheBytes,
-        String rocksCompression) {
+        String rocksCompression,
+        long lmdbMapBytes) {
 
     Engine open() {
-        if (name.equals("seqs")) {
-            return new SeqsEngine(dir, durability, expectedKeys, seqsSegmentBytes, seqsShards, seqsCheckpointSeconds);
-        }
-        return new RocksEngine(RocksEngine.Variant.of(name), dir, durability, rocksCacheBytes, rocksCompression);
+        return switch (name) {
+            case "seqs" -> new SeqsEngine(dir, durability, expectedKeys, seqsSegmentBytes, seqsShards, seqsCheckpointSeconds);
+            case "lmdb" -> new LmdbEngine(dir, durability, lmdbMapBytes);
+            default -> new RocksEngine(RocksEngine.Variant.of(name), dir, durability, rocksCacheBytes, rocksCompression);
+        };
     }
 
     EngineConfig withExpectedKeys(long keys) {
-        return new EngineConfig(name, dir, durability, keys, seqsSegmentBytes, seqsShards, seqsCheckpointSeconds, rocksCacheBytes, rocksCompression);
+        return new EngineConfig(name, dir, durability, keys, seqsSegmentBytes, seqsShards, seqsCheckpointSeconds, rocksCacheBytes, rocksCompression,
+                lmdbMapBytes);
     }
 
     List<String> toArgs() {
@@ -43,6 +46,7 @@ record EngineConfig(
         a.add("checkpointSeconds=" + seqsCheckpointSeconds);
         a.add("cacheBytes=" + rocksCacheBytes);
         a.add("compression=" + rocksCompression);
+        a.add("mapBytes=" + lmdbMapBytes);
         return a;
     }
 
@@ -68,7 +72,8 @@ record EngineConfig(
                 Integer.parseInt(required(m, "shards")),
                 Long.parseLong(required(m, "checkpointSeconds")),
                 Long.parseLong(required(m, "cacheBytes")),
-                required(m, "compression"));
+                required(m, "compression"),
+                Long.parseLong(required(m, "mapBytes")));
     }
 
     private static String required(Map<String, String> m, String key) {

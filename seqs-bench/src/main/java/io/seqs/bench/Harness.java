@@ -58,10 +58,12 @@ final class Harness {
 
         long segmentBytes = o.seqsSegmentMb > 0 ? o.seqsSegmentMb << 20
                 : SeqsEngine.autoSegmentBytes(data.logicalBytes, o.seqsShards > 0 ? o.seqsShards : 8);
+        // LMDB reserves its map up front: size it for the larger of the bootstrap and the recovery load.
+        long lmdbMapBytes = LmdbEngine.mapBytes(Math.max(o.records, o.recoveryRecords) * (o.valueSize + 26L));
         List<EngineResult> results = new ArrayList<>();
         for (String name : o.engines) {
             EngineConfig config = new EngineConfig(name, o.dataDir.resolve(name), o.durability, o.records, segmentBytes,
-                    o.seqsShards, o.seqsCheckpointSeconds, o.rocksCacheMb << 20, o.rocksCompression);
+                    o.seqsShards, o.seqsCheckpointSeconds, o.rocksCacheMb << 20, o.rocksCompression, lmdbMapBytes);
             results.add(new EngineRun(config, o, gen, zipf, io, out).run());
         }
 
@@ -95,7 +97,7 @@ final class Harness {
         probe.put("direct_after_mb_s", Json.round(after.directMbPerS(), 1));
         probe.put("method", "buffered sequential write of random data in 8 MiB chunks, then fsync; time includes the fsync; MB = 10^6 bytes");
         json.put("disk_probe", probe);
-        json.put("config", config(o, segmentBytes));
+        json.put("config", config(o, segmentBytes, lmdbMapBytes));
         json.put("machine", machine);
         json.put("source", Machine.source());
         json.put("io_counters", Map.of("process", "/proc/self/io write_bytes", "device", io.hasDevice() ? "block device sectors written" : "unavailable"));
@@ -142,7 +144,7 @@ final class Harness {
         }
     }
 
-    private static Map<String, Object> config(Options o, long segmentBytes) {
+    private static Map<String, Object> config(Options o, long segmentBytes, long lmdbMapBytes) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("mode", o.mode.name().toLowerCase(Locale.ROOT));
         m.put("records", o.records);
@@ -161,6 +163,7 @@ final class Harness {
         m.put("seqs_checkpoint_s", o.seqsCheckpointSeconds);
         m.put("rocksdb_block_cache_bytes", o.rocksCacheMb << 20);
         m.put("rocksdb_compression", o.rocksCompression);
+        m.put("lmdb_map_bytes", lmdbMapBytes);
         m.put("data_dir", o.dataDir.toAbsolutePath().toString());
         return m;
     }

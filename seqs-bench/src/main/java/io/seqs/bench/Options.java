@@ -24,7 +24,7 @@ final class Options {
         SYNC
     }
 
-    static final List<String> ALL_ENGINES = List.of("seqs", "rocksdb", "rocksdb-nowal", "rocksdb-bulk", "rocksdb-blob");
+    static final List<String> ALL_ENGINES = List.of("seqs", "rocksdb", "rocksdb-nowal", "rocksdb-bulk", "rocksdb-blob", "lmdb");
     static final List<String> DEFAULT_ENGINES = List.of("seqs", "rocksdb");
 
     Mode mode = Mode.DEFAULT;
@@ -53,7 +53,7 @@ final class Options {
     boolean help;
 
     static final String HELP = """
-            seqs-bench: the weekly cycle of a latest-value-per-key store, seqs and RocksDB side by side.
+            seqs-bench: the weekly cycle of a latest-value-per-key store, seqs, RocksDB and LMDB side by side.
 
             usage: java -jar seqs-bench.jar [options]          run the workload harness
                    java -jar seqs-bench.jar jmh [jmh options]   run the JMH microbenchmarks (see docs/benchmarks.md)
@@ -61,7 +61,8 @@ final class Options {
             Phases, run for each engine in turn on generated product records (keys market:sku, JSON-like values):
               1 bootstrap    writers load every record fresh while readers get keys already written
               2 incremental  writers read-modify-write keys chosen with Zipfian skew while readers get keys
-              3 reset        drop every key (seqs: resetEpoch; RocksDB: drop and recreate the column family)
+              3 reset        drop every key (seqs: resetEpoch; RocksDB: drop and recreate the column family;
+                             LMDB: mdb_drop in one transaction)
               4 recovery     a child JVM loads records and is killed (SIGKILL); reopen + first get is timed
             Before and after, a write+fsync of a large file measures the disk's sequential write bandwidth.
 
@@ -90,10 +91,14 @@ final class Options {
                                         rocksdb-bulk   RocksDB bulk-load recipe: no WAL, no auto compaction
                                                        while loading, one full compaction at the end
                                         rocksdb-blob   RocksDB with BlobDB (values in blob files), WAL on
+                                        lmdb           LMDB (lmdbjava), one write transaction per put;
+                                                       not in the default list (see docs/benchmarks.md)
               --durability MODE       process | periodic | sync (default process):
                                         process   writes survive the process being killed
-                                        periodic  plus a force every second (seqs PERIODIC, RocksDB syncWal)
-                                        sync      every write forced (seqs SYNC, RocksDB sync=true)
+                                        periodic  plus a force every second (seqs PERIODIC, RocksDB syncWal,
+                                                  LMDB mdb_env_sync)
+                                        sync      every write forced (seqs SYNC, RocksDB sync=true,
+                                                  LMDB without MDB_NOSYNC)
               --seqs-segment-mb N     seqs segment size (default: data/shards/8, in 16..1024)
               --seqs-shards N         seqs shard count (default: seqs' own default)
               --seqs-checkpoint-s N   seqs checkpoint interval in seconds, 0 = off (default 30)

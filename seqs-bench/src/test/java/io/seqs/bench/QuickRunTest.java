@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CI smoke test of the main job: runs the harness with {@code --quick} end to end (both
- * engines, all four phases, the recovery child JVM, plots) and checks that results.json is
+ * The CI smoke test of the main job: runs the harness with {@code --quick} end to end (seqs,
+ * RocksDB and LMDB, all four phases, the recovery child JVM, plots) and checks that results.json is
  * well-formed and carries every required figure with a sane value. It asserts nothing about speed.
  */
 class QuickRunTest {
@@ -33,7 +33,7 @@ class QuickRunTest {
         Path out = tmp.resolve("results");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"--quick", "--out", out.toString()},
+        int code = Main.run(new String[] {"--quick", "--engines", "seqs,rocksdb,lmdb", "--out", out.toString()},
                 new PrintStream(console, true, StandardCharsets.UTF_8), new PrintStream(errors, true, StandardCharsets.UTF_8));
         String log = console.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, () -> "harness failed:\n" + errors.toString(StandardCharsets.UTF_8) + "\n" + log);
@@ -46,7 +46,7 @@ class QuickRunTest {
         positive(root, "value_bytes_mean");
 
         Map<?, ?> engines = assertInstanceOf(Map.class, root.get("engines"));
-        assertEquals(List.of("seqs", "rocksdb"), List.copyOf(engines.keySet()));
+        assertEquals(List.of("seqs", "rocksdb", "lmdb"), List.copyOf(engines.keySet()));
         for (Object name : engines.keySet()) {
             Map<?, ?> e = assertInstanceOf(Map.class, engines.get(name), name + " is not an object");
             for (String field : ENGINE_FIELDS) {
@@ -80,6 +80,7 @@ class QuickRunTest {
         }
         Map<?, ?> ratios = assertInstanceOf(Map.class, root.get("ratios"));
         assertNotNull(ratios.get("seqs/rocksdb"));
+        assertNotNull(ratios.get("seqs/lmdb"));
         for (String png : List.of("throughput.png", "latency.png", "ingest.png")) {
             byte[] head = Files.readAllBytes(out.resolve(png));
             assertTrue(head.length > 1000 && head[1] == 'P' && head[2] == 'N' && head[3] == 'G', png + " is not a PNG");
