@@ -88,6 +88,13 @@ final class FileUtil {
     private static final MethodHandle OPEN;
     private static final MethodHandle CLOSE;
     private static final MethodHandle MADVISE;
+    private static final MethodHandle MMAP;
+    private static final MethodHandle MUNMAP;
+    /** mmap(2) protection and flags for private anonymous memory; the flag values are Linux's. */
+    private static final int PROT_READ_WRITE = 0x1 | 0x2;
+    private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
+    /** What mmap returns on failure. */
+    private static final long MAP_FAILED = -1L;
     /** madvise(2) advice: expect page references in random order (no readahead on faults); 1 on Linux and the BSDs. */
     private static final int MADV_RANDOM = 1;
 
@@ -96,6 +103,8 @@ final class FileUtil {
         MethodHandle open = null;
         MethodHandle close = null;
         MethodHandle madvise = null;
+        MethodHandle mmap = null;
+        MethodHandle munmap = null;
         // Only with native access granted by the application: otherwise the restricted linker
         // calls would print a warning or throw, and seqs falls back to a free-space check and
         // leaves the kernel's readahead on its mappings.
@@ -119,11 +128,26 @@ final class FileUtil {
             } catch (RuntimeException | LinkageError e) {
                 LOG.log(System.Logger.Level.DEBUG, "madvise unavailable; mappings keep the kernel's readahead", e);
             }
+            if (System.getProperty("os.name", "").startsWith("Linux")) {
+                try {
+                    mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
+                    munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
+                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
+                } catch (RuntimeException | LinkageError e) {
+                    LOG.log(System.Logger.Level.DEBUG, "mmap unavailable; index tables are zeroed when allocated", e);
+                    mmap = null;
+                    munmap = null;
+                }
+            }
         }
         POSIX_FALLOCATE = fallocate;
         OPEN = open;
         CLOSE = close;
         MADVISE = madvise;
+        MMAP = mmap;
+        MUNMAP = munmap;
     }
 
     static boolean canAllocate() {
@@ -218,5 +242,51 @@ final class FileUtil {
         } catch (Throwable t) {
             throw new IllegalStateException("madvise failed", t);
         }
+    }
+
+    // ---- zeroed memory -------------------------------------------------------------------
+
+    /**
+     * {@code bytes} of zeroed memory, 64-byte aligned, freed when {@code arena} closes. With
+     * native access on Linux it is a private anonymous mapping: the kernel hands out zero pages
+     * as they are first touched, so allocating a table for a billion keys costs the same as one
+     * for a thousand, and the cost of zeroing is spread over the inserts that touch the pages.
+     * Otherwise the arena allocates and zeroes every byte up front.
+     */
+    @SuppressWarnings("restricted")
+    static MemorySegment allocateZeroed(Arena arena, long bytes) {
+        if (MMAP == null || bytes < LAZY_ZEROING_MIN_BYTES) {
+            return arena.allocate(bytes, 64);
+        }
+        long address;
+        try {
+            address = (long) MMAP.invokeExact(0L, bytes, PROT_READ_WRITE, MAP_PRIVATE_ANONYMOUS, -1, 0L);
+        } catch (Throwable t) {
+            throw new IllegalStateException("mmap of " + bytes + " bytes failed", t);
+        }
+        if (address == MAP_FAILED || address == 0) {
+            return arena.allocate(bytes, 64); // out of address space or a refusing kernel: let the arena try
+        }
+        return MemorySegment.ofAddress(address).reinterpret(bytes, arena, segment -> unmap(address, bytes));
+    }
+
+    /** Below this, allocating from the arena is as cheap as a mapping. */
+    private static final long LAZY_ZEROING_MIN_BYTES = 1L << 20;
+
+    private static void unmap(long address, long bytes) {
+        int rc;
+        try {
+            rc = (int) MUNMAP.invokeExact(address, bytes);
+        } catch (Throwable t) {
+            throw new IllegalStateException("munmap of " + bytes + " bytes failed", t);
+        }
+        if (rc != 0) {
+            LOG.log(System.Logger.Level.WARNING, "munmap of {0} bytes at 0x{1} returned {2}", bytes, Long.toHexString(address), rc);
+        }
+    }
+
+    /** Whether {@link #allocateZeroed} maps large tables lazily (native access on Linux). */
+    static boolean canAllocateLazily() {
+        return MMAP != null;
     }
 }

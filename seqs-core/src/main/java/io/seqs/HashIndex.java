@@ -65,7 +65,7 @@ final class HashIndex implements AutoCloseable {
     private HashIndex(long capacity) {
         assert capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY : capacity;
         this.arena = Arena.ofShared();
-        this.slots = arena.allocate(capacity * SLOT_BYTES, 64);
+        this.slots = FileUtil.allocateZeroed(arena, capacity * SLOT_BYTES);
         this.capacity = capacity;
     }
 

@@ -21,7 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * What seqs does when the application grants native access (the tests themselves run without
  * it): segment blocks are allocated with posix_fallocate, every segment mapping carries the
  * random-access advice (the kernel shows it as the {@code rr} flag in /proc/self/smaps), recovered
- * segments get it too, and nothing prints a warning, even with sun.misc.Unsafe denied.
+ * segments get it too, large index tables are mapped zero pages that cost nothing until touched
+ * (so a reset does not pay for zeroing them), and nothing prints a warning, even with
+ * sun.misc.Unsafe denied.
  */
 class NativeAccessTest {
     @TempDir Path dir;
@@ -49,6 +51,7 @@ class NativeAccessTest {
             assertEquals(mapped, advised, when + ": every mapping is advised random");
         }
         assertTrue(out.contains("allocated: true"), out);
+        assertTrue(out.contains("lazy index: true"), out);
     }
 
     /** Runs in a JVM with native access; prints what the kernel says about its mappings. */
@@ -85,6 +88,31 @@ class NativeAccessTest {
                 }
                 System.out.println("allocated: " + (allocated >= apparent) + " (" + allocated + " of " + apparent + " bytes)");
             }
+            // Index tables for 60 M keys (about 600 MB) come from the kernel as untouched zero pages.
+            long before = residentBytes();
+            try (Seqs s = Seqs.builder(dir.resolveSibling(dir.getFileName() + "-big")).shards(2).expectedKeys(60_000_000)
+                    .checkpointInterval(Duration.ZERO).durability(Durability.PROCESS).open()) {
+                long indexBytes = s.stats().indexBytes();
+                for (int i = 0; i < 1000; i++) {
+                    s.put(("key-" + i).getBytes(), value);
+                }
+                s.resetEpoch();
+                s.put("after".getBytes(), value);
+                long grown = residentBytes() - before;
+                boolean ok = FileUtil.canAllocateLazily() && indexBytes > 500_000_000L && grown < indexBytes / 4
+                        && Arrays.equals(value, s.get("after".getBytes())) && s.get("key-1".getBytes()) == null;
+                System.out.println("lazy index: " + ok + " (" + indexBytes + " index bytes per epoch, resident grew by " + grown + " over two epochs)");
+            }
+        }
+
+        /** This process's resident memory, from /proc/self/status. */
+        private static long residentBytes() throws IOException {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+                }
+            }
+            throw new IllegalStateException("no VmRSS in /proc/self/status");
         }
 
         /** Bytes of disk blocks behind a file, as stat(1) reports them. */
