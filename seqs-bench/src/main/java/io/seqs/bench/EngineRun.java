@@ -132,9 +132,12 @@ final class EngineRun {
         r.resetEmptyMs = (System.nanoTime() - t1) / 1e6;
         r.fsyncProbeAfterResetMs = fsyncProbe();
         r.diskBytesAfterReset = after;
-        out.printf(Locale.ROOT, "%-14s %-11s %.1f ms (again on the empty store: %.1f ms; a durable 64-byte file replace: %.1f ms before, %.1f ms after); old keys gone: %s; disk %s -> %s in %.0f ms%n",
+        String freed = !engine.freesDiskOnReset() ? "(kept for reuse)"
+                : Double.isNaN(r.diskFreedAfterResetMs) ? String.format(Locale.ROOT, "not within %,d ms", RESET_DISK_WAIT_MS)
+                : String.format(Locale.ROOT, "in %.0f ms", r.diskFreedAfterResetMs);
+        out.printf(Locale.ROOT, "%-14s %-11s %.1f ms (again on the empty store: %.1f ms; a durable 64-byte file replace: %.1f ms before, %.1f ms after); old keys gone: %s; disk %s -> %s %s%n",
                 config.name(), "reset", r.resetMs, r.resetEmptyMs, r.fsyncProbeBeforeResetMs, r.fsyncProbeAfterResetMs, r.resetVerified, mb(r.diskBytes), mb(after),
-                r.diskFreedAfterResetMs);
+                freed);
     }
 
     /**
