@@ -422,29 +422,40 @@ public final class Seqs implements AutoCloseable {
 
     /** On return, every write that completed before the call is on stable storage. */
     public void flush() {
-        lifecycle.readLock().lock();
-        try {
-            long start = System.nanoTime();
-            for (Shard shard : liveEpoch().shards) {
-                shard.flush();
-            }
-            instruments.flush(System.nanoTime() - start);
-        } finally {
-            lifecycle.readLock().unlock();
+        Epoch epoch = epochForMaintenance();
+        long start = System.nanoTime();
+        for (Shard shard : epoch.shards) {
+            shard.flush();
         }
+        instruments.flush(System.nanoTime() - start);
     }
 
     /** Writes an index checkpoint of every shard now, so that recovery replays little log. */
     public void checkpoint() {
-        lifecycle.readLock().lock();
+        Epoch epoch = epochForMaintenance();
+        long start = System.nanoTime();
         try {
-            long start = System.nanoTime();
-            for (Shard shard : liveEpoch().shards) {
+            for (Shard shard : epoch.shards) {
                 shard.checkpoint();
             }
-            instruments.checkpoint(System.nanoTime() - start);
         } catch (IOException e) {
             throw new UncheckedIOException("checkpoint of " + config.directory() + " failed", e);
+        }
+        instruments.checkpoint(System.nanoTime() - start);
+    }
+
+    /**
+     * The epoch a flush or checkpoint works on. The lifecycle lock is held only to read it, not
+     * while forcing or writing: a reset (or close) must not wait for seconds of write-back. If the
+     * epoch is replaced meanwhile, its shards' own locks order the work against their release: a
+     * released shard forces and checkpoints nothing, and its files are deleted only after any
+     * checkpoint in progress has finished. Writes that completed before the call were all made
+     * in this epoch, so forcing it is what flush promises even when a reset intervenes.
+     */
+    private Epoch epochForMaintenance() {
+        lifecycle.readLock().lock();
+        try {
+            return liveEpoch();
         } finally {
             lifecycle.readLock().unlock();
         }

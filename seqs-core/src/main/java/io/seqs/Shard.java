@@ -1140,6 +1140,17 @@ final class Shard {
     /** Releases the mappings and the index memory. Call after {@link #retire}. */
     void release() {
         assert retired;
+        // A checkpoint in progress finishes first: it must not force a closed mapping or write a
+        // file into a directory that is about to be deleted.
+        checkpointLock.lock();
+        try {
+            releaseLocked();
+        } finally {
+            checkpointLock.unlock();
+        }
+    }
+
+    private void releaseLocked() {
         syncLock.lock();
         try {
             lock.lock();

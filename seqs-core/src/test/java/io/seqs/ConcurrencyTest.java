@@ -41,7 +41,7 @@ class ConcurrencyTest {
         AtomicLong writes = new AtomicLong();
         AtomicLong resets = new AtomicLong();
         try (Seqs store = Seqs.builder(dir).shards(4).segmentSize(256 << 10)
-                .checkpointInterval(java.time.Duration.ofMillis(100)).open()) {
+                .checkpointInterval(java.time.Duration.ofMillis(100)).flushInterval(java.time.Duration.ofMillis(10)).open()) {
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 int writer = w;
@@ -91,10 +91,23 @@ class ConcurrencyTest {
                     }
                 }));
             }
+            // Flushes and checkpoints do not hold the store's lifecycle lock while they force and
+            // write, so they race with resets (and the background deletion of the old epoch).
+            threads.add(Thread.ofPlatform().name("maintainer").start(() -> {
+                try {
+                    while (!stop.get()) {
+                        store.checkpoint();
+                        store.flush();
+                        Thread.sleep(3);
+                    }
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
             threads.add(Thread.ofPlatform().name("resetter").start(() -> {
                 try {
                     while (!stop.get()) {
-                        Thread.sleep(700);
+                        Thread.sleep(200);
                         store.resetEpoch();
                         resets.incrementAndGet();
                         store.checkpoint();
