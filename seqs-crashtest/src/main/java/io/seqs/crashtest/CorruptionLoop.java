@@ -99,7 +99,7 @@ final class CorruptionLoop {
         String[] failure = new String[1];
         int exit = drive(plan, cycle, "build", w -> {
             switch (w[0]) {
-                case "B" -> model.begin(op(w));
+                case "B" -> model.begin(Model.Op.parse(w));
                 case "A" -> {
                     String f = model.ack(Integer.parseInt(w[1]), Long.parseLong(w[2]), rest(w, 3), mode == Durability.SYNC);
                     if (f != null && failure[0] == null) {
@@ -395,7 +395,7 @@ final class CorruptionLoop {
                     }
                 }
                 case "B" -> {
-                    Model.Op op = op(w);
+                    Model.Op op = Model.Op.parse(w);
                     pending.put(0, op);
                     if (op.kind == 'P') {
                         model.everWritten(op.keys[0]).add(op.results[0]);
@@ -515,27 +515,6 @@ final class CorruptionLoop {
             }
             return exit;
         }
-    }
-
-    private static Model.Op op(String[] w) {
-        int thread = Integer.parseInt(w[1]);
-        long seq = Long.parseLong(w[2]);
-        char kind = w[3].charAt(0);
-        return switch (kind) {
-            case 'P' -> new Model.Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Long.parseLong(w[5])});
-            case 'D', 'G' -> new Model.Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Values.ABSENT});
-            case 'W' -> {
-                int n = (w.length - 4) / 2;
-                int[] ks = new int[n];
-                long[] vs = new long[n];
-                for (int i = 0; i < n; i++) {
-                    ks[i] = Integer.parseInt(w[4 + 2 * i]);
-                    vs[i] = Long.parseLong(w[5 + 2 * i]);
-                }
-                yield new Model.Op(thread, seq, kind, ks, vs);
-            }
-            default -> new Model.Op(thread, seq, kind, new int[0], new long[0]);
-        };
     }
 
     private CrashTestFailure fail(int cycle, List<Damage> damages, String what) {

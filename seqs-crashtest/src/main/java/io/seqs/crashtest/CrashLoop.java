@@ -313,7 +313,7 @@ final class CrashLoop {
                 }
             }
             case "B" -> {
-                Model.Op op = parseOp(w);
+                Model.Op op = Model.Op.parse(w);
                 if (op.kind == 'Q') {
                     s.dump.clear();
                 }
@@ -365,28 +365,6 @@ final class CrashLoop {
             b.append("\n    ").append(failures.get(i));
         }
         throw fail(s, b.toString());
-    }
-
-    private static Model.Op parseOp(String[] w) {
-        int thread = Integer.parseInt(w[1]);
-        long seq = Long.parseLong(w[2]);
-        char kind = w[3].charAt(0);
-        return switch (kind) {
-            case 'P' -> new Model.Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Long.parseLong(w[5])});
-            case 'D' -> new Model.Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Values.ABSENT});
-            case 'G' -> new Model.Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Values.ABSENT});
-            case 'W' -> {
-                int n = (w.length - 4) / 2;
-                int[] ks = new int[n];
-                long[] vs = new long[n];
-                for (int i = 0; i < n; i++) {
-                    ks[i] = Integer.parseInt(w[4 + 2 * i]);
-                    vs[i] = Long.parseLong(w[5 + 2 * i]);
-                }
-                yield new Model.Op(thread, seq, kind, ks, vs);
-            }
-            default -> new Model.Op(thread, seq, kind, new int[0], new long[0]);
-        };
     }
 
     private CrashTestFailure fail(CycleState s, String what) {

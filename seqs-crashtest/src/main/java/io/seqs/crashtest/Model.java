@@ -49,6 +49,31 @@ final class Model {
         boolean writes() {
             return kind == 'P' || kind == 'D' || kind == 'W';
         }
+
+        /**
+         * The operation of a writer's begin line, split into words:
+         * {@code B thread seq kind [key value | key | key value key value ...]}.
+         */
+        static Op parse(String[] w) {
+            int thread = Integer.parseInt(w[1]);
+            long seq = Long.parseLong(w[2]);
+            char kind = w[3].charAt(0);
+            return switch (kind) {
+                case 'P' -> new Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Long.parseLong(w[5])});
+                case 'D', 'G' -> new Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Values.ABSENT});
+                case 'W' -> {
+                    int n = (w.length - 4) / 2;
+                    int[] ks = new int[n];
+                    long[] vs = new long[n];
+                    for (int i = 0; i < n; i++) {
+                        ks[i] = Integer.parseInt(w[4 + 2 * i]);
+                        vs[i] = Long.parseLong(w[5 + 2 * i]);
+                    }
+                    yield new Op(thread, seq, kind, ks, vs);
+                }
+                default -> new Op(thread, seq, kind, new int[0], new long[0]);
+            };
+        }
     }
 
     private final int keys;
