@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Bytes a directory takes on disk. Java sees only apparent sizes, which count the unwritten tail of
  * a preallocated file and miss nothing else; blocks actually allocated come from {@code du}, which
- * is what a capacity plan needs. Both are reported.
+ * is what a capacity plan needs. Both are reported. Public for the microbenchmarks' clean-up.
  */
-final class DiskUsage {
+public final class DiskUsage {
     private DiskUsage() {}
 
     /** Sum of file lengths under {@code dir}; files vanishing meanwhile are skipped. */
@@ -71,7 +71,7 @@ final class DiskUsage {
     }
 
     /** Deletes a tree, tolerating files that vanish meanwhile. */
-    static void deleteTree(Path root) {
+    public static void deleteTree(Path root) {
         if (!Files.exists(root)) {
             return;
         }

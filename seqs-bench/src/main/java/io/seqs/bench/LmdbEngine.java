@@ -10,9 +10,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -82,7 +79,7 @@ final class LmdbEngine implements Engine {
     private final long mapBytes;
     private final Env<ByteBuffer> env;
     private final Dbi<ByteBuffer> db;
-    private final ScheduledExecutorService syncer;
+    private final PeriodicSync syncer;
     private final ThreadLocal<Txn<ByteBuffer>> readTxn = new ThreadLocal<>();
     /** Every read transaction handed out, with its thread: closed with the engine, or once the thread is gone. */
     private final List<Reader> readers = new ArrayList<>();
@@ -115,7 +112,7 @@ final class LmdbEngine implements Engine {
             env.close();
             throw new IllegalStateException("cannot open LMDB database '" + DB_NAME + "' in " + dir + ": " + e.getMessage(), e);
         }
-        syncer = durability == Options.DurabilityClass.PERIODIC ? startSyncer() : null;
+        syncer = durability == Options.DurabilityClass.PERIODIC ? new PeriodicSync("lmdb-sync", this::syncQuietly) : null;
         Meta.Version v = Meta.version();
         settings.put("lmdb_version", v.major + "." + v.minor + "." + v.patch);
         settings.put("flags", flags.stream().map(Enum::name).toList());
@@ -131,16 +128,6 @@ final class LmdbEngine implements Engine {
     static long mapBytes(long expectedBytes) {
         long bytes = 4 * Math.min(Math.max(0, expectedBytes), 1L << 50) + (1L << 30);
         return (bytes + (1L << 20) - 1) & -(1L << 20);
-    }
-
-    private ScheduledExecutorService startSyncer() {
-        ScheduledExecutorService s = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "lmdb-sync");
-            t.setDaemon(true);
-            return t;
-        });
-        s.scheduleWithFixedDelay(this::syncQuietly, 1, 1, TimeUnit.SECONDS);
-        return s;
     }
 
     private void syncQuietly() {
@@ -291,12 +278,7 @@ final class LmdbEngine implements Engine {
     @Override
     public void close() {
         if (syncer != null) {
-            syncer.shutdownNow();
-            try {
-                syncer.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            syncer.close();
         }
         synchronized (this) {
             for (Reader r : readers) {

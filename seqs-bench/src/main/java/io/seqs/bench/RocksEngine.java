@@ -8,9 +8,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
 import org.rocksdb.Cache;
@@ -89,7 +86,7 @@ final class RocksEngine implements Engine {
     private final ReadOptions reads;
     private final RocksDB db;
     private final ColumnFamilyHandle defaultFamily;
-    private final ScheduledExecutorService walSyncer;
+    private final PeriodicSync walSyncer;
     private final Map<String, Object> settings = new LinkedHashMap<>();
     private volatile ColumnFamilyHandle family;
     /** The write options in force: the bulk variant loads without the WAL and switches afterwards. */
@@ -161,12 +158,7 @@ final class RocksEngine implements Engine {
         }
         if (durability == Options.DurabilityClass.PERIODIC && writes == walWrites) {
             // seqs PERIODIC forces its log every second; the RocksDB equivalent is a WAL sync.
-            walSyncer = Executors.newSingleThreadScheduledExecutor(r -> {
-                Thread t = new Thread(r, "rocksdb-wal-sync");
-                t.setDaemon(true);
-                return t;
-            });
-            walSyncer.scheduleWithFixedDelay(this::syncWalQuietly, 1, 1, TimeUnit.SECONDS);
+            walSyncer = new PeriodicSync("rocksdb-wal-sync", this::syncWalQuietly);
         } else {
             walSyncer = null;
         }
@@ -373,12 +365,7 @@ final class RocksEngine implements Engine {
     @Override
     public void close() {
         if (walSyncer != null) {
-            walSyncer.shutdownNow();
-            try {
-                walSyncer.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            walSyncer.close();
         }
         try {
             if (writes == walWrites) {

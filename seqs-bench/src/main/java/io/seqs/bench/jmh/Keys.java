@@ -1,15 +1,10 @@
 package io.seqs.bench.jmh;
 
-import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * The microbenchmarks' key set: {@value #COUNT} product-like keys of 18 bytes, as heap arrays and
@@ -41,16 +36,5 @@ final class Keys {
             v[i] = (byte) (r.nextInt(8) == 0 ? '0' + r.nextInt(10) : text.charAt(i % text.length()));
         }
         return v;
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(dir)) {
-            for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.seqs.bench.jmh;
 
+import io.seqs.bench.DiskUsage;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.nio.ByteBuffer;
@@ -89,7 +90,7 @@ public class RocksBenchmark {
         filter.close();
         cache.close();
         arena.close();
-        Keys.deleteTree(dir);
+        DiskUsage.deleteTree(dir);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.seqs.bench.jmh;
 
 import io.seqs.Durability;
 import io.seqs.Seqs;
+import io.seqs.bench.DiskUsage;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -79,7 +80,7 @@ public class SeqsBenchmark {
     public void close() throws IOException {
         store.close();
         arena.close();
-        Keys.deleteTree(dir);
+        DiskUsage.deleteTree(dir);
     }
 
     /** Per-thread cursor and read buffer. */
