@@ -84,12 +84,6 @@ final class FileUtil {
 
     // ---- space reservation -------------------------------------------------------------
 
-    private static final MethodHandle POSIX_FALLOCATE;
-    private static final MethodHandle OPEN;
-    private static final MethodHandle CLOSE;
-    private static final MethodHandle MADVISE;
-    private static final MethodHandle MMAP;
-    private static final MethodHandle MUNMAP;
     /** mmap(2) protection and flags for private anonymous memory; the flag values are Linux's. */
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
@@ -98,56 +92,43 @@ final class FileUtil {
     /** madvise(2) advice: expect page references in random order (no readahead on faults); 1 on Linux and the BSDs. */
     private static final int MADV_RANDOM = 1;
 
-    static {
-        MethodHandle fallocate = null;
-        MethodHandle open = null;
-        MethodHandle close = null;
-        MethodHandle madvise = null;
-        MethodHandle mmap = null;
-        MethodHandle munmap = null;
-        // Only with native access granted by the application: otherwise the restricted linker
-        // calls would print a warning or throw, and seqs falls back to a free-space check and
-        // leaves the kernel's readahead on its mappings.
-        if (FileUtil.class.getModule().isNativeAccessEnabled()) {
+    // Native calls only with native access granted by the application: otherwise the restricted
+    // linker calls would print a warning or throw, and seqs falls back to a free-space check,
+    // leaves the kernel's readahead on its mappings and zeroes index tables when it allocates them.
+    private static final boolean NATIVE = FileUtil.class.getModule().isNativeAccessEnabled();
+    private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
+    private static final MethodHandle OPEN = NATIVE
+            ? downcall("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), "using free-space checks")
+            : null;
+    private static final MethodHandle CLOSE = NATIVE
+            ? downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), "using free-space checks")
+            : null;
+    private static final MethodHandle POSIX_FALLOCATE = OPEN != null && CLOSE != null
+            ? downcall("posix_fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
+                    ValueLayout.JAVA_LONG), "using free-space checks")
+            : null;
+    private static final MethodHandle MADVISE = NATIVE
+            ? downcall("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+                    "mappings keep the kernel's readahead")
+            : null;
+    private static final MethodHandle MUNMAP = NATIVE && LINUX
+            ? downcall("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                    "index tables are zeroed when allocated")
+            : null;
+    private static final MethodHandle MMAP = MUNMAP != null
+            ? downcall("mmap", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
+                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), "index tables are zeroed when allocated")
+            : null;
+
+    /** A handle on the C library's {@code name}, or null (logged) when it cannot be linked; then seqs does {@code without}. */
+    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, String without) {
+        try {
             Linker linker = Linker.nativeLinker();
-            try {
-                var lookup = linker.defaultLookup();
-                fallocate = linker.downcallHandle(lookup.find("posix_fallocate").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-                open = linker.downcallHandle(lookup.find("open").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT));
-                close = linker.downcallHandle(lookup.find("close").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT));
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "posix_fallocate unavailable; using free-space checks", e);
-                fallocate = null;
-            }
-            try {
-                madvise = linker.downcallHandle(linker.defaultLookup().find("madvise").orElseThrow(),
-                        FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT));
-            } catch (RuntimeException | LinkageError e) {
-                LOG.log(System.Logger.Level.DEBUG, "madvise unavailable; mappings keep the kernel's readahead", e);
-            }
-            if (System.getProperty("os.name", "").startsWith("Linux")) {
-                try {
-                    mmap = linker.downcallHandle(linker.defaultLookup().find("mmap").orElseThrow(),
-                            FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-                                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG));
-                    munmap = linker.downcallHandle(linker.defaultLookup().find("munmap").orElseThrow(),
-                            FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG));
-                } catch (RuntimeException | LinkageError e) {
-                    LOG.log(System.Logger.Level.DEBUG, "mmap unavailable; index tables are zeroed when allocated", e);
-                    mmap = null;
-                    munmap = null;
-                }
-            }
+            return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor);
+        } catch (RuntimeException | LinkageError e) {
+            LOG.log(System.Logger.Level.DEBUG, name + " unavailable; " + without, e);
+            return null;
         }
-        POSIX_FALLOCATE = fallocate;
-        OPEN = open;
-        CLOSE = close;
-        MADVISE = madvise;
-        MMAP = mmap;
-        MUNMAP = munmap;
     }
 
     static boolean canAllocate() {
