@@ -111,15 +111,19 @@ final class CheckpointFile {
         Path target = dir.resolve(fileName(s.coveredPosition()));
         Path tmp = dir.resolve(fileName(s.coveredPosition()) + ".tmp");
         long total = head.remaining() + (long) table.remaining() + trailer.remaining();
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer[] parts = {head, table, trailer};
-            long written = 0;
-            while (written < total) {
-                written += ch.write(parts);
+        FileUtil.uninterruptibly(() -> {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ByteBuffer[] parts = {head.duplicate(), table.duplicate(), trailer.duplicate()};
+                long written = 0;
+                while (written < total) {
+                    written += ch.write(parts);
+                }
+                Failpoints.hit("checkpoint.before-force");
+                ch.force(true);
             }
-            Failpoints.hit("checkpoint.before-force");
-            ch.force(true);
-        }
+            return null;
+        });
         Failpoints.hit("checkpoint.before-rename");
         FileUtil.moveAtomically(tmp, target);
         Failpoints.hit("checkpoint.before-directory-sync");
@@ -276,11 +280,16 @@ final class CheckpointFile {
                 if (coveredPosition(p) < 0) {
                     continue;
                 }
-                try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
-                    ByteBuffer head = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-                    while (head.hasRemaining() && ch.read(head) >= 0) {
-                        // fill, or stop at the end of a short file
-                    }
+                try {
+                    ByteBuffer head = FileUtil.uninterruptibly(() -> {
+                        ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+                        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.READ)) {
+                            while (b.hasRemaining() && ch.read(b) >= 0) {
+                                // fill, or stop at the end of a short file
+                            }
+                        }
+                        return b;
+                    });
                     if (!head.hasRemaining() && head.getLong(MAGIC_OFFSET) == MAGIC) {
                         max = Math.max(max, Integer.toUnsignedLong(head.getInt(GENERATION_OFFSET)));
                     }

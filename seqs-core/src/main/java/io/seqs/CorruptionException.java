@@ -2,9 +2,14 @@ package io.seqs;
 
 import java.nio.file.Path;
 
-/** Bytes on disk that do not parse or fail their checksum. Names the file and the offset. */
-final class CorruptionException extends RuntimeException {
-    private final Path file;
+/**
+ * Bytes on disk that do not parse or fail their checksum: a record, a segment header, a
+ * checkpoint or the manifest. Names the file and the offset of the damage; the message says what
+ * was expected there.
+ */
+public final class CorruptionException extends SeqsException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path file;
     private final long offset;
 
     CorruptionException(Path file, long offset, String detail) {
@@ -13,11 +18,21 @@ final class CorruptionException extends RuntimeException {
         this.offset = offset;
     }
 
-    Path file() {
+    /**
+     * The damaged file.
+     *
+     * @return its path
+     */
+    public Path file() {
         return file;
     }
 
-    long offset() {
+    /**
+     * Where in {@link #file()} the damage was found.
+     *
+     * @return a byte offset from the start of the file
+     */
+    public long offset() {
         return offset;
     }
 }

@@ -1,34 +1,49 @@
 package io.seqs;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 
 /**
- * Thrown by a write when the file system does not have room for the next segment. Everything
+ * Thrown by a write when the file system does not have room for the log to grow. Everything
  * written before stays readable, and writes succeed again once space is freed.
  */
-public final class DiskFullException extends UncheckedIOException {
-    private final Path directory;
-    private final long neededBytes;
+public final class DiskFullException extends SeqsException {
+    private static final long serialVersionUID = 1L;
+    private final transient Path directory;
+    private final long bytesNeeded;
     private final long usableBytes;
 
-    DiskFullException(Path directory, long neededBytes, long usableBytes) {
-        super(new IOException("no space for a new segment in " + directory + ": need " + neededBytes
-                + " bytes (the segment, the free-space margin and space mapped by other shards but not yet written), " + usableBytes + " usable"));
+    DiskFullException(Path directory, long bytesNeeded, long usableBytes) {
+        super("no space for the log to grow in " + directory + ": need " + bytesNeeded
+                + " bytes (the next reservation, the free-space margin and space reserved by other shards but not yet written), "
+                + usableBytes + " usable");
         this.directory = directory;
-        this.neededBytes = neededBytes;
+        this.bytesNeeded = bytesNeeded;
         this.usableBytes = usableBytes;
     }
 
+    /**
+     * The directory whose file system is full.
+     *
+     * @return the shard directory that could not grow
+     */
     public Path directory() {
         return directory;
     }
 
-    public long neededBytes() {
-        return neededBytes;
+    /**
+     * The free space the write needed.
+     *
+     * @return bytes
+     */
+    public long bytesNeeded() {
+        return bytesNeeded;
     }
 
+    /**
+     * The free space the file system reported when the write failed.
+     *
+     * @return bytes usable by this process
+     */
     public long usableBytes() {
         return usableBytes;
     }

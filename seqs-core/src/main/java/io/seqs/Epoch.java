@@ -48,7 +48,7 @@ final class Epoch implements SpaceLedger {
      * @param syncStoreDirectory whether to force the store directory when the epoch directory is
      *     new; a reset skips it because its manifest write forces that directory right after
      */
-    static Epoch open(Config config, Manifest manifest, Epoch previous, boolean syncStoreDirectory) {
+    static Epoch open(Config config, Manifest manifest, Epoch previous, boolean syncStoreDirectory, ReadGate gate) {
         Path dir = config.directory().resolve(dirName(manifest.epoch()));
         Path checkpointDir = config.checkpointDirectory().resolve(dirName(manifest.epoch()));
         int n = manifest.shardCount();
@@ -59,34 +59,38 @@ final class Epoch implements SpaceLedger {
         Shard[] shards = new Shard[n];
         Epoch epoch = new Epoch(manifest.epoch(), dir, checkpointDir, shards);
         int threads = Math.min(n, Math.max(1, Runtime.getRuntime().availableProcessors()));
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread t = new Thread(r, "seqs-recovery");
-            t.setDaemon(true);
-            return t;
-        });
+        ExecutorService pool = Executors.newFixedThreadPool(threads, IoThreads.factory("seqs-recovery"));
         List<Future<Shard>> futures = new ArrayList<>();
         try {
             for (int i = 0; i < n; i++) {
                 int shard = i;
                 futures.add(pool.submit(() -> Shard.open(config, dir, checkpointDir, manifest.epoch(), shard, n,
                         manifest.windowSize(), manifest.generation(), epoch,
-                        previous != null ? previous.shards[shard].counters() : new ShardCounters())));
+                        previous != null ? previous.shards[shard].counters() : new ShardCounters(), gate)));
             }
             RuntimeException failure = null;
+            boolean interrupted = false;
             for (int i = 0; i < n; i++) {
-                try {
-                    shards[i] = futures.get(i).get();
-                } catch (ExecutionException e) {
-                    RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-                    if (failure == null) {
-                        failure = cause;
-                    } else {
-                        failure.addSuppressed(cause);
+                for (;;) {
+                    try {
+                        shards[i] = futures.get(i).get();
+                    } catch (ExecutionException e) {
+                        RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
+                                : new SeqsException("cannot open shard " + i + " of " + dir, e.getCause());
+                        if (failure == null) {
+                            failure = cause;
+                        } else {
+                            failure.addSuppressed(cause);
+                        }
+                    } catch (InterruptedException e) {
+                        interrupted = true; // the caller's to keep; opening goes on
+                        continue;
                     }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while recovering " + dir, e);
+                    break;
                 }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
             if (failure != null) {
                 for (Shard s : shards) {

@@ -24,12 +24,35 @@ final class FileUtil {
 
     private FileUtil() {}
 
+    /** Suffix of the temporary file an atomic write renames over its target. */
+    static final String TMP_SUFFIX = ".tmp";
+
+    /** A file-system step that can be run again from its start after a failed attempt. */
+    @FunctionalInterface
+    interface IoStep<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs a file-system step so that no interrupt of the calling thread can spoil it or be lost:
+     * on a thread of seqs' own (see {@link IoThreads}), with the caller's interrupt status kept
+     * for the caller.
+     */
+    static <T> T uninterruptibly(IoStep<T> step) throws IOException {
+        return IoThreads.run(step);
+    }
+
     /** Makes a directory's entries (creations, renames, deletions) durable. */
     static void fsyncDirectory(Path dir) {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
+        try {
+            uninterruptibly(() -> {
+                try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+                    ch.force(true);
+                }
+                return null;
+            });
         } catch (IOException e) {
-            throw new UncheckedIOException("fsync of directory " + dir + " failed", e);
+            throw new SeqsException("fsync of directory " + dir + " failed", e);
         }
     }
 
@@ -38,19 +61,24 @@ final class FileUtil {
      * renamed over the target, and the directory is forced.
      */
     static void writeAtomically(Path target, ByteBuffer bytes, String failpoint) {
-        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        Path tmp = target.resolveSibling(target.getFileName() + TMP_SUFFIX);
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-                while (bytes.hasRemaining()) {
-                    ch.write(bytes);
+            uninterruptibly(() -> {
+                ByteBuffer remaining = bytes.duplicate();
+                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    while (remaining.hasRemaining()) {
+                        ch.write(remaining);
+                    }
+                    ch.force(true);
                 }
-                ch.force(true);
-            }
+                return null;
+            });
             Failpoints.hit(failpoint + ".before-rename");
             moveAtomically(tmp, target);
             Failpoints.hit(failpoint + ".before-directory-sync");
         } catch (IOException e) {
-            throw new UncheckedIOException("atomic write of " + target + " failed", e);
+            throw new SeqsException("atomic write of " + target + " failed", e);
         }
         fsyncDirectory(target.getParent());
     }
@@ -136,46 +164,73 @@ final class FileUtil {
     }
 
     private static final int O_WRONLY = 1;
+    /** posix_fallocate's answer when the file system has no room. */
+    private static final int ENOSPC = 28;
 
     /**
-     * Creates {@code file} with {@code length} bytes whose blocks the file system has promised, so
-     * that writes through a mapping cannot fault for lack of space. With native access enabled the
-     * blocks are allocated with posix_fallocate; otherwise the file system must show
-     * {@code length + marginBytes} usable bytes and the file is created sparse.
+     * Creates an empty segment file of {@code length} bytes. No block is allocated: the file is
+     * sparse until {@link #reserve} promises space for the part about to be written.
      *
-     * @throws DiskFullException when the space is not there; nothing is left behind
+     * @throws SeqsException when the file cannot be created; nothing is left behind
      */
-    static void createReserved(Path file, long length, long marginBytes) {
-        Path dir = file.getParent();
+    static void createSparse(Path file, long length) {
+        assert length > 0 && length % RecordDescriptor.ALIGNMENT == 0 : length;
         try {
-            long usable = Files.getFileStore(dir).getUsableSpace();
-            if (usable < length + marginBytes) {
-                throw new DiskFullException(dir, length + marginBytes, usable);
-            }
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                ch.write(ByteBuffer.allocate(1), length - 1);
-            }
-            if (POSIX_FALLOCATE != null) {
-                int rc = fallocate(file, length);
-                if (rc != 0) {
-                    Files.deleteIfExists(file);
-                    if (rc == 28) { // ENOSPC
-                        throw new DiskFullException(dir, length, Files.getFileStore(dir).getUsableSpace());
-                    }
-                    throw new IOException("posix_fallocate(" + file + ", " + length + ") failed with errno " + rc);
+            uninterruptibly(() -> {
+                Files.deleteIfExists(file); // an attempt an interrupt cut short
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                    ch.write(ByteBuffer.allocate(1), length - 1);
                 }
-            }
+                return null;
+            });
         } catch (IOException e) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new UncheckedIOException("cannot create segment file " + file + " of " + length + " bytes", e);
+            deleteAfterFailure(file, e);
+            throw new SeqsException("cannot create segment file " + file + " of " + length + " bytes", e);
         }
     }
 
-    private static int fallocate(Path file, long length) throws IOException {
+    /**
+     * Makes sure the file system can store bytes {@code [from, to)} of {@code file}, so that
+     * writes through a mapping into them cannot fault for lack of space (SIGBUS). With native
+     * access the blocks are allocated with posix_fallocate; otherwise the file system must show
+     * {@code to - from + marginBytes} usable bytes, {@code marginBytes} covering what other
+     * writers have been promised the same way.
+     *
+     * @throws DiskFullException when the space is not there; the file is left as it was
+     */
+    static void reserve(Path file, long from, long to, long marginBytes) {
+        assert 0 <= from && from < to : from + ".." + to;
+        Path dir = file.getParent();
+        long bytes = to - from;
+        try {
+            if (POSIX_FALLOCATE == null) {
+                long usable = Files.getFileStore(dir).getUsableSpace();
+                if (usable < bytes + marginBytes) {
+                    throw new DiskFullException(dir, bytes + marginBytes, usable);
+                }
+                return;
+            }
+            int rc = fallocate(file, from, bytes);
+            if (rc == ENOSPC) {
+                throw new DiskFullException(dir, bytes, Files.getFileStore(dir).getUsableSpace());
+            }
+            if (rc != 0) {
+                throw new IOException("posix_fallocate(" + file + ", " + from + ", " + bytes + ") failed with errno " + rc);
+            }
+        } catch (IOException e) {
+            throw new SeqsException("cannot reserve bytes " + from + ".." + to + " of segment file " + file, e);
+        }
+    }
+
+    private static void deleteAfterFailure(Path file, IOException failure) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
+    private static int fallocate(Path file, long offset, long length) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment cPath = arena.allocateFrom(file.toString());
             int fd = (int) OPEN.invokeExact(cPath, O_WRONLY);
@@ -183,7 +238,7 @@ final class FileUtil {
                 throw new IOException("open(" + file + ") for posix_fallocate failed");
             }
             try {
-                return (int) POSIX_FALLOCATE.invokeExact(fd, 0L, length);
+                return (int) POSIX_FALLOCATE.invokeExact(fd, offset, length);
             } finally {
                 int ignored = (int) CLOSE.invokeExact(fd);
             }
@@ -228,16 +283,25 @@ final class FileUtil {
     // ---- zeroed memory -------------------------------------------------------------------
 
     /**
-     * {@code bytes} of zeroed memory, 64-byte aligned, freed when {@code arena} closes. With
-     * native access on Linux it is a private anonymous mapping: the kernel hands out zero pages
-     * as they are first touched, so allocating a table for a billion keys costs the same as one
-     * for a thousand, and the cost of zeroing is spread over the inserts that touch the pages.
-     * Otherwise the arena allocates and zeroes every byte up front.
+     * {@code bytes} of zeroed memory, 64-byte aligned, freed when {@code arena} closes, whose pages
+     * cost nothing until they are first touched: allocating a table for a billion keys costs the
+     * same as one for a thousand, and the zeroing is spread over the inserts that touch the pages.
+     * With native access on Linux it is a private anonymous mapping. Otherwise, when
+     * {@code scratchDir} is given, it is a private (copy-on-write) mapping of a sparse file
+     * created there and unlinked at once: its pages read as zeros, and a page written becomes
+     * the process's own memory, never written back to the file. Small blocks, and any failure of
+     * these, come from the arena, which zeroes every byte up front.
+     *
+     * @param scratchDir a directory of the store's own for the sparse file, or null for none
      */
     @SuppressWarnings("restricted")
-    static MemorySegment allocateZeroed(Arena arena, long bytes) {
-        if (MMAP == null || bytes < LAZY_ZEROING_MIN_BYTES) {
+    static MemorySegment allocateZeroed(Arena arena, long bytes, Path scratchDir) {
+        if (bytes < LAZY_ZEROING_MIN_BYTES) {
             return arena.allocate(bytes, 64);
+        }
+        if (MMAP == null) {
+            MemorySegment mapped = scratchDir == null ? null : mapSparse(arena, bytes, scratchDir);
+            return mapped != null ? mapped : arena.allocate(bytes, 64);
         }
         long address;
         try {
@@ -249,6 +313,43 @@ final class FileUtil {
             return arena.allocate(bytes, 64); // out of address space or a refusing kernel: let the arena try
         }
         return MemorySegment.ofAddress(address).reinterpret(bytes, arena, segment -> unmap(address, bytes));
+    }
+
+    /** Names of the sparse files behind {@link #allocateZeroed}: {@code .zero-<n>.scratch}. */
+    private static final String SCRATCH_PREFIX = ".zero-";
+    private static final String SCRATCH_SUFFIX = ".scratch";
+    private static final java.util.concurrent.atomic.AtomicLong SCRATCH_FILES = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Whether a directory entry is a sparse file {@link #allocateZeroed} left behind (a crash between create and unlink). */
+    static boolean isScratchFile(String name) {
+        return name.startsWith(SCRATCH_PREFIX) && name.endsWith(SCRATCH_SUFFIX);
+    }
+
+    /** Deletes the scratch files a crashed session left in {@code dir}. */
+    static void deleteScratchFiles(Path dir) throws IOException {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, SCRATCH_PREFIX + "*" + SCRATCH_SUFFIX)) {
+            for (Path p : entries) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A private mapping of a new sparse file, unlinked before returning; null (logged) when that fails. */
+    private static MemorySegment mapSparse(Arena arena, long bytes, Path dir) {
+        Path file = dir.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + SCRATCH_FILES.incrementAndGet() + SCRATCH_SUFFIX);
+        try {
+            return uninterruptibly(() -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    // the mapping extends the empty file to its size (a hole); copy-on-write keeps the file a hole
+                    return ch.map(FileChannel.MapMode.PRIVATE, 0, bytes, arena);
+                } finally {
+                    Files.deleteIfExists(file);
+                }
+            });
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "cannot map " + bytes + " lazily zeroed bytes through " + file + "; zeroing them up front", e);
+            return null;
+        }
     }
 
     /** Below this, allocating from the arena is as cheap as a mapping. */
@@ -266,7 +367,7 @@ final class FileUtil {
         }
     }
 
-    /** Whether {@link #allocateZeroed} maps large tables lazily (native access on Linux). */
+    /** Whether {@link #allocateZeroed} maps large tables anonymously (native access on Linux). */
     static boolean canAllocateLazily() {
         return MMAP != null;
     }

@@ -4,6 +4,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
 
 /**
  * One shard's open-addressing hash table, off-heap: {@code capacity} 8-byte slots with linear
@@ -62,20 +63,27 @@ final class HashIndex implements AutoCloseable {
     /** Tombstones. Written by the writer only. */
     long tombstones;
 
-    private HashIndex(long capacity) {
+    private HashIndex(long capacity, Path scratchDir) {
         assert capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY : capacity;
         this.arena = Arena.ofShared();
-        this.slots = FileUtil.allocateZeroed(arena, capacity * SLOT_BYTES);
+        this.slots = FileUtil.allocateZeroed(arena, capacity * SLOT_BYTES, scratchDir);
         this.capacity = capacity;
     }
 
+    /** A table that is about to be filled whole (a checkpoint read back): zeroed up front. */
     static HashIndex withCapacity(long capacity) {
-        return new HashIndex(capacity);
+        return new HashIndex(capacity, null);
     }
 
-    /** A table big enough to hold {@code keys} entries below the maximum load. */
-    static HashIndex forKeys(long keys) {
-        return new HashIndex(capacityFor(keys));
+    /**
+     * An empty table big enough to hold {@code keys} entries below the maximum load, whose
+     * memory costs nothing until keys arrive (see {@link FileUtil#allocateZeroed}).
+     *
+     * @param scratchDir the store's directory, for the sparse file that backs a large table
+     *     when native access is not enabled
+     */
+    static HashIndex forKeys(long keys, Path scratchDir) {
+        return new HashIndex(capacityFor(keys), scratchDir);
     }
 
     static long capacityFor(long keys) {
@@ -149,7 +157,7 @@ final class HashIndex implements AutoCloseable {
      * A new table holding this one's entries without tombstones: {@link #GROWTH} times bigger
      * when the live entries alone fill more than two thirds of the load limit, else the same size.
      *
-     * @throws IllegalStateException when the table is at its maximum size and full
+     * @throws CapacityExceededException when the table is at its maximum size and full
      */
     HashIndex rebuilt() {
         long newCapacity = capacity;
@@ -157,10 +165,10 @@ final class HashIndex implements AutoCloseable {
             newCapacity = Math.min(MAX_CAPACITY, (long) Math.ceil(capacity * GROWTH));
         }
         if (newCapacity == capacity && size + 1 > (long) (capacity * (capacity == MAX_CAPACITY ? MAX_LOAD_AT_MAX_CAPACITY : MAX_LOAD))) {
-            throw new IllegalStateException("a shard's index holds " + size + " keys in " + capacity
-                    + " slots and cannot grow further; open the store with more shards");
+            throw new CapacityExceededException("a shard's index holds " + size + " keys in " + capacity
+                    + " slots and cannot grow further; reset the epoch or create the store with more shards");
         }
-        HashIndex next = new HashIndex(newCapacity);
+        HashIndex next = new HashIndex(newCapacity, null);
         long[] chunk = new long[SCAN_CHUNK];
         for (long base = 0; base < capacity; base += SCAN_CHUNK) {
             int count = (int) Math.min(SCAN_CHUNK, capacity - base);

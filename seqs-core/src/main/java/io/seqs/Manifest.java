@@ -87,7 +87,7 @@ record Manifest(int shardCount, long epoch, long windowSize, int generation, lon
         Path file = dir.resolve(FILE_NAME);
         byte[] bytes;
         try {
-            bytes = Files.readAllBytes(file);
+            bytes = FileUtil.uninterruptibly(() -> Files.readAllBytes(file));
         } catch (NoSuchFileException e) {
             return null;
         }

@@ -119,12 +119,16 @@ final class SegmentDescriptor {
 
     /** The window size recorded in a segment file's header, or -1 when the header is unreadable. */
     static long readWindowSize(Path file) {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(HEADER_LENGTH);
-            while (b.hasRemaining() && ch.read(b) >= 0) {
-                // fill
-            }
-            return read(MemorySegment.ofArray(b.array()), file, ch.size()).windowSize();
+        try {
+            return FileUtil.uninterruptibly(() -> {
+                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+                    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(HEADER_LENGTH);
+                    while (b.hasRemaining() && ch.read(b) >= 0) {
+                        // fill
+                    }
+                    return read(MemorySegment.ofArray(b.array()), file, ch.size()).windowSize();
+                }
+            });
         } catch (java.io.IOException | CorruptionException e) {
             return -1;
         }

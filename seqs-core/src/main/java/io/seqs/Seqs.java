@@ -43,6 +43,8 @@ import java.util.function.LongConsumer;
 public final class Seqs implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.seqs");
     static final String LOCK_FILE = "seqs.lock";
+    /** Where checkpoints go unless {@link SeqsBuilder#checkpointDirectory} says otherwise. */
+    static final String DEFAULT_CHECKPOINT_DIR = "checkpoints";
     /** How far above the newest checkpoint's generation a rebuilt manifest starts. */
     static final long GENERATION_MARGIN = 1 << 16;
 
@@ -57,6 +59,8 @@ public final class Seqs implements AutoCloseable {
     /** Reset and close take it exclusively; flush, checkpoint and batches share it. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Lock-free readers of every shard announce themselves here; see {@link ReadGate}. */
+    private final ReadGate gate = new ReadGate();
     private final ScheduledExecutorService maintenance;
     private final ExecutorService cleaner;
     private final long openNanos;
@@ -86,17 +90,17 @@ public final class Seqs implements AutoCloseable {
         this.realDirectory = realDirectory;
         this.lockChannel = lockChannel;
         this.fileLock = fileLock;
-        this.maintenance = Executors.newSingleThreadScheduledExecutor(daemon("seqs-maintenance"));
-        this.cleaner = Executors.newSingleThreadExecutor(daemon("seqs-cleaner"));
+        this.maintenance = Executors.newSingleThreadScheduledExecutor(IoThreads.factory("seqs-maintenance"));
+        this.cleaner = Executors.newSingleThreadExecutor(IoThreads.factory("seqs-cleaner"));
         this.getLatency = new Latencies(config.latencySampleEvery());
         this.putLatency = new Latencies(config.latencySampleEvery());
         long start = System.nanoTime();
         try {
             recoverManifest();
-            current = Epoch.open(config, manifest, null, true);
+            current = Epoch.open(config, manifest, null, true, gate);
         } catch (IOException e) {
             shutdownThreads();
-            throw new UncheckedIOException("cannot open store " + config.directory(), e);
+            throw new SeqsException("cannot open store " + config.directory(), e);
         } catch (RuntimeException | Error e) {
             shutdownThreads();
             throw e;
@@ -129,13 +133,15 @@ public final class Seqs implements AutoCloseable {
         Path dir = config.directory();
         Path key;
         try {
-            if (!Files.isDirectory(dir)) {
+            if (Files.isDirectory(dir)) {
+                refuseForeignDirectory(dir);
+            } else {
                 Files.createDirectories(dir);
                 FileUtil.fsyncDirectory(dir.getParent());
             }
             key = dir.toRealPath();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create store directory " + dir, e);
+            throw new SeqsException("cannot create store directory " + dir, e);
         }
         if (!OPEN_IN_THIS_JVM.add(key)) {
             throw new IllegalStateException("store directory " + dir + " is already open in this process");
@@ -150,8 +156,13 @@ public final class Seqs implements AutoCloseable {
                     FileUtil.fsyncDirectory(parent);
                 }
             }
-            channel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileChannel[] opened = new FileChannel[1];
+            FileLock lock = FileUtil.uninterruptibly(() -> {
+                closeQuietly(opened[0]); // a lock channel closed by an interrupt: open it again
+                opened[0] = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                return opened[0].tryLock();
+            });
+            channel = opened[0];
             if (lock == null) {
                 throw new IllegalStateException("store directory " + dir + " is already open in another process");
             }
@@ -164,12 +175,42 @@ public final class Seqs implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             OPEN_IN_THIS_JVM.remove(key);
-            throw new UncheckedIOException("cannot open store " + dir, e);
+            throw new SeqsException("cannot open store " + dir, e);
         } catch (RuntimeException | Error e) {
             closeQuietly(channel);
             OPEN_IN_THIS_JVM.remove(key);
             throw e;
         }
+    }
+
+    /**
+     * Refuses a directory that is neither empty nor a store, before anything is created in it:
+     * a store directory holds a manifest, or only entries seqs itself creates (a store whose
+     * creation was cut short before its first manifest).
+     */
+    private static void refuseForeignDirectory(Path dir) throws IOException {
+        String foreign = null;
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                if (name.equals(Manifest.FILE_NAME)) {
+                    return;
+                }
+                if (foreign == null && !isStoreEntry(name)) {
+                    foreign = name;
+                }
+            }
+        }
+        if (foreign != null) {
+            throw new SeqsException("directory " + dir + " is neither empty nor a seqs store (it holds '" + foreign
+                    + "' and no " + Manifest.FILE_NAME + "); seqs opens only an empty directory or a store it created");
+        }
+    }
+
+    /** Whether a name in a store directory is one seqs creates there. */
+    private static boolean isStoreEntry(String name) {
+        return name.equals(LOCK_FILE) || name.equals(Manifest.FILE_NAME + FileUtil.TMP_SUFFIX) || name.equals(DEFAULT_CHECKPOINT_DIR)
+                || Epoch.parseDirName(name) >= 0 || FileUtil.isScratchFile(name);
     }
 
     // ================================================================== the API
@@ -384,7 +425,7 @@ public final class Seqs implements AutoCloseable {
             long start = System.nanoTime();
             Epoch old = current;
             Manifest next = manifest.nextEpoch(config.segmentSize(), System.currentTimeMillis());
-            Epoch fresh = Epoch.open(config, next, old, false);
+            Epoch fresh = Epoch.open(config, next, old, false, gate);
             Failpoints.hit("reset.after-new-epoch");
             for (Shard shard : old.shards) {
                 shard.retire(false);
@@ -439,7 +480,7 @@ public final class Seqs implements AutoCloseable {
                 shard.checkpoint();
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("checkpoint of " + config.directory() + " failed", e);
+            throw new SeqsException("checkpoint of " + config.directory() + " failed", e);
         }
         instruments.checkpoint(System.nanoTime() - start);
     }
@@ -506,6 +547,11 @@ public final class Seqs implements AutoCloseable {
         putLatency.drain(putSink);
     }
 
+    /** The current epoch, for tests that look inside a shard. */
+    Epoch currentEpochForTests() {
+        return liveEpoch();
+    }
+
     /** The store directory. */
     public Path directory() {
         return config.directory();
@@ -541,7 +587,7 @@ public final class Seqs implements AutoCloseable {
                 fileLock.release();
                 lockChannel.close();
             } catch (IOException e) {
-                failure = addFailure(failure, new UncheckedIOException("cannot release the lock of " + config.directory(), e));
+                failure = addFailure(failure, new SeqsException("cannot release the lock of " + config.directory(), e));
             } finally {
                 OPEN_IN_THIS_JVM.remove(realDirectory);
             }
@@ -570,7 +616,7 @@ public final class Seqs implements AutoCloseable {
         Path dir = config.directory();
         Manifest found;
         try {
-            found = Manifest.read(dir);
+            found = FileUtil.uninterruptibly(() -> Manifest.read(dir));
         } catch (CorruptionException e) {
             LOG.log(System.Logger.Level.WARNING, "store {0}: {1}; rebuilding the manifest from the epoch directories", dir, e.getMessage());
             found = rebuildManifest();
@@ -584,6 +630,7 @@ public final class Seqs implements AutoCloseable {
             throw new IllegalArgumentException("store " + dir + " was created with " + found.shardCount()
                     + " shards; it cannot be opened with " + config.shards());
         }
+        FileUtil.deleteScratchFiles(dir);
         manifest = found.withGeneration(found.generation() + 1);
         manifest.write(dir);
         removeOtherEpochs(dir, manifest.epoch());
@@ -704,14 +751,28 @@ public final class Seqs implements AutoCloseable {
     private void shutdownThreads() {
         maintenance.shutdownNow();
         cleaner.shutdown();
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLEANER_WAIT_SECONDS);
         try {
-            if (!cleaner.awaitTermination(60, TimeUnit.SECONDS)) {
-                LOG.log(System.Logger.Level.WARNING, "store {0}: old epochs are still being deleted", config.directory());
+            for (;;) {
+                try {
+                    if (!cleaner.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                        LOG.log(System.Logger.Level.WARNING, "store {0}: old epochs are still being deleted", config.directory());
+                    }
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // the caller's to keep; closing goes on
+                }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
+
+    /** How long close waits for the deletion of old epochs. */
+    private static final long CLEANER_WAIT_SECONDS = 60;
 
     private static RuntimeException addFailure(RuntimeException first, RuntimeException next) {
         if (first == null) {
@@ -719,14 +780,6 @@ public final class Seqs implements AutoCloseable {
         }
         first.addSuppressed(next);
         return first;
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        return r -> {
-            Thread t = new Thread(r, name);
-            t.setDaemon(true);
-            return t;
-        };
     }
 
     private static void closeQuietly(FileChannel channel) {

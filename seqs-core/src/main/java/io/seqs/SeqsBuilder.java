@@ -6,7 +6,8 @@ import java.util.Objects;
 
 /**
  * Options for {@link Seqs}. Every setter checks its argument and names the bad value; a builder
- * opens one store and refuses to be used again.
+ * opens one store: once {@link #open()} has returned one, every further call throws
+ * {@link IllegalStateException} (a failed open leaves it usable, to try again).
  *
  * <pre>{@code
  * try (Seqs store = Seqs.builder(Path.of("/data/seqs"))
@@ -35,6 +36,8 @@ public final class SeqsBuilder {
     public static final int DEFAULT_LATENCY_SAMPLE_EVERY = 32;
     /** Keys a shard's index can hold: its largest table at its highest load. */
     static final long MAX_KEYS_PER_SHARD = (long) (HashIndex.MAX_CAPACITY * HashIndex.MAX_LOAD_AT_MAX_CAPACITY);
+    /** Keys a store can index: every shard's index full. */
+    public static final long MAX_KEYS = MAX_SHARDS * MAX_KEYS_PER_SHARD;
 
     private final Path directory;
     private Path checkpointDirectory;
@@ -49,6 +52,7 @@ public final class SeqsBuilder {
     private int latencySampleEvery = DEFAULT_LATENCY_SAMPLE_EVERY;
     private Object meterRegistry;
     private String metricsName;
+    /** Set once {@link #open()} has returned a store; a failed open leaves the builder usable. */
     private boolean used;
 
     SeqsBuilder(Path directory) {
@@ -62,6 +66,7 @@ public final class SeqsBuilder {
      * existing store keeps its count, and asking for another one fails.
      */
     public SeqsBuilder shards(int n) {
+        requireUnused();
         if (n < 1 || n > MAX_SHARDS || Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("shards must be a power of two in 1.." + MAX_SHARDS + ", was " + n);
         }
@@ -75,6 +80,7 @@ public final class SeqsBuilder {
      * own. An existing store applies a new size from its next epoch on.
      */
     public SeqsBuilder segmentSize(long bytes) {
+        requireUnused();
         if (bytes < MIN_SEGMENT_SIZE || bytes > MAX_SEGMENT_SIZE || bytes % 4096 != 0) {
             throw new IllegalArgumentException("segmentSize must be a multiple of 4096 in " + MIN_SEGMENT_SIZE + ".."
                     + MAX_SEGMENT_SIZE + ", was " + bytes);
@@ -85,12 +91,14 @@ public final class SeqsBuilder {
 
     /** What a completed write survives; default {@link Durability#PERIODIC}. */
     public SeqsBuilder durability(Durability d) {
+        requireUnused();
         this.durability = Objects.requireNonNull(d, "durability");
         return this;
     }
 
     /** How often {@link Durability#PERIODIC} forces the log; default 1 s, at least 1 ms. */
     public SeqsBuilder flushInterval(Duration d) {
+        requireUnused();
         Objects.requireNonNull(d, "flushInterval");
         if (d.toMillis() < 1) {
             throw new IllegalArgumentException("flushInterval must be at least 1 ms, was " + d);
@@ -105,6 +113,7 @@ public final class SeqsBuilder {
      * still write them).
      */
     public SeqsBuilder checkpointInterval(Duration d) {
+        requireUnused();
         Objects.requireNonNull(d, "checkpointInterval");
         if (d.isNegative() || (!d.isZero() && d.toMillis() < 1)) {
             throw new IllegalArgumentException("checkpointInterval must be zero (off) or at least 1 ms, was " + d);
@@ -115,8 +124,10 @@ public final class SeqsBuilder {
 
     /** Keys the store is expected to hold, to size the index up front and avoid rebuilds. */
     public SeqsBuilder expectedKeys(long n) {
-        if (n < 0) {
-            throw new IllegalArgumentException("expectedKeys must be >= 0, was " + n);
+        requireUnused();
+        if (n < 0 || n > MAX_KEYS) {
+            throw new IllegalArgumentException("expectedKeys must be in 0.." + MAX_KEYS + " (" + MAX_SHARDS + " shards of "
+                    + MAX_KEYS_PER_SHARD + " keys), was " + n);
         }
         this.expectedKeys = n;
         return this;
@@ -124,6 +135,7 @@ public final class SeqsBuilder {
 
     /** Where checkpoints are written, e.g. another device than the segments; default {@code <dir>/checkpoints}. */
     public SeqsBuilder checkpointDirectory(Path dir) {
+        requireUnused();
         this.checkpointDirectory = Objects.requireNonNull(dir, "checkpointDirectory");
         return this;
     }
@@ -133,6 +145,7 @@ public final class SeqsBuilder {
      * allocated up front (native access not enabled); default 64 MiB.
      */
     public SeqsBuilder freeSpaceMargin(long bytes) {
+        requireUnused();
         if (bytes < 0) {
             throw new IllegalArgumentException("freeSpaceMargin must be >= 0, was " + bytes);
         }
@@ -142,6 +155,7 @@ public final class SeqsBuilder {
 
     /** Whether every get checks the record's CRC32C; default true. */
     public SeqsBuilder verifyChecksums(boolean verify) {
+        requireUnused();
         this.verifyChecksums = verify;
         return this;
     }
@@ -152,6 +166,7 @@ public final class SeqsBuilder {
      * timers. Default 32: enough samples for p99.9 under load at a cost that does not show.
      */
     public SeqsBuilder latencySampleEvery(int n) {
+        requireUnused();
         if (n < 1 || n > 1024 || Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("latencySampleEvery must be a power of two in 1..1024, was " + n);
         }
@@ -164,12 +179,14 @@ public final class SeqsBuilder {
      * optional dependency: without this call seqs runs with no Micrometer on the class path.
      */
     public SeqsBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+        requireUnused();
         this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
         return this;
     }
 
     /** The {@code name} tag of the store's meters; default the store directory's name. */
     public SeqsBuilder metricsName(String name) {
+        requireUnused();
         Objects.requireNonNull(name, "metricsName");
         if (name.isBlank()) {
             throw new IllegalArgumentException("metricsName must not be blank");
@@ -188,20 +205,35 @@ public final class SeqsBuilder {
 
     /** Opens (creating or recovering) the store. */
     public Seqs open() {
-        if (used) {
-            throw new IllegalStateException("this builder already opened a store; make a new one with Seqs.builder(dir)");
-        }
-        used = true;
+        requireUnused();
         int n = shards == 0 ? defaultShards(expectedKeys) : shards;
         if (expectedKeys / n > MAX_KEYS_PER_SHARD) {
+            // only an explicit shard count can be too small: the default grows with expectedKeys
             throw new IllegalArgumentException("expectedKeys " + expectedKeys + " over " + n + " shards exceeds "
-                    + MAX_KEYS_PER_SHARD + " keys per shard; use more shards");
+                    + MAX_KEYS_PER_SHARD + " keys per shard; ask for at least " + shardsFor(expectedKeys) + " shards");
         }
         Path dir = directory.toAbsolutePath();
-        Path ckpt = checkpointDirectory == null ? dir.resolve("checkpoints") : checkpointDirectory.toAbsolutePath();
+        Path ckpt = checkpointDirectory == null ? dir.resolve(Seqs.DEFAULT_CHECKPOINT_DIR) : checkpointDirectory.toAbsolutePath();
         String name = metricsName != null ? metricsName : String.valueOf(dir.getFileName());
         Config config = new Config(dir, ckpt, n, shards != 0, segmentSize, durability, flushInterval, checkpointInterval,
                 expectedKeys, freeSpaceMargin, verifyChecksums, latencySampleEvery, meterRegistry, name);
-        return Seqs.open(config);
+        Seqs store = Seqs.open(config);
+        used = true;
+        return store;
+    }
+
+    private void requireUnused() {
+        if (used) {
+            throw new IllegalStateException("this builder already opened a store; make a new one with Seqs.builder(dir)");
+        }
+    }
+
+    /** The fewest shards (a power of two) whose indexes hold {@code keys}. */
+    private static int shardsFor(long keys) {
+        int n = 1;
+        while (n < MAX_SHARDS && keys / n > MAX_KEYS_PER_SHARD) {
+            n <<= 1;
+        }
+        return n;
     }
 }

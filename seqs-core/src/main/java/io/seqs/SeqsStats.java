@@ -3,9 +3,11 @@ package io.seqs;
 import java.util.List;
 
 /**
- * A snapshot of a store's figures, taken shard by shard under each shard's lock. Counters start
- * when the store is opened and restart with each epoch (they describe the current epoch's
- * shards), except the reset figures, which cover the whole time the store has been open.
+ * A snapshot of a store's figures, taken shard by shard under each shard's lock. Counters
+ * (operations, bytes written, waits, flushes, checkpoints, resets) start at zero when the store
+ * is opened and carry across resets, so they only grow while it is open; the state figures
+ * (keys, live and dead bytes, segments, the index, what recovery found) describe the current
+ * epoch.
  *
  * @param epoch the current epoch
  * @param durability the durability mode the store runs with
@@ -108,9 +110,10 @@ public record SeqsStats(
         return sum(ShardStats::indexBytes);
     }
 
+    /** Index memory per live key; 0 when there are no keys (an empty table is not a cost per key). */
     public double indexBytesPerKey() {
         long keys = keys();
-        return keys == 0 ? indexBytes() : (double) indexBytes() / keys;
+        return keys == 0 ? 0 : (double) indexBytes() / keys;
     }
 
     public long lockWaitNanos() {

@@ -26,8 +26,9 @@ import java.util.zip.CRC32C;
  * <p>Writers serialize on {@link #lock}: they append a record past the tail, then publish it
  * with one release store into the index. Readers take no lock: they acquire an index slot, read
  * the record it points to (records below the tail never change) and verify key and checksum.
- * A reader that races with the release of memory (a rebuilt index table, or the whole shard at
- * a reset or close) gets an {@link IllegalStateException} from the FFM runtime and retries.
+ * Readers announce themselves in the store's {@link ReadGate}; memory they may be reading (an
+ * index table replaced by a rebuild, the mappings of a shard released at a reset or close) is
+ * freed only after every such reader has left it.
  */
 final class Shard {
     private static final System.Logger LOG = System.getLogger("io.seqs");
@@ -68,6 +69,8 @@ final class Shard {
     private final SpaceLedger ledger;
 
     private final Arena arena = Arena.ofShared();
+    /** Shared by every shard of the store: memory a reader may be in is released only after it left. */
+    private final ReadGate gate;
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock syncLock = new ReentrantLock();
     /** One checkpoint of a shard at a time (the maintenance thread and callers may race). */
@@ -88,6 +91,11 @@ final class Shard {
     private volatile Segment active;
     private ByteBuffer activeBuffer;
     private long tail;
+    /**
+     * Log position up to which the active segment's file-system space is reserved; records are
+     * written only below it. Read without the lock by {@link #unwrittenBytes()}.
+     */
+    private volatile long reservedEnd;
     private long[] liveBytes = new long[8];
     private long[] deadBytes = new long[8];
     private boolean directoryDirty;
@@ -101,8 +109,9 @@ final class Shard {
     private Recovery recovery;
 
     private Shard(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
-                  int generation, SpaceLedger ledger, ShardCounters counters) {
+                  int generation, SpaceLedger ledger, ShardCounters counters, ReadGate gate) {
         this.config = config;
+        this.gate = gate;
         this.counters = counters;
         this.ledger = ledger;
         this.index = index;
@@ -120,15 +129,16 @@ final class Shard {
 
     /** Opens a shard's log, loading its newest usable checkpoint and replaying the tail after it. */
     static Shard open(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
-                      int generation, SpaceLedger ledger, ShardCounters counters) {
-        Shard shard = new Shard(config, epochDir, epochCheckpointDir, epoch, index, shardCount, windowSize, generation, ledger, counters);
+                      int generation, SpaceLedger ledger, ShardCounters counters, ReadGate gate) {
+        Shard shard = new Shard(config, epochDir, epochCheckpointDir, epoch, index, shardCount, windowSize, generation, ledger, counters,
+                gate);
         try {
             Files.createDirectories(shard.dir);
             Files.createDirectories(shard.checkpointDir);
             shard.recover();
         } catch (IOException e) {
             shard.arena.close();
-            throw new UncheckedIOException("cannot open shard " + shard.dir, e);
+            throw new SeqsException("cannot open shard " + shard.dir, e);
         } catch (RuntimeException | Error e) {
             shard.arena.close();
             throw e;
@@ -208,14 +218,43 @@ final class Shard {
         }
     }
 
-    /** Returns the log position for a record of {@code length} bytes, rolling to a new segment if needed. */
+    /**
+     * Returns the log position for a record of {@code length} bytes, rolling to a new segment if
+     * needed and reserving file-system space for it first.
+     */
     private long reserve(long length) {
         if (active == null || tail + length > active.limit()) {
             roll(length);
         }
-        assert tail + length <= active.limit() : tail + " + " + length + " > " + active.limit();
+        if (tail + length > reservedEnd) {
+            extendReservation(tail + length);
+        }
+        assert tail + length <= reservedEnd && reservedEnd <= active.limit() : tail + " + " + length + " > " + reservedEnd;
         return tail;
     }
+
+    /**
+     * Reserves space in the active segment up to at least {@code end}, and a chunk beyond it that
+     * grows with what the segment already holds, from {@link #RESERVE_MIN_BYTES} to
+     * {@link #RESERVE_MAX_BYTES}: a store's allocated space follows its data, plus at most one
+     * chunk per shard, whatever the segment size.
+     */
+    private void extendReservation(long end) {
+        Segment seg = active;
+        long from = Math.max(reservedEnd, seg.base);
+        long chunk = Math.clamp(from - seg.base, RESERVE_MIN_BYTES, RESERVE_MAX_BYTES);
+        long to = Math.min(seg.limit(), (end + chunk + PAGE - 1) / PAGE * PAGE);
+        // Space other shards were promised but have not written yet is spoken for as well (their
+        // files are sparse unless blocks were allocated natively).
+        long promised = FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(this);
+        FileUtil.reserve(seg.path, from - seg.base, to - seg.base, config.freeSpaceMarginBytes() + promised);
+        reservedEnd = to;
+        counters.reservations++;
+    }
+
+    /** Smallest and largest step by which a segment's reserved space grows. */
+    static final long RESERVE_MIN_BYTES = 1L << 20;
+    static final long RESERVE_MAX_BYTES = 64L << 20;
 
     private void writeRecord(long position, byte type, MemorySegment key, MemorySegment value, int keyLength, int valueLength) {
         Segment seg = active;
@@ -299,7 +338,8 @@ final class Shard {
         long start = System.nanoTime();
         HashIndex next = idx.rebuilt();
         table = next;
-        // Readers still probing the old table fail on its closed arena and retry on the new one.
+        // Readers that may still be probing the old table leave it before its memory goes.
+        gate.awaitReaders();
         idx.close();
         counters.rebuilds++;
         counters.rebuildNanos += System.nanoTime() - start;
@@ -314,24 +354,39 @@ final class Shard {
         int windowCount = (int) ((length + windowSize - 1) / windowSize);
         long base = id * windowSize;
         if (base + length > HashIndex.MAX_POSITION) {
-            throw new IllegalStateException("shard " + dir + " has filled its log address space of "
+            throw new CapacityExceededException("shard " + dir + " has filled its log address space of "
                     + HashIndex.MAX_POSITION + " bytes in this epoch; reset the epoch or use more shards");
         }
         Path file = dir.resolve(SegmentDescriptor.fileName(id));
-        // Space the other shards have mapped but not yet written is promised too (their files
-        // are sparse unless blocks were allocated natively): keep it free as well.
+        FileUtil.createSparse(file, length);
+        // Space for the header and the first record before anything is mapped: a failure here
+        // leaves no file behind and the shard as it was.
         long promised = FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(this);
-        FileUtil.createReserved(file, length, config.freeSpaceMarginBytes() + promised);
+        long firstReservation = Math.min(length, (needed + RESERVE_MIN_BYTES + PAGE - 1) / PAGE * PAGE);
+        try {
+            FileUtil.reserve(file, 0, firstReservation, config.freeSpaceMarginBytes() + promised);
+        } catch (RuntimeException e) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
         MemorySegment map;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            map = ch.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
+        try {
+            map = FileUtil.uninterruptibly(() -> {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                    return ch.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
+                }
+            });
         } catch (IOException e) {
             try {
                 Files.deleteIfExists(file);
             } catch (IOException suppressed) {
                 e.addSuppressed(suppressed);
             }
-            throw new UncheckedIOException("cannot map segment " + file, e);
+            throw new SeqsException("cannot map segment " + file, e);
         }
         FileUtil.adviseRandomAccess(map);
         SegmentDescriptor.write(map, new SegmentDescriptor.Header(index, epoch, shardCount, windowCount, id, windowSize, tail, length));
@@ -341,6 +396,7 @@ final class Shard {
         active = seg;
         activeBuffer = map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
         tail = base + SegmentDescriptor.HEADER_LENGTH;
+        reservedEnd = base + firstReservation;
         directoryDirty = true;
         counters.physicalBytes += SegmentDescriptor.HEADER_LENGTH;
     }
@@ -367,18 +423,22 @@ final class Shard {
         windows = next;
     }
 
+    // Live and dead bytes are kept per segment, at the index of the segment's id (its first
+    // window): a segment spanning several windows has one figure, whatever window a record is in.
+
     private void addLive(long position, long length) {
-        liveBytes[(int) (position / windowSize)] += length;
+        liveBytes[(int) segmentAt(windows, position).id] += length;
     }
 
     private void addDead(long position, long length) {
-        deadBytes[(int) (position / windowSize)] += length;
+        deadBytes[(int) segmentAt(windows, position).id] += length;
     }
 
     private void moveLiveToDead(long position, long length) {
-        int w = (int) (segmentAt(windows, position).id);
-        liveBytes[w] -= length;
-        deadBytes[w] += length;
+        int id = (int) segmentAt(windows, position).id;
+        liveBytes[id] -= length;
+        deadBytes[id] += length;
+        assert liveBytes[id] >= 0 : "segment " + id + " of " + dir + " has negative live bytes";
     }
 
     private long recordLengthAt(long position) {
@@ -387,13 +447,13 @@ final class Shard {
         return RecordDescriptor.recordLength(RecordDescriptor.keyLength(seg.map, off), RecordDescriptor.storedLength(seg.map, off));
     }
 
-    /** Bytes of the active segment not yet written; a racy estimate for space accounting. */
+    /** Bytes reserved in the active segment but not yet written; a racy estimate for space accounting. */
     long unwrittenBytes() {
         Segment seg = active;
         if (seg == null || released) {
             return 0;
         }
-        return Math.max(0, seg.limit() - (long) TAIL.getOpaque(this));
+        return Math.max(0, reservedEnd - (long) TAIL.getOpaque(this));
     }
 
     private static final java.lang.invoke.VarHandle TAIL;
@@ -411,25 +471,23 @@ final class Shard {
     /** The latest value of the key, or null. */
     byte[] get(long hash, MemorySegment key) {
         counters.gets.increment();
-        for (;;) {
-            HashIndex idx = table;
-            try {
-                long position = locate(idx, hash, key);
-                if (position < 0) {
-                    return null;
-                }
-                Segment seg = segmentAt(windows, position);
-                long off = position - seg.base;
-                int keyLength = RecordDescriptor.keyLength(seg.map, off);
-                int stored = RecordDescriptor.storedLength(seg.map, off);
-                verify(seg, off, keyLength, stored);
-                byte[] out = new byte[stored];
-                MemorySegment.copy(seg.map, ValueLayout.JAVA_BYTE, RecordDescriptor.valueOffset(off, keyLength), out, 0, stored);
-                counters.getHits.increment();
-                return out;
-            } catch (IllegalStateException e) {
-                retryOrThrow(idx, e);
+        int ticket = gate.enter();
+        try {
+            long position = locate(hash, key);
+            if (position < 0) {
+                return null;
             }
+            Segment seg = segmentAt(windows, position);
+            long off = position - seg.base;
+            int keyLength = RecordDescriptor.keyLength(seg.map, off);
+            int stored = RecordDescriptor.storedLength(seg.map, off);
+            verify(seg, off, keyLength, stored);
+            byte[] out = new byte[stored];
+            MemorySegment.copy(seg.map, ValueLayout.JAVA_BYTE, RecordDescriptor.valueOffset(off, keyLength), out, 0, stored);
+            counters.getHits.increment();
+            return out;
+        } finally {
+            gate.exit(ticket);
         }
     }
 
@@ -440,37 +498,25 @@ final class Shard {
      */
     long get(long hash, MemorySegment key, MemorySegment dst) {
         counters.gets.increment();
-        for (;;) {
-            HashIndex idx = table;
-            try {
-                long position = locate(idx, hash, key);
-                if (position < 0) {
-                    return -1;
-                }
-                Segment seg = segmentAt(windows, position);
-                long off = position - seg.base;
-                int keyLength = RecordDescriptor.keyLength(seg.map, off);
-                int stored = RecordDescriptor.storedLength(seg.map, off);
-                verify(seg, off, keyLength, stored);
-                if (stored <= dst.byteSize()) {
-                    MemorySegment.copy(seg.map, RecordDescriptor.valueOffset(off, keyLength), dst, 0, stored);
-                }
-                counters.getHits.increment();
-                return stored;
-            } catch (IllegalStateException e) {
-                retryOrThrow(idx, e);
+        int ticket = gate.enter();
+        try {
+            long position = locate(hash, key);
+            if (position < 0) {
+                return -1;
             }
+            Segment seg = segmentAt(windows, position);
+            long off = position - seg.base;
+            int keyLength = RecordDescriptor.keyLength(seg.map, off);
+            int stored = RecordDescriptor.storedLength(seg.map, off);
+            verify(seg, off, keyLength, stored);
+            if (stored <= dst.byteSize()) {
+                MemorySegment.copy(seg.map, RecordDescriptor.valueOffset(off, keyLength), dst, 0, stored);
+            }
+            counters.getHits.increment();
+            return stored;
+        } finally {
+            gate.exit(ticket);
         }
-    }
-
-    private void retryOrThrow(HashIndex used, IllegalStateException e) {
-        if (retired) {
-            throw Retired.INSTANCE;
-        }
-        if (used == table) {
-            throw e; // not a table swap: a real failure
-        }
-        // the table was rebuilt and its memory released while we probed: probe the new one
     }
 
     /**
@@ -496,12 +542,17 @@ final class Shard {
     }
 
     /**
-     * Reader's probe: the log position of the key's latest record, or -1. A record whose hash
+     * Reader's probe, inside the read gate: the log position of the key's latest record, or -1.
+     * A shard released before the reader entered the gate is not read at all. A record whose hash
      * bits match but whose key does not is normally another key; if it also fails its checksum
      * it may be this key's record with a damaged key, so "absent" becomes a
      * {@link CorruptionException} rather than a silent loss.
      */
-    private long locate(HashIndex idx, long hash, MemorySegment key) {
+    private long locate(long hash, MemorySegment key) {
+        if (released) {
+            throw Retired.INSTANCE; // its memory may be gone: the caller retries in the current epoch
+        }
+        HashIndex idx = table;
         long i = idx.bucket(hash);
         long damaged = -1;
         for (long probes = 0; probes < idx.capacity; probes++) {
@@ -673,7 +724,7 @@ final class Shard {
     private long checkpointLocked() throws IOException {
         long start = System.nanoTime();
         CheckpointFile.Snapshot snapshot;
-        try (Arena scratch = Arena.ofConfined()) {
+        try (Arena scratch = Arena.ofShared()) { // the file is written on a thread of seqs' own
             lock.lock();
             long locked = System.nanoTime();
             try {
@@ -716,10 +767,7 @@ final class Shard {
     private void recover() throws IOException {
         long start = System.nanoTime();
         List<Path> files = listSegmentFiles();
-        long droppedRecords = 0;
-        long droppedBytes = 0;
-        long droppedSegments = 0;
-        String problem = null;
+        Damage damage = new Damage();
 
         // 1. Map the chain of segment files: ids must follow each other and headers must be sound.
         int chainEnd = 0;
@@ -728,15 +776,17 @@ final class Shard {
             Path file = files.get(chainEnd);
             long id = SegmentDescriptor.parseFileName(file.getFileName().toString());
             if (id != expectedId) {
-                problem = "segment " + file + " does not follow segment id " + expectedId;
+                damage.note("segment " + file.getFileName() + " follows a missing segment " + SegmentDescriptor.fileName(expectedId));
                 break;
             }
             Segment seg;
             try {
-                seg = map(file, id);
+                seg = map(file, id, damage);
             } catch (CorruptionException e) {
-                if (!neverWritten(file)) {
-                    problem = e.getMessage();
+                // Only the newest file can be one a roll created and never got to write; a blank
+                // file with others after it is damage like any other.
+                if (chainEnd != files.size() - 1 || !neverWritten(file)) {
+                    damage.note(e.getMessage());
                 }
                 break;
             }
@@ -744,118 +794,64 @@ final class Shard {
             expectedId = seg.nextId();
         }
 
-        if (recoveryCutNote != null) {
-            problem = recoveryCutNote;
-            droppedBytes += recoveryCutBytes;
-        }
-
-        // 2. The newest checkpoint that is sound and covers a prefix of this chain.
+        // 2. The newest checkpoint that is sound and covers a prefix of this chain. The newest one
+        // that is sound but covers more than survives tells which keys the damage took.
         CheckpointFile.Loaded checkpoint = null;
+        CheckpointFile.Loaded beyond = null;
         for (Path candidate : CheckpointFile.list(checkpointDir)) {
             try {
                 CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount);
-                if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition()) && loaded.coveredPosition() <= recoveryCutPosition
+                if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition()) && loaded.coveredPosition() <= damage.cutPosition
                         && slotsInsideSegments(loaded.index())) {
                     checkpoint = loaded;
                     break;
                 }
-                loaded.index().close();
-                LOG.log(System.Logger.Level.WARNING, "checkpoint {0} covers log position {1}, beyond the log of {2}; trying an older one",
+                LOG.log(System.Logger.Level.INFO, "checkpoint {0} covers log position {1}, beyond what is left of the log of {2}; trying an older one",
                         candidate, loaded.coveredPosition(), dir);
+                if (beyond == null) {
+                    beyond = loaded;
+                } else {
+                    loaded.index().close();
+                }
             } catch (CorruptionException | IOException e) {
                 LOG.log(System.Logger.Level.WARNING, "checkpoint {0} is unusable ({1}); trying an older one", candidate, e.getMessage());
             }
         }
 
         long scanFrom;
-        int minGeneration;
         if (checkpoint != null) {
             table = checkpoint.index();
             scanFrom = checkpoint.coveredPosition();
-            minGeneration = checkpoint.generation();
             for (int w = 0; w < checkpoint.liveBytes().length && w < liveBytes.length; w++) {
                 liveBytes[w] = checkpoint.liveBytes()[w];
                 deadBytes[w] = checkpoint.deadBytes()[w];
             }
         } else {
-            table = HashIndex.forKeys(config.expectedKeys() / shardCount);
+            table = HashIndex.forKeys(config.expectedKeys() / shardCount, config.directory());
             scanFrom = segments.isEmpty() ? 0 : segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
-            minGeneration = 0;
         }
 
         // 3. Replay the records after the checkpoint, stopping at the first unsound byte.
-        long replayedRecords = 0;
-        long replayedBytes = 0;
-        int firstSegment = 0;
-        while (firstSegment < segments.size() && segments.get(firstSegment).limit() < scanFrom) {
-            firstSegment++;
-        }
-        long position = scanFrom;
-        int kept = segments.size();
-        for (int s = firstSegment; s < segments.size(); s++) {
-            Segment seg = segments.get(s);
-            if (s > firstSegment) {
-                long previousEnd = SegmentDescriptor.read(seg.map, seg.path, seg.length).previousEnd();
-                if (previousEnd != position) {
-                    problem = "segment " + seg.path + " continues from log position " + previousEnd
-                            + " but the records of the segment before it end at " + position;
-                    kept = s;
-                    break;
-                }
-                position = seg.base + SegmentDescriptor.HEADER_LENGTH;
-            }
-            long off = position - seg.base;
-            ByteBuffer view = seg.map.asByteBuffer(); // this thread's own, for CRCs read in place
-            while (off + HEADER_LENGTH <= seg.length && !RecordDescriptor.isEnd(seg.map, off)) {
-                String bad = RecordDescriptor.check(seg.map, view, off, seg.length, minGeneration, generation - 1);
-                if (bad != null) {
-                    problem = seg.path + " at offset " + off + ": " + bad;
-                    long[] dropped = scrub(seg, off);
-                    droppedRecords += dropped[0];
-                    droppedBytes += dropped[1];
-                    kept = s + 1;
-                    break;
-                }
-                minGeneration = RecordDescriptor.generation(seg.map, off);
-                long length = replay(seg, off);
-                replayedRecords++;
-                replayedBytes += length;
-                off += length;
-            }
-            position = seg.base + off;
-            if (kept != segments.size()) {
-                break;
-            }
-            if (s == segments.size() - 1) {
-                // A clean end in the last segment may still hide a torn write whose first page
-                // never reached the disk while later ones did: look past it.
-                long[] dropped = scrub(seg, off);
-                if (dropped[1] > 0) {
-                    problem = seg.path + " at offset " + off + ": torn tail, " + dropped[1] + " bytes past the last record";
-                    droppedRecords += dropped[0];
-                    droppedBytes += dropped[1];
-                }
-            }
-        }
+        Replay replay = replayFrom(scanFrom, checkpoint != null ? checkpoint.generation() : 0, damage);
 
-        // 4. Drop what follows the point where the log stops being sound.
+        // 4. Drop what follows the point where the log stops being sound, counting every record.
         List<Path> toDelete = new ArrayList<>();
-        for (Path orphan : files.subList(chainEnd, files.size())) {
-            if (neverWritten(orphan)) {
+        List<Path> orphans = files.subList(chainEnd, files.size());
+        for (int f = 0; f < orphans.size(); f++) {
+            Path orphan = orphans.get(f);
+            if (f == orphans.size() - 1 && f == 0 && damage.problem == null && neverWritten(orphan)) {
                 // created by a roll that did not get to write its header: it held nothing
                 LOG.log(System.Logger.Level.DEBUG, "removing empty segment file {0}", orphan);
             } else {
-                droppedBytes += Files.size(orphan);
-                droppedSegments++;
+                damage.dropFile(orphan, countRecords(orphan), Files.size(orphan));
             }
             toDelete.add(orphan);
         }
-        for (int s = segments.size() - 1; s >= kept; s--) {
+        for (int s = segments.size() - 1; s >= replay.keptSegments; s--) {
             Segment seg = segments.remove(s);
-            long[] counted = countRecords(seg);
-            droppedRecords += counted[0];
-            droppedBytes += counted[1];
-            droppedSegments++;
+            long[] counted = countRecords(seg.map, seg.length);
+            damage.dropFile(seg.path, counted, seg.length);
+            damage.walked(seg.base, seg.base + SegmentDescriptor.HEADER_LENGTH + counted[1]);
             toDelete.add(seg.path);
         }
         for (Path file : toDelete) {
@@ -863,6 +859,10 @@ final class Shard {
         }
         if (!toDelete.isEmpty()) {
             FileUtil.fsyncDirectory(dir);
+        }
+        if (beyond != null) {
+            damage.lostFromCheckpoint(beyond, replay.end);
+            beyond.index().close();
         }
         rebuildWindows();
         // Recovery read the log in order, with the kernel's readahead; from now on it is read at random.
@@ -875,17 +875,189 @@ final class Shard {
             directoryDirty = true;
             active = segments.get(segments.size() - 1);
             activeBuffer = active.map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            tail = position;
+            tail = replay.end;
+            reservedEnd = replay.end; // what lies beyond may be a hole: reserve again before writing there
         }
         durable = checkpoint != null ? checkpoint.coveredPosition() : 0;
-        lastCheckpointPosition = checkpoint != null && replayedRecords == 0 ? checkpoint.coveredPosition() : -1;
+        lastCheckpointPosition = checkpoint != null && replay.records == 0 ? checkpoint.coveredPosition() : -1;
         CheckpointFile.deleteNewerThan(checkpointDir, tail);
-        if (problem != null) {
-            LOG.log(System.Logger.Level.WARNING, "shard {0}: recovery stopped at log position {1}: {2}; dropped {3} records, {4} bytes, {5} segment files",
-                    dir, tail, problem, droppedRecords, droppedBytes, droppedSegments);
+        damage.report(dir, tail);
+        recovery = new Recovery(checkpoint != null, scanFrom, segments.size(), replay.records, replay.bytes,
+                damage.records, damage.bytes, damage.files, System.nanoTime() - start, damage.problem);
+    }
+
+    /** What {@link #replayFrom} read and where the sound log ends. */
+    private record Replay(long records, long bytes, long end, int keptSegments) {}
+
+    /**
+     * Applies the records from log position {@code from} to the index, segment by segment,
+     * stopping at the first unsound byte; the bytes after it are scrubbed and counted in
+     * {@code damage}, and segments after it are left for the caller to drop.
+     */
+    private Replay replayFrom(long from, int firstGeneration, Damage damage) {
+        long records = 0;
+        long bytes = 0;
+        int minGeneration = firstGeneration;
+        int firstSegment = 0;
+        while (firstSegment < segments.size() && segments.get(firstSegment).limit() < from) {
+            firstSegment++;
         }
-        recovery = new Recovery(checkpoint != null, scanFrom, segments.size(), replayedRecords, replayedBytes,
-                droppedRecords, droppedBytes, droppedSegments, System.nanoTime() - start, problem);
+        long position = from;
+        int kept = segments.size();
+        for (int s = firstSegment; s < segments.size(); s++) {
+            Segment seg = segments.get(s);
+            boolean last = s == segments.size() - 1;
+            if (s > firstSegment) {
+                long previousEnd = SegmentDescriptor.read(seg.map, seg.path, seg.length).previousEnd();
+                if (previousEnd != position) {
+                    damage.note("segment " + seg.path.getFileName() + " continues from log position " + previousEnd
+                            + " but the records of the segment before it end at " + position);
+                    kept = s;
+                    break;
+                }
+                position = seg.base + SegmentDescriptor.HEADER_LENGTH;
+            }
+            long off = position - seg.base;
+            ByteBuffer view = seg.map.asByteBuffer(); // this thread's own, for CRCs read in place
+            while (off + HEADER_LENGTH <= seg.length && !RecordDescriptor.isEnd(seg.map, off)) {
+                String bad = RecordDescriptor.check(seg.map, view, off, seg.length, minGeneration, generation - 1);
+                if (bad != null) {
+                    long[] dropped = scrub(seg, off);
+                    if (last) {
+                        damage.tornTail(seg.path.getFileName() + " at offset " + off + ": " + bad, dropped);
+                    } else {
+                        damage.note(seg.path.getFileName() + " at offset " + off + ": " + bad);
+                        damage.add(dropped);
+                    }
+                    kept = s + 1;
+                    break;
+                }
+                minGeneration = RecordDescriptor.generation(seg.map, off);
+                long length = replay(seg, off);
+                records++;
+                bytes += length;
+                off += length;
+            }
+            position = seg.base + off;
+            if (kept != segments.size()) {
+                break;
+            }
+            if (last) {
+                // A clean end in the last segment may still hide a torn write whose first page
+                // never reached the disk while later ones did: look past it.
+                long[] dropped = scrub(seg, off);
+                if (dropped[1] > 0) {
+                    damage.tornTail(seg.path.getFileName() + " at offset " + off + ": " + dropped[1] + " bytes past the last complete record",
+                            dropped);
+                }
+            }
+        }
+        return new Replay(records, bytes, position, kept);
+    }
+
+    /**
+     * Everything recovery gives up, and why: counted in the shard's stats and reported in one
+     * log line. A torn tail (the last write of a session that did not close, cut short) is what
+     * a crash leaves and is reported as information; anything else is damage.
+     */
+    private static final class Damage {
+        String problem;
+        boolean onlyTornTail = true;
+        long records;
+        long bytes;
+        long files;
+        long recordsFromCheckpoint;
+        final List<String> fileNames = new ArrayList<>();
+        /** Lowest log position where a cut segment lost its bytes: no checkpoint beyond it is usable. */
+        long cutPosition = Long.MAX_VALUE;
+        /** Log ranges of dropped files whose records were counted one by one: {start, end} pairs. */
+        final List<long[]> walkedRanges = new ArrayList<>();
+
+        void note(String why) {
+            onlyTornTail = false;
+            if (problem == null) {
+                problem = why;
+            }
+        }
+
+        void tornTail(String why, long[] dropped) {
+            if (problem == null) {
+                problem = why;
+            }
+            add(dropped);
+        }
+
+        void add(long[] dropped) {
+            records += dropped[0];
+            bytes += dropped[1];
+        }
+
+        void cut(Path file, long keptBytes, long lostBytes, long position) {
+            note("segment " + file.getFileName() + " was cut to " + keptBytes + " of its " + (keptBytes + lostBytes) + " bytes");
+            bytes += lostBytes;
+            cutPosition = Math.min(cutPosition, position);
+        }
+
+        void dropFile(Path file, long[] counted, long fileBytes) {
+            onlyTornTail = false;
+            records += counted[0];
+            bytes += fileBytes;
+            files++;
+            fileNames.add(file.getFileName().toString());
+        }
+
+        void walked(long from, long to) {
+            walkedRanges.add(new long[] {from, to});
+        }
+
+        /**
+         * Counts the keys whose latest record, as of a checkpoint newer than what survived, lies
+         * at or beyond {@code end} in bytes no file could show (a deleted, blank or cut
+         * segment): records that are gone without a trace but for the checkpoint.
+         */
+        void lostFromCheckpoint(CheckpointFile.Loaded newer, long end) {
+            HashIndex idx = newer.index();
+            long[] chunk = new long[HashIndex.SCAN_CHUNK];
+            long lost = 0;
+            for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
+                int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
+                idx.copySlots(base, chunk, count);
+                for (int j = 0; j < count; j++) {
+                    if (HashIndex.isEntry(chunk[j]) && HashIndex.position(chunk[j]) >= end && !inWalkedRange(HashIndex.position(chunk[j]))) {
+                        lost++;
+                    }
+                }
+            }
+            if (lost > 0) {
+                note("checkpoint " + newer.file().getFileName() + " knew " + lost + " keys whose latest records were in bytes that are gone");
+                recordsFromCheckpoint = lost;
+                records += lost;
+            }
+        }
+
+        private boolean inWalkedRange(long position) {
+            for (long[] r : walkedRanges) {
+                if (position >= r[0] && position < r[1]) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        void report(Path dir, long tail) {
+            if (problem == null && records == 0 && bytes == 0) {
+                return;
+            }
+            if (onlyTornTail) {
+                LOG.log(System.Logger.Level.INFO, "shard " + dir + ": the log ends with a write that did not complete (what an unclean"
+                        + " shutdown leaves): " + problem + "; cut at log position " + tail + ", " + records + " incomplete records, "
+                        + bytes + " bytes");
+                return;
+            }
+            LOG.log(System.Logger.Level.WARNING, "shard " + dir + ": damaged log; kept log positions below " + tail + " and dropped "
+                    + records + " records (" + recordsFromCheckpoint + " of them known only from a checkpoint), " + bytes + " bytes, "
+                    + files + " segment files " + fileNames + ": " + problem);
+        }
     }
 
     /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
@@ -911,20 +1083,23 @@ final class Shard {
         return true;
     }
 
-    /** True when a file's header bytes are all zero: a segment created but never written. */
+    /** Bytes at the start of a file that must all be zero for it to count as never written. */
+    static final int NEVER_WRITTEN_PROBE_BYTES = 64 << 10;
+
+    /**
+     * True when a file's header and the first records' place are all zero: a segment a roll
+     * created but did not get to write (it writes the header before any record).
+     */
     private static boolean neverWritten(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
-            while (head.hasRemaining() && ch.read(head) >= 0) {
-                // fill, or stop at the end of a short file
-            }
-            for (int i = 0; i < head.position(); i++) {
-                if (head.get(i) != 0) {
-                    return false;
+        return FileUtil.uninterruptibly(() -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+                ByteBuffer head = ByteBuffer.allocate(NEVER_WRITTEN_PROBE_BYTES);
+                while (head.hasRemaining() && ch.read(head) >= 0) {
+                    // fill, or stop at the end of a short file
                 }
+                return firstNonZero(MemorySegment.ofArray(head.array()), 0, head.position()) < 0;
             }
-            return true;
-        }
+        });
     }
 
     private boolean coversChainPrefix(long coveredPosition, long maxPosition) {
@@ -1019,18 +1194,34 @@ final class Shard {
         return -1;
     }
 
-    /** Counts the records of a segment that is being dropped, for the report. */
-    private static long[] countRecords(Segment seg) {
+    /**
+     * Counts the sound records at the start of a segment's bytes, for the report of what is
+     * dropped: {records, bytes they span}.
+     */
+    private static long[] countRecords(MemorySegment map, long length) {
         long records = 0;
         long off = SegmentDescriptor.HEADER_LENGTH;
-        while (off + HEADER_LENGTH <= seg.length && !RecordDescriptor.isEnd(seg.map, off)) {
-            if (RecordDescriptor.check(seg.map, off, seg.length, 0, -1) != null) {
+        while (off + HEADER_LENGTH <= length && !RecordDescriptor.isEnd(map, off)) {
+            if (RecordDescriptor.check(map, off, length, 0, -1) != null) {
                 break;
             }
             records++;
-            off += RecordDescriptor.recordLength(RecordDescriptor.keyLength(seg.map, off), RecordDescriptor.storedLength(seg.map, off));
+            off += RecordDescriptor.recordLength(RecordDescriptor.keyLength(map, off), RecordDescriptor.storedLength(map, off));
         }
-        return new long[] {records, off - SegmentDescriptor.HEADER_LENGTH};
+        return new long[] {records, Math.max(0, off - SegmentDescriptor.HEADER_LENGTH)};
+    }
+
+    /** {@link #countRecords(MemorySegment, long)} of a file outside the chain, whatever its header says. */
+    private static long[] countRecords(Path file) throws IOException {
+        return FileUtil.uninterruptibly(() -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena scratch = Arena.ofConfined()) {
+                long length = ch.size() / RecordDescriptor.ALIGNMENT * RecordDescriptor.ALIGNMENT;
+                if (length < SegmentDescriptor.HEADER_LENGTH + HEADER_LENGTH) {
+                    return new long[] {0, 0};
+                }
+                return countRecords(ch.map(FileChannel.MapMode.READ_ONLY, 0, length, scratch), length);
+            }
+        });
     }
 
     private void rebuildWindows() {
@@ -1043,42 +1234,38 @@ final class Shard {
         windows = next;
     }
 
-    private Segment map(Path file, long id) throws IOException {
+    /** Maps a segment file of the chain after checking its header; a file cut short is noted in {@code damage}. */
+    private Segment map(Path file, long id, Damage damage) throws IOException {
         long length = Files.size(file);
         if (length < SegmentDescriptor.HEADER_LENGTH) {
             throw new CorruptionException(file, 0, "segment file of " + length + " bytes is shorter than its header");
         }
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
-            while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
-                // fill
+        return FileUtil.uninterruptibly(() -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
+                while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
+                    // fill
+                }
+                SegmentDescriptor.Header h = SegmentDescriptor.read(MemorySegment.ofArray(head.array()), file, length);
+                if (h.epoch() != epoch || h.shard() != index || h.shardCount() != shardCount || h.segmentId() != id
+                        || h.windowSize() != windowSize) {
+                    throw new CorruptionException(file, 0, "segment header " + h + " does not belong to epoch " + epoch + ", shard "
+                            + index + " of " + shardCount + ", segment " + id + ", window size " + windowSize);
+                }
+                if (id * windowSize + h.length() > HashIndex.MAX_POSITION) {
+                    throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
+                }
+                if (length < h.length()) {
+                    // Cut short on disk: what was cut is gone, what is left is kept. Give the file back
+                    // its length (zeros) so the log can go on, and report the loss.
+                    damage.cut(file, length, h.length() - length, id * windowSize + length);
+                    ch.write(ByteBuffer.allocate(1), h.length() - 1);
+                }
+                MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, h.length(), arena);
+                return new Segment(file, map, id, h.windowCount(), id * windowSize);
             }
-            SegmentDescriptor.Header h = SegmentDescriptor.read(MemorySegment.ofArray(head.array()), file, length);
-            if (h.epoch() != epoch || h.shard() != index || h.shardCount() != shardCount || h.segmentId() != id || h.windowSize() != windowSize) {
-                throw new CorruptionException(file, 0, "segment header " + h + " does not belong to epoch " + epoch + ", shard "
-                        + index + " of " + shardCount + ", segment " + id + ", window size " + windowSize);
-            }
-            if (id * windowSize + h.length() > HashIndex.MAX_POSITION) {
-                throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
-            }
-            if (length < h.length()) {
-                // Cut short on disk: what was cut is gone, what is left is kept. Give the file back
-                // its length (zeros) so the log can go on, and report the loss.
-                recoveryCutBytes += h.length() - length;
-                recoveryCutPosition = Math.min(recoveryCutPosition, id * windowSize + length);
-                recoveryCutNote = "segment " + file + " was cut to " + length + " of its " + h.length() + " bytes";
-                ch.write(ByteBuffer.allocate(1), h.length() - 1);
-            }
-            MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, h.length(), arena);
-            return new Segment(file, map, id, h.windowCount(), id * windowSize);
-        }
+        });
     }
-
-    /** Bytes found cut off the end of segment files during recovery, and what was found. */
-    private long recoveryCutBytes;
-    private String recoveryCutNote;
-    /** Lowest log position where a cut segment lost its bytes: no checkpoint beyond it is usable. */
-    private long recoveryCutPosition = Long.MAX_VALUE;
 
     private List<Path> listSegmentFiles() throws IOException {
         List<Path> files = new ArrayList<>();
@@ -1113,7 +1300,7 @@ final class Shard {
             try {
                 checkpoint();
             } catch (IOException e) {
-                throw new UncheckedIOException("checkpoint of shard " + dir + " failed", e);
+                throw new SeqsException("checkpoint of shard " + dir + " failed", e);
             }
         }
     }
@@ -1159,20 +1346,9 @@ final class Shard {
                     return;
                 }
                 released = true;
-                for (int attempt = 0; ; attempt++) {
-                    try {
-                        arena.close();
-                        break;
-                    } catch (IllegalStateException e) {
-                        if (!arena.scope().isAlive()) {
-                            break;
-                        }
-                        if (attempt >= 100) {
-                            throw e;
-                        }
-                        Thread.onSpinWait();
-                    }
-                }
+                // No reader enters the shard's memory after seeing it released; wait out those inside.
+                gate.awaitReaders();
+                arena.close();
                 HashIndex idx = table;
                 if (idx != null && idx.slots.scope().isAlive()) {
                     idx.close();
@@ -1203,6 +1379,41 @@ final class Shard {
                     tail, durable, c.lockWaits, c.lockWaitNanos, c.writeNanosEstimate(), c.rebuilds, c.rebuildNanos,
                     c.flushes.sum(), c.flushNanos.sum(), c.checkpoints, c.checkpointNanos, c.checkpointBytes, c.checkpointLockNanosMax, r.fromCheckpoint(), r.replayedRecords(),
                     r.droppedRecords(), r.droppedBytes(), r.droppedSegments(), r.nanos());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Live and dead bytes per segment recounted from the records themselves: a record is live
+     * when the index points at it. {id, live, dead} per segment, as {@link #segmentSpace()}; for
+     * checks of the running figures.
+     */
+    long[][] recountSegmentSpace() {
+        lock.lock();
+        try {
+            long[][] out = new long[segments.size()][];
+            for (int i = 0; i < segments.size(); i++) {
+                Segment seg = segments.get(i);
+                long live = 0;
+                long dead = 0;
+                long end = seg == active ? tail - seg.base : seg.length;
+                long off = SegmentDescriptor.HEADER_LENGTH;
+                while (off + HEADER_LENGTH <= end && !RecordDescriptor.isEnd(seg.map, off)) {
+                    int keyLength = RecordDescriptor.keyLength(seg.map, off);
+                    long length = RecordDescriptor.recordLength(keyLength, RecordDescriptor.storedLength(seg.map, off));
+                    MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
+                    long slot = findSlot(table, Keys.hash(key, 0, keyLength), key);
+                    if (slot >= 0 && HashIndex.position(table.getPlain(slot)) == seg.base + off) {
+                        live += length;
+                    } else {
+                        dead += length;
+                    }
+                    off += length;
+                }
+                out[i] = new long[] {seg.id, live, dead};
+            }
+            return out;
         } finally {
             lock.unlock();
         }

@@ -2,8 +2,9 @@ package io.seqs;
 
 /**
  * One shard's figures at the moment of a {@link Seqs#stats()} call. Counters start at zero when
- * the store is opened and belong to the current epoch's shard; times are in nanoseconds, sizes in
- * bytes.
+ * the store is opened and carry across resets to the shard with the same index; state figures
+ * (keys, index, segments, live and dead bytes, recovery) describe the current epoch's shard.
+ * Times are in nanoseconds, sizes in bytes.
  *
  * @param shard shard index
  * @param keys live keys in the index
@@ -77,9 +78,9 @@ public record ShardStats(
         long recoveryDroppedSegments,
         long recoveryNanos) {
 
-    /** Index memory per live key; the table's bytes when there are no keys. */
+    /** Index memory per live key; 0 when there are no keys. */
     public double indexBytesPerKey() {
-        return keys == 0 ? indexBytes : (double) indexBytes / keys;
+        return keys == 0 ? 0 : (double) indexBytes / keys;
     }
 
     /** Occupied index slots (live and tombstones) over all slots. */

@@ -1,6 +1,7 @@
 package io.seqs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -59,6 +60,7 @@ class ConcurrencyTest {
                             if (store.epoch() == epochBefore) {
                                 assertEquals(version, check(key, back, writer, k), "read after own write of " + new String(key));
                             }
+                            assertFalse(Thread.currentThread().isInterrupted(), "a put or get came back with the thread interrupted");
                             writes.incrementAndGet();
                         }
                     } catch (Throwable t) {
@@ -84,6 +86,7 @@ class ConcurrencyTest {
                                 }
                                 seen[w][k] = version;
                             }
+                            assertFalse(Thread.currentThread().isInterrupted(), "a get came back with the thread interrupted");
                             reads.incrementAndGet();
                         }
                     } catch (Throwable t) {

@@ -53,7 +53,7 @@ class DiskFullTest {
                         s.put(("more-" + i).getBytes(), value);
                     }
                 });
-                assertTrue(again.usableBytes() < again.neededBytes());
+                assertTrue(again.usableBytes() < again.bytesNeeded());
                 for (int i = 0; i < written; i++) {
                     assertArrayEquals(value, s.get(("key-" + i).getBytes()), "key-" + i);
                 }
@@ -67,6 +67,34 @@ class DiskFullTest {
                     assertArrayEquals(value, s.get(("key-" + i).getBytes()), "key-" + i + " after reopen");
                 }
                 assertArrayEquals(value, s.get("after-499".getBytes()));
+            }
+        } finally {
+            run("umount", mnt.toString());
+        }
+    }
+
+    /**
+     * A store with default settings (1 GiB segments, eight or more shards) opens, writes and
+     * reopens on a 32 MiB file system: space is reserved in chunks ahead of the writes, not a
+     * segment at a time.
+     */
+    @Test
+    void aDefaultStoreFitsASmallFileSystem() throws Exception {
+        Path mnt = tmp.resolve("small");
+        Files.createDirectories(mnt);
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", mnt.toString()),
+                "skipped: cannot mount a size-limited tmpfs here (needs root or CAP_SYS_ADMIN)");
+        try {
+            Path dir = mnt.resolve("store");
+            try (Seqs s = Seqs.builder(dir).freeSpaceMargin(1 << 20).open()) {
+                for (int i = 0; i < 100; i++) {
+                    s.put(("key-" + i).getBytes(), ("value-" + i).getBytes());
+                }
+            }
+            try (Seqs s = Seqs.open(dir)) {
+                for (int i = 0; i < 100; i++) {
+                    assertArrayEquals(("value-" + i).getBytes(), s.get(("key-" + i).getBytes()), "key-" + i);
+                }
             }
         } finally {
             run("umount", mnt.toString());

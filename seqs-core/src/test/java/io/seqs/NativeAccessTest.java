@@ -51,13 +51,15 @@ class NativeAccessTest {
             assertEquals(mapped, advised, when + ": every mapping is advised random");
         }
         assertTrue(out.contains("allocated: true"), out);
+        assertTrue(out.contains("small store allocated: true"), out);
         assertTrue(out.contains("lazy index: true"), out);
     }
 
     /** Runs in a JVM with native access; prints what the kernel says about its mappings. */
     public static final class Probe {
         public static void main(String[] args) throws IOException {
-            Path dir = Path.of(args[0]);
+            Path root = Path.of(args[0]);
+            Path dir = root.resolve("store");
             if (!FileUtil.canAllocate() || !FileUtil.canAdvise()) {
                 System.out.println("native calls unavailable: allocate " + FileUtil.canAllocate() + ", advise " + FileUtil.canAdvise());
                 System.exit(2);
@@ -79,18 +81,34 @@ class NativeAccessTest {
                     }
                 }
                 System.out.println("recovered: " + advised(dir));
-                // posix_fallocate gives every block of a segment up front: allocated = apparent size.
+                // posix_fallocate gives the blocks of what was written and of a chunk ahead of the
+                // write cursor: at least the log's bytes, at most one reservation step more per shard.
                 long allocated = 0;
                 long apparent = 0;
                 for (Path seg : segments(dir)) {
                     apparent += Files.size(seg);
                     allocated += allocatedBytes(seg);
                 }
-                System.out.println("allocated: " + (allocated >= apparent) + " (" + allocated + " of " + apparent + " bytes)");
+                long log = 0;
+                for (ShardStats shard : s.stats().shards()) {
+                    log += shard.logPosition();
+                }
+                boolean ok = allocated >= log && allocated <= log + 2 * (64 << 10); // at most one segment ahead per shard
+                System.out.println("allocated: " + ok + " (" + allocated + " bytes allocated for " + log + " bytes of log, "
+                        + apparent + " bytes apparent)");
             }
+            // A store of 100 small keys with default settings allocates little, whatever the segment size.
+            Path small = root.resolve("small");
+            try (Seqs s = Seqs.open(small)) {
+                for (int i = 0; i < 100; i++) {
+                    s.put(("key-" + i).getBytes(), ("value-" + i).getBytes());
+                }
+            }
+            long smallBytes = allocatedTree(small);
+            System.out.println("small store allocated: " + (smallBytes < (64L << 20)) + " (" + smallBytes + " bytes)");
             // Index tables for 60 M keys (about 600 MB) come from the kernel as untouched zero pages.
             long before = residentBytes();
-            try (Seqs s = Seqs.builder(dir.resolveSibling(dir.getFileName() + "-big")).shards(2).expectedKeys(60_000_000)
+            try (Seqs s = Seqs.builder(root.resolve("big")).shards(2).expectedKeys(60_000_000)
                     .checkpointInterval(Duration.ZERO).durability(Durability.PROCESS).open()) {
                 long indexBytes = s.stats().indexBytes();
                 for (int i = 0; i < 1000; i++) {
@@ -115,8 +133,21 @@ class NativeAccessTest {
             throw new IllegalStateException("no VmRSS in /proc/self/status");
         }
 
+        /** Bytes of disk blocks behind every file of a tree. */
+        static long allocatedTree(Path root) throws IOException {
+            long total = 0;
+            try (var files = Files.walk(root)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(f)) {
+                        total += allocatedBytes(f);
+                    }
+                }
+            }
+            return total;
+        }
+
         /** Bytes of disk blocks behind a file, as stat(1) reports them. */
-        private static long allocatedBytes(Path file) throws IOException {
+        static long allocatedBytes(Path file) throws IOException {
             Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
             String[] out = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
             return Long.parseLong(out[0]) * Long.parseLong(out[1]);

@@ -37,7 +37,7 @@ final class CorruptionLoop {
     private static final int KEYS = 500;
     /** Exceptions that refuse an open clearly, naming the file; anything else from open is a bug. */
     private static final Set<String> CLEAR_OPEN_EXCEPTIONS =
-            Set.of("io.seqs.CorruptionException", "java.io.UncheckedIOException", "java.lang.IllegalStateException");
+            Set.of("io.seqs.CorruptionException", "io.seqs.SeqsException", "java.io.UncheckedIOException", "java.lang.IllegalStateException");
 
     private final Options o;
     private final Path base;

@@ -1,0 +1,14 @@
+package io.seqs;
+
+/**
+ * A shard's index or its log address space is full for the current epoch. Nothing was written;
+ * the store keeps working for reads, deletes and updates of keys it holds. Reset the epoch, or
+ * create the store with more shards.
+ */
+public final class CapacityExceededException extends SeqsException {
+    private static final long serialVersionUID = 1L;
+
+    CapacityExceededException(String message) {
+        super(message);
+    }
+}
