@@ -1,6 +1,7 @@
 package io.seqs;
 
 import java.io.IOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -114,22 +115,73 @@ final class CheckpointFile {
         FileUtil.uninterruptibly(() -> {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer[] parts = {head.duplicate(), table.duplicate(), trailer.duplicate()};
-                long written = 0;
-                while (written < total) {
-                    written += ch.write(parts);
-                }
+                long tableOffset = head.remaining();
+                writeFully(ch, head.duplicate(), 0);
+                writeSparse(ch, s.table(), tableOffset);
+                writeFully(ch, trailer.duplicate(), tableOffset + s.table().byteSize());
+                assert ch.size() == total : ch.size() + " != " + total;
                 Failpoints.hit("checkpoint.before-force");
                 ch.force(true);
             }
             return null;
         });
+        assert readsBack(tmp, head, s.table(), trailer) : "checkpoint " + tmp + " does not read back as written";
         Failpoints.hit("checkpoint.before-rename");
         FileUtil.moveAtomically(tmp, target);
         Failpoints.hit("checkpoint.before-directory-sync");
         FileUtil.fsyncDirectory(dir);
         return total;
     }
+
+    private static void writeFully(FileChannel ch, ByteBuffer buf, long position) throws IOException {
+        long at = position;
+        while (buf.hasRemaining()) {
+            at += ch.write(buf, at);
+        }
+    }
+
+    /**
+     * Writes a table at {@code position}, skipping the chunks that are all zero: they stay holes,
+     * which read back as zeros. A table pre-sized for keys that have not arrived costs its file
+     * system the bytes of its entries, not of its capacity; the bytes and the CRC are the same.
+     */
+    private static void writeSparse(FileChannel ch, MemorySegment table, long position) throws IOException {
+        long size = table.byteSize();
+        long runStart = -1; // start of the current stretch of pages that hold something
+        for (long off = 0; off < size; off += PAGE_BYTES) {
+            boolean empty = Zeros.allZero(table, off, Math.min(size, off + PAGE_BYTES));
+            if (!empty && runStart < 0) {
+                runStart = off;
+            } else if (empty && runStart >= 0) {
+                writeFully(ch, table.asSlice(runStart, off - runStart).asByteBuffer(), position + runStart);
+                runStart = -1;
+            }
+        }
+        if (runStart >= 0) {
+            writeFully(ch, table.asSlice(runStart, size - runStart).asByteBuffer(), position + runStart);
+        }
+    }
+
+    /** Whether a checkpoint file holds exactly the bytes it was written from; for assertions. */
+    private static boolean readsBack(Path file, ByteBuffer head, MemorySegment table, ByteBuffer trailer) throws IOException {
+        return FileUtil.uninterruptibly(() -> {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+                long h = head.remaining();
+                long t = table.byteSize();
+                if (ch.size() != h + t + trailer.remaining()) {
+                    return false;
+                }
+                MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
+                return MemorySegment.mismatch(m, 0, h, MemorySegment.ofBuffer(head.duplicate()), 0, h) < 0
+                        && MemorySegment.mismatch(m, h, h + t, table, 0, t) < 0
+                        && MemorySegment.mismatch(m, h + t, ch.size(), MemorySegment.ofBuffer(trailer.duplicate()), 0, trailer.remaining()) < 0;
+            }
+        });
+    }
+
+    /** The unit of holes in a checkpoint file and of untouched memory in a table read back. */
+    private static final int PAGE_BYTES = 4096;
+    private static final int SLOTS_PER_PAGE = PAGE_BYTES / HashIndex.SLOT_BYTES;
 
     /** Checkpoint files of a directory, newest (highest covered position) first. */
     static List<Path> list(Path dir) throws IOException {
@@ -161,7 +213,7 @@ final class CheckpointFile {
     }
 
     /** Reads and checks a checkpoint; every check names the file and the offset. */
-    static Loaded load(Path file, long epoch, int shard, int shardCount) throws IOException {
+    static Loaded load(Path file, long epoch, int shard, int shardCount, Path scratchDir) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < SPACE_OFFSET + TRAILER_LENGTH) {
@@ -202,25 +254,22 @@ final class CheckpointFile {
                 live[w] = space.getLong(w * SPACE_ENTRY_LENGTH);
                 dead[w] = space.getLong(w * SPACE_ENTRY_LENGTH + 8);
             }
-            HashIndex index = HashIndex.withCapacity(capacity);
+            // The table is read a chunk at a time into the heap, checked there, and copied into a
+            // lazily zeroed table only where it holds entries: an empty pre-sized table costs no memory.
+            HashIndex index = HashIndex.withCapacity(capacity, scratchDir);
             try {
-                ByteBuffer table = index.slots.asByteBuffer();
                 long tableOffset = SPACE_OFFSET + n * SPACE_ENTRY_LENGTH;
-                readFully(file, ch, table, tableOffset);
-                crc.update(table.flip());
-                ByteBuffer trailer = ByteBuffer.allocate(TRAILER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-                long trailerOffset = size - TRAILER_LENGTH;
-                readFully(file, ch, trailer, trailerOffset);
-                expect(file, trailerOffset + 8, "end magic", trailer.getLong(8), END_MAGIC);
-                expect(file, trailerOffset, "CRC32C", trailer.getInt(0), (int) crc.getValue());
-
                 long entries = 0;
                 long tombs = 0;
                 long maxPosition = 0;
+                ByteBuffer bytes = ByteBuffer.allocate(HashIndex.SCAN_CHUNK * HashIndex.SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 long[] chunk = new long[HashIndex.SCAN_CHUNK];
                 for (long base = 0; base < capacity; base += HashIndex.SCAN_CHUNK) {
                     int count = (int) Math.min(HashIndex.SCAN_CHUNK, capacity - base);
-                    index.copySlots(base, chunk, count);
+                    bytes.clear().limit(count * HashIndex.SLOT_BYTES);
+                    readFully(file, ch, bytes, tableOffset + base * HashIndex.SLOT_BYTES);
+                    bytes.flip().asLongBuffer().get(0, chunk, 0, count);
+                    crc.update(bytes);
                     for (int j = 0; j < count; j++) {
                         long slot = chunk[j];
                         if (slot == HashIndex.TOMBSTONE) {
@@ -236,7 +285,22 @@ final class CheckpointFile {
                             entries++;
                         }
                     }
+                    // copy page by page, leaving the pages of an empty stretch untouched
+                    for (int page = 0; page < count; page += SLOTS_PER_PAGE) {
+                        int n2 = Math.min(SLOTS_PER_PAGE, count - page);
+                        for (int j = page; j < page + n2; j++) {
+                            if (chunk[j] != HashIndex.EMPTY) {
+                                index.putSlots(base + page, chunk, page, n2);
+                                break;
+                            }
+                        }
+                    }
                 }
+                ByteBuffer trailer = ByteBuffer.allocate(TRAILER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+                long trailerOffset = size - TRAILER_LENGTH;
+                readFully(file, ch, trailer, trailerOffset);
+                expect(file, trailerOffset + 8, "end magic", trailer.getLong(8), END_MAGIC);
+                expect(file, trailerOffset, "CRC32C", trailer.getInt(0), (int) crc.getValue());
                 expect(file, LIVE_KEYS_OFFSET, "live keys (counted in the table)", liveKeys, entries);
                 expect(file, TOMBSTONES_OFFSET, "tombstones (counted in the table)", tombstones, tombs);
                 index.size = entries;

@@ -70,9 +70,12 @@ final class HashIndex implements AutoCloseable {
         this.capacity = capacity;
     }
 
-    /** A table that is about to be filled whole (a checkpoint read back): zeroed up front. */
-    static HashIndex withCapacity(long capacity) {
-        return new HashIndex(capacity, null);
+    /**
+     * An empty table of {@code capacity} slots; lazily zeroed when {@code scratchDir} is given
+     * (see {@link FileUtil#allocateZeroed}), zeroed up front otherwise.
+     */
+    static HashIndex withCapacity(long capacity, Path scratchDir) {
+        return new HashIndex(capacity, scratchDir);
     }
 
     /**
@@ -137,6 +140,12 @@ final class HashIndex implements AutoCloseable {
     void copySlots(long from, long[] dst, int count) {
         assert from >= 0 && count >= 0 && from + count <= capacity && count <= dst.length : from + "+" + count + " of " + capacity;
         MemorySegment.copy(slots, SLOT_LAYOUT, from * SLOT_BYTES, dst, 0, count);
+    }
+
+    /** Writes {@code count} slots of {@code src} from {@code srcIndex} to slot {@code from} on, in a table not yet shared. */
+    void putSlots(long from, long[] src, int srcIndex, int count) {
+        assert from >= 0 && count >= 0 && from + count <= capacity && srcIndex + count <= src.length : from + "+" + count + " of " + capacity;
+        MemorySegment.copy(src, srcIndex, slots, SLOT_LAYOUT, from * SLOT_BYTES, count);
     }
 
     /** Slots read per {@link #copySlots} call by whole-table loops: 32 KiB, cache-sized. */

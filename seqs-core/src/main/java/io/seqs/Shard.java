@@ -235,26 +235,33 @@ final class Shard {
 
     /**
      * Reserves space in the active segment up to at least {@code end}, and a chunk beyond it that
-     * grows with what the segment already holds, from {@link #RESERVE_MIN_BYTES} to
+     * grows with what the segment already holds, from {@link #reserveStep} to
      * {@link #RESERVE_MAX_BYTES}: a store's allocated space follows its data, plus at most one
      * chunk per shard, whatever the segment size.
      */
     private void extendReservation(long end) {
         Segment seg = active;
         long from = Math.max(reservedEnd, seg.base);
-        long chunk = Math.clamp(from - seg.base, RESERVE_MIN_BYTES, RESERVE_MAX_BYTES);
+        long chunk = Math.clamp(from - seg.base, reserveStep(seg.length), RESERVE_MAX_BYTES);
         long to = Math.min(seg.limit(), (end + chunk + PAGE - 1) / PAGE * PAGE);
         // Space other shards were promised but have not written yet is spoken for as well (their
         // files are sparse unless blocks were allocated natively).
         long promised = FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(this);
         FileUtil.reserve(seg.path, from - seg.base, to - seg.base, config.freeSpaceMarginBytes() + promised);
+        Failpoints.hit("segment.after-reserve");
         reservedEnd = to;
         counters.reservations++;
     }
 
-    /** Smallest and largest step by which a segment's reserved space grows. */
-    static final long RESERVE_MIN_BYTES = 1L << 20;
+    /** Largest step by which a segment's reserved space grows. */
     static final long RESERVE_MAX_BYTES = 64L << 20;
+    /** Smallest step for large segments; smaller segments grow by an eighth of themselves. */
+    static final long RESERVE_MIN_BYTES = 1L << 20;
+
+    /** The smallest reservation step in a segment of {@code length} bytes: 1 MiB, or an eighth of a smaller segment. */
+    static long reserveStep(long length) {
+        return Math.max(PAGE, Math.min(RESERVE_MIN_BYTES, length / 8 / PAGE * PAGE));
+    }
 
     private void writeRecord(long position, byte type, MemorySegment key, MemorySegment value, int keyLength, int valueLength) {
         Segment seg = active;
@@ -362,7 +369,7 @@ final class Shard {
         // Space for the header and the first record before anything is mapped: a failure here
         // leaves no file behind and the shard as it was.
         long promised = FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(this);
-        long firstReservation = Math.min(length, (needed + RESERVE_MIN_BYTES + PAGE - 1) / PAGE * PAGE);
+        long firstReservation = Math.min(length, (needed + reserveStep(length) + PAGE - 1) / PAGE * PAGE);
         try {
             FileUtil.reserve(file, 0, firstReservation, config.freeSpaceMarginBytes() + promised);
         } catch (RuntimeException e) {
@@ -732,8 +739,8 @@ final class Shard {
                     return 0;
                 }
                 HashIndex idx = table;
-                MemorySegment table = scratch.allocate(idx.byteSize(), 64);
-                MemorySegment.copy(idx.slots, 0, table, 0, idx.byteSize());
+                MemorySegment table = FileUtil.allocateZeroed(scratch, idx.byteSize(), config.directory());
+                Zeros.copyNonZero(idx.slots, table);
                 int n = (int) (active.nextId());
                 snapshot = new CheckpointFile.Snapshot(epoch, index, shardCount, tail, generation, idx.capacity, idx.size,
                         idx.tombstones, Arrays.copyOf(liveBytes, n), Arrays.copyOf(deadBytes, n), table);
@@ -800,7 +807,7 @@ final class Shard {
         CheckpointFile.Loaded beyond = null;
         for (Path candidate : CheckpointFile.list(checkpointDir)) {
             try {
-                CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount);
+                CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount, config.directory());
                 if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition()) && loaded.coveredPosition() <= damage.cutPosition
                         && slotsInsideSegments(loaded.index())) {
                     checkpoint = loaded;
@@ -1097,7 +1104,7 @@ final class Shard {
                 while (head.hasRemaining() && ch.read(head) >= 0) {
                     // fill, or stop at the end of a short file
                 }
-                return firstNonZero(MemorySegment.ofArray(head.array()), 0, head.position()) < 0;
+                return Zeros.allZero(MemorySegment.ofArray(head.array()), 0, head.position());
             }
         });
     }
@@ -1156,7 +1163,7 @@ final class Shard {
         while (q + RecordDescriptor.ALIGNMENT <= limit) {
             if (seg.map.get(RecordDescriptor.LONG, q) == 0) {
                 // skip the zeros in bulk (vectorized), to the 8-byte word holding the next non-zero byte
-                long nonZero = firstNonZero(seg.map, q, limit);
+                long nonZero = Zeros.firstNonZero(seg.map, q, limit);
                 q = nonZero < 0 ? limit : nonZero & -RecordDescriptor.ALIGNMENT;
                 continue;
             }
@@ -1179,20 +1186,6 @@ final class Shard {
         return new long[] {records, lastNonZero - off};
     }
 
-    private static final MemorySegment ZEROS = MemorySegment.ofArray(new byte[64 << 10]);
-
-    /** Offset of the first non-zero byte in {@code [from, to)}, or -1. */
-    private static long firstNonZero(MemorySegment map, long from, long to) {
-        for (long at = from; at < to; ) {
-            long n = Math.min(ZEROS.byteSize(), to - at);
-            long m = MemorySegment.mismatch(map, at, at + n, ZEROS, 0, n);
-            if (m >= 0) {
-                return at + m;
-            }
-            at += n;
-        }
-        return -1;
-    }
 
     /**
      * Counts the sound records at the start of a segment's bytes, for the report of what is

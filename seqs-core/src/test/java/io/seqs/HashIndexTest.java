@@ -39,7 +39,7 @@ class HashIndexTest {
     void rebuildsFromSlotsAloneKeepEveryEntryFindable() {
         long seed = TestSeeds.seed("HashIndexTest.rebuild");
         SplittableRandom rnd = new SplittableRandom(seed);
-        HashIndex idx = HashIndex.withCapacity(HashIndex.MIN_CAPACITY);
+        HashIndex idx = HashIndex.withCapacity(HashIndex.MIN_CAPACITY, null);
         Set<Long> slots = new HashSet<>();
         int rebuilds = 0;
         for (int i = 0; i < 200_000; i++) {

@@ -93,7 +93,10 @@ class NativeAccessTest {
                 for (ShardStats shard : s.stats().shards()) {
                     log += shard.logPosition();
                 }
-                boolean ok = allocated >= log && allocated <= log + 2 * (64 << 10); // at most one segment ahead per shard
+                // at most one segment ahead per shard; at least what was written (a segment's end that
+                // a record did not fit in may stay unreserved: under a page and a record per file)
+                int files = segments(dir).size();
+                boolean ok = allocated >= log - files * (4096L + value.length) && allocated <= log + 2 * (64 << 10);
                 System.out.println("allocated: " + ok + " (" + allocated + " bytes allocated for " + log + " bytes of log, "
                         + apparent + " bytes apparent)");
             }

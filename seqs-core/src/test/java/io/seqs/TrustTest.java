@@ -91,6 +91,31 @@ class TrustTest {
     }
 
     @Test
+    void checkpointsOfAPresizedIndexCostTheDiskOfItsEntriesNotOfItsCapacity() throws Exception {
+        Path store = dir.resolve("presized");
+        try (Seqs s = Seqs.builder(store).shards(2).expectedKeys(20_000_000).open()) {
+            for (int i = 0; i < 100; i++) {
+                s.put(("key-" + i).getBytes(), ("value-" + i).getBytes());
+            }
+        } // close writes a checkpoint of each shard's 100 MB table
+        long apparent = 0;
+        long allocated = 0;
+        for (Path p : StoreFiles.checkpoints(store)) {
+            apparent += Files.size(p);
+            allocated += NativeAccessTest.Probe.allocatedBytes(p);
+        }
+        assertTrue(apparent > 150L << 20, "the tables are big: " + apparent);
+        assertTrue(allocated < 4L << 20, "but their checkpoints are sparse: " + allocated + " bytes allocated");
+        try (Seqs s = Seqs.open(store)) {
+            assertEquals(100, s.stats().keys());
+            for (int i = 0; i < 100; i++) {
+                assertArrayEquals(("value-" + i).getBytes(), s.get(("key-" + i).getBytes()));
+            }
+            assertTrue(s.stats().shards().get(0).recoveredFromCheckpoint(), "the sparse checkpoint was read back");
+        }
+    }
+
+    @Test
     void indexBytesPerKeyIsZeroForAnEmptyStore() {
         try (Seqs s = Seqs.open(dir)) {
             assertEquals(0, s.stats().indexBytesPerKey());

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -42,6 +43,10 @@ final class RecoveryPhase {
         command.add("--enable-native-access=ALL-UNNAMED");
         command.add("--sun-misc-unsafe-memory-access=deny");
         command.add("-Xmx1g");
+        // A killed JVM cannot delete the native libraries RocksDB and LMDB unpack into its
+        // temporary directory: give it one of its own, deleted once it is dead.
+        Path childTmp = Files.createTempDirectory("seqs-recovery-child");
+        command.add("-Djava.io.tmpdir=" + childTmp);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(Main.class.getName());
@@ -103,6 +108,7 @@ final class RecoveryPhase {
         if (!child.waitFor(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("recovery child of " + config.name() + " did not die within 60 s of SIGKILL");
         }
+        DiskUsage.deleteTree(childTmp);
         errPump.join(5000);
         long childRecords = 0;
         for (long c : counts) {

@@ -26,7 +26,7 @@ final class CrashLoop {
             "manifest.before-rename", "manifest.before-directory-sync",
             "reset.after-new-epoch", "reset.after-retire", "reset.after-commit", "reset.before-delete-old",
             "checkpoint.after-log-sync", "checkpoint.before-force", "checkpoint.before-rename",
-            "checkpoint.before-directory-sync", "checkpoint.before-prune", "segment.after-create");
+            "checkpoint.before-directory-sync", "checkpoint.before-prune", "segment.after-create", "segment.after-reserve");
     /** A running writer that prints nothing for this long is stuck (its slowest operations take a fraction of it). */
     private static final long STALL_NANOS = 5_000_000_000L;
     /** A child that prints nothing for this long is hung. */
