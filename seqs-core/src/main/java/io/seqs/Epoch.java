@@ -52,9 +52,16 @@ final class Epoch implements SpaceLedger {
         Path dir = config.directory().resolve(dirName(manifest.epoch()));
         Path checkpointDir = config.checkpointDirectory().resolve(dirName(manifest.epoch()));
         int n = manifest.shardCount();
+        // Shard directories are created by the shards when they first write (a segment, a
+        // checkpoint): a reset makes two directories whatever the shard count.
         boolean created = !Files.isDirectory(dir) || !Files.isDirectory(checkpointDir);
-        for (int i = 0; i < n && !created; i++) {
-            created = !Files.isDirectory(dir.resolve(Shard.dirName(i))) || !Files.isDirectory(checkpointDir.resolve(Shard.dirName(i)));
+        if (created) {
+            try {
+                Files.createDirectories(dir);
+                Files.createDirectories(checkpointDir);
+            } catch (java.io.IOException e) {
+                throw new SeqsException("cannot create the directories of epoch " + manifest.epoch() + " in " + config.directory(), e);
+            }
         }
         Shard[] shards = new Shard[n];
         Epoch epoch = new Epoch(manifest.epoch(), dir, checkpointDir, shards);
@@ -105,10 +112,8 @@ final class Epoch implements SpaceLedger {
             pool.shutdownNow();
         }
         if (created) {
-            // Make the new directories' entries durable all the way up: shard directories in the
-            // epoch directories, those in the store and checkpoint directories.
-            FileUtil.fsyncDirectory(dir);
-            FileUtil.fsyncDirectory(checkpointDir);
+            // Make the new directories' entries durable: the epoch directories in the store and
+            // checkpoint directories (a shard makes its own entry durable when it creates it).
             FileUtil.fsyncDirectory(config.checkpointDirectory());
             if (syncStoreDirectory) {
                 FileUtil.fsyncDirectory(config.directory());

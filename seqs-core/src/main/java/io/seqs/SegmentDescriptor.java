@@ -117,8 +117,8 @@ final class SegmentDescriptor {
         return h;
     }
 
-    /** The window size recorded in a segment file's header, or -1 when the header is unreadable. */
-    static long readWindowSize(Path file) {
+    /** The header of a segment file, or null when it is unreadable or damaged. */
+    static Header readHeader(Path file) {
         try {
             return FileUtil.uninterruptibly(() -> {
                 try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
@@ -126,11 +126,11 @@ final class SegmentDescriptor {
                     while (b.hasRemaining() && ch.read(b) >= 0) {
                         // fill
                     }
-                    return read(MemorySegment.ofArray(b.array()), file, ch.size()).windowSize();
+                    return read(MemorySegment.ofArray(b.array()), file, ch.size());
                 }
             });
         } catch (java.io.IOException | CorruptionException e) {
-            return -1;
+            return null;
         }
     }
 

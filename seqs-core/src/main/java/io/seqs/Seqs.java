@@ -653,21 +653,25 @@ public final class Seqs implements AutoCloseable {
         if (newest < 1) {
             return null;
         }
+        // Shards create their directories when they first write, so the shape comes from a
+        // segment header; an epoch with none holds no data and takes the configured shape.
         Path epochDir = config.directory().resolve(Epoch.dirName(newest));
-        int shards = 0;
-        long windowSize = -1;
+        SegmentDescriptor.Header found = null;
+        int shardDirs = 0;
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(epochDir, "shard-*")) {
             for (Path shardDir : entries) {
-                shards++;
+                shardDirs++;
                 Path first = shardDir.resolve(SegmentDescriptor.fileName(0));
-                if (windowSize < 0 && Files.exists(first)) {
-                    windowSize = SegmentDescriptor.readWindowSize(first);
+                if (found == null && Files.exists(first)) {
+                    found = SegmentDescriptor.readHeader(first);
                 }
             }
         }
-        if (shards < 1 || Integer.bitCount(shards) != 1) {
-            throw new IllegalStateException("store " + config.directory() + " has no readable manifest and epoch directory "
-                    + epochDir + " holds " + shards + " shard directories; cannot tell its shape");
+        int shards = found != null ? found.shardCount() : config.shards();
+        long windowSize = found != null ? found.windowSize() : config.segmentSize();
+        if (shards < 1 || Integer.bitCount(shards) != 1 || shardDirs > shards) {
+            throw new SeqsException("store " + config.directory() + " has no readable manifest, and epoch directory "
+                    + epochDir + " holds " + shardDirs + " shard directories for " + shards + " shards; cannot tell its shape");
         }
         // Records and checkpoints carry the generation of the session that wrote them, and the
         // new session's must exceed all of them. Checkpoints record theirs; sessions since the
@@ -677,7 +681,7 @@ public final class Seqs implements AutoCloseable {
         if (generation > 0xFFFF_FFFFL - GENERATION_MARGIN) {
             throw new IllegalStateException("store " + config.directory() + ": cannot choose a generation above " + fromCheckpoints);
         }
-        return new Manifest(shards, newest, windowSize > 0 ? windowSize : config.segmentSize(), (int) generation, System.currentTimeMillis());
+        return new Manifest(shards, newest, windowSize, (int) generation, System.currentTimeMillis());
     }
 
     private void removeOtherEpochs(Path root, long keep) throws IOException {

@@ -99,6 +99,10 @@ final class Shard {
     private long[] liveBytes = new long[8];
     private long[] deadBytes = new long[8];
     private boolean directoryDirty;
+    /** Whether the shard's log directory exists; it is created by the first roll. Under the lock. */
+    private boolean logDirectoryExists;
+    /** Set when the log directory was created and its entry in the epoch directory is not yet forced. Under the lock. */
+    private boolean epochDirectoryDirty;
     private final byte[] header = new byte[HEADER_LENGTH];
     private final CRC32C writeCrc = new CRC32C();
     private long lastCheckpointPosition = -1;
@@ -133,8 +137,6 @@ final class Shard {
         Shard shard = new Shard(config, epochDir, epochCheckpointDir, epoch, index, shardCount, windowSize, generation, ledger, counters,
                 gate);
         try {
-            Files.createDirectories(shard.dir);
-            Files.createDirectories(shard.checkpointDir);
             shard.recover();
         } catch (IOException e) {
             shard.arena.close();
@@ -365,6 +367,11 @@ final class Shard {
                     + HashIndex.MAX_POSITION + " bytes in this epoch; reset the epoch or use more shards");
         }
         Path file = dir.resolve(SegmentDescriptor.fileName(id));
+        if (!logDirectoryExists) {
+            createDirectory(dir);
+            logDirectoryExists = true;
+            epochDirectoryDirty = true;
+        }
         FileUtil.createSparse(file, length);
         // Space for the header and the first record before anything is mapped: a failure here
         // leaves no file behind and the shard as it was.
@@ -657,6 +664,7 @@ final class Shard {
         long from = durable;
         long upTo;
         boolean syncDirectory;
+        boolean syncEpochDirectory;
         Segment[] win;
         lock.lock();
         try {
@@ -665,7 +673,9 @@ final class Shard {
             }
             upTo = tail;
             syncDirectory = directoryDirty;
+            syncEpochDirectory = epochDirectoryDirty;
             directoryDirty = false;
+            epochDirectoryDirty = false;
             win = windows;
         } finally {
             lock.unlock();
@@ -675,6 +685,9 @@ final class Shard {
         }
         try {
             forceRange(win, from, upTo);
+            if (syncEpochDirectory) {
+                FileUtil.fsyncDirectory(dir.getParent()); // the shard directory's own entry
+            }
             if (syncDirectory) {
                 FileUtil.fsyncDirectory(dir);
             }
@@ -752,6 +765,10 @@ final class Shard {
             }
             syncTo(snapshot.coveredPosition());
             Failpoints.hit("checkpoint.after-log-sync");
+            if (!Files.isDirectory(checkpointDir)) {
+                createDirectory(checkpointDir);
+                FileUtil.fsyncDirectory(checkpointDir.getParent());
+            }
             long bytes = CheckpointFile.write(checkpointDir, snapshot);
             Failpoints.hit("checkpoint.before-prune");
             CheckpointFile.deleteAllBut(checkpointDir, 2);
@@ -880,6 +897,7 @@ final class Shard {
             // The files may have been created by a session that was killed before it forced
             // their directory: the first flush forces it, whatever this session creates.
             directoryDirty = true;
+            epochDirectoryDirty = true;
             active = segments.get(segments.size() - 1);
             activeBuffer = active.map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             tail = replay.end;
@@ -1260,8 +1278,21 @@ final class Shard {
         });
     }
 
+    /** Creates a shard's directory (the epoch's directory exists). */
+    private static void createDirectory(Path directory) {
+        try {
+            Files.createDirectories(directory);
+        } catch (IOException e) {
+            throw new SeqsException("cannot create shard directory " + directory, e);
+        }
+    }
+
     private List<Path> listSegmentFiles() throws IOException {
         List<Path> files = new ArrayList<>();
+        logDirectoryExists = Files.isDirectory(dir);
+        if (!logDirectoryExists) {
+            return files; // the shard never wrote in this epoch
+        }
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SegmentDescriptor.FILE_SUFFIX)) {
             for (Path p : entries) {
                 if (SegmentDescriptor.parseFileName(p.getFileName().toString()) >= 0) {

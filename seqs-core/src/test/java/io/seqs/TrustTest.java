@@ -116,6 +116,24 @@ class TrustTest {
     }
 
     @Test
+    void shardsMakeTheirDirectoriesWhenTheyFirstWriteAndARebuiltManifestStillKnowsTheShape() throws Exception {
+        Path store = dir.resolve("lazy");
+        try (Seqs s = Seqs.builder(store).shards(4).open()) {
+            s.resetEpoch(); // makes two directories, whatever the shard count
+            try (Stream<Path> shardDirs = Files.list(store.resolve(Epoch.dirName(2)))) {
+                assertEquals(0, shardDirs.count(), "no shard has written yet");
+            }
+            s.put("k".getBytes(), "v".getBytes());
+        }
+        Files.delete(store.resolve(Manifest.FILE_NAME));
+        try (Seqs s = Seqs.open(store)) { // the default would be 8 shards; the segment header says 4
+            assertEquals(4, s.stats().shards().size());
+            assertEquals(2, s.epoch());
+            assertArrayEquals("v".getBytes(), s.get("k".getBytes()));
+        }
+    }
+
+    @Test
     void indexBytesPerKeyIsZeroForAnEmptyStore() {
         try (Seqs s = Seqs.open(dir)) {
             assertEquals(0, s.stats().indexBytesPerKey());

@@ -9,6 +9,7 @@ import java.util.Arrays;
  * <ul>
  *   <li>no sub-command: the workload harness (see {@link Options#HELP});
  *   <li>{@code jmh ...}: the JMH microbenchmarks ({@link io.seqs.bench.jmh.JmhSuite});
+ *   <li>{@code footprint [DIR]}: what a store costs before its data arrives ({@link Footprint});
  *   <li>{@code recovery-child ...}: internal, the JVM that the recovery phase kills.
  * </ul>
  */
@@ -19,6 +20,10 @@ public final class Main {
         System.setProperty("java.awt.headless", "true");
         if (args.length > 0 && args[0].equals("jmh")) {
             io.seqs.bench.jmh.JmhSuite.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (args.length > 0 && args[0].equals(Footprint.COMMAND)) {
+            Footprint.run(args, System.out);
             return;
         }
         if (args.length > 0 && args[0].equals(RecoveryPhase.CHILD_COMMAND)) {
