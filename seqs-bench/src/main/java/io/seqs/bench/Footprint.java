@@ -64,6 +64,13 @@ final class Footprint {
                 s.put(("key-" + i).getBytes(), ("value-" + i).getBytes());
             }
         }
+        out.printf(Locale.ROOT, "%d small keys, default settings: seqs %.1f MB allocated (%.1f MB apparent)%n",
+                SMALL_KEYS, DiskUsage.allocatedBytes(small) / 1e6, apparentBytes(small) / 1e6);
+        DiskUsage.deleteTree(small);
+        if (!nativeAccess) {
+            out.println("RocksDB is measured only with native access (it loads JNI code): run with java -jar or --enable-native-access");
+            return;
+        }
         Path rocks = root.resolve("small-rocksdb");
         DiskUsage.deleteTree(rocks);
         RocksDB.loadLibrary();
@@ -72,9 +79,8 @@ final class Footprint {
                 db.put(("key-" + i).getBytes(), ("value-" + i).getBytes());
             }
         }
-        out.printf(Locale.ROOT, "%d small keys, default settings: seqs %.1f MB allocated (%.1f MB apparent), RocksDB %.1f MB allocated%n",
-                SMALL_KEYS, DiskUsage.allocatedBytes(small) / 1e6, apparentBytes(small) / 1e6, DiskUsage.allocatedBytes(rocks) / 1e6);
-        DiskUsage.deleteTree(small);
+        out.printf(Locale.ROOT, "%d small keys, default settings: RocksDB %.1f MB allocated (%.1f MB apparent)%n",
+                SMALL_KEYS, DiskUsage.allocatedBytes(rocks) / 1e6, apparentBytes(rocks) / 1e6);
         DiskUsage.deleteTree(rocks);
     }
 
