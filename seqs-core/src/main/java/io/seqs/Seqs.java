@@ -113,12 +113,27 @@ public final class Seqs implements AutoCloseable {
         scheduleMaintenance();
     }
 
-    /** Opens the store in {@code dir} with default options, creating the directory if absent. */
+    /**
+     * Opens the store in {@code dir} with default options, creating the directory if absent.
+     *
+     * @param dir an empty or absent directory, or a store's directory
+     * @return the open store
+     * @throws IllegalArgumentException when {@code dir} is null
+     * @throws IllegalStateException when the store is open already, in this process or another
+     * @throws SeqsException when {@code dir} is neither empty nor a store, or the store cannot be
+     *     read or created (see the cause)
+     */
     public static Seqs open(Path dir) {
         return builder(dir).open();
     }
 
-    /** A builder for a store in {@code dir}. */
+    /**
+     * A builder for a store in {@code dir}.
+     *
+     * @param dir an empty or absent directory, or a store's directory
+     * @return a builder with default options
+     * @throws IllegalArgumentException when {@code dir} is null
+     */
     public static SeqsBuilder builder(Path dir) {
         return new SeqsBuilder(dir);
     }
@@ -156,13 +171,20 @@ public final class Seqs implements AutoCloseable {
                     FileUtil.fsyncDirectory(parent);
                 }
             }
-            FileChannel[] opened = new FileChannel[1];
             FileLock lock = FileUtil.uninterruptibly(() -> {
-                closeQuietly(opened[0]); // a lock channel closed by an interrupt: open it again
-                opened[0] = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                return opened[0].tryLock();
+                FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                try {
+                    FileLock held = ch.tryLock();
+                    if (held == null) {
+                        ch.close();
+                    }
+                    return held;
+                } catch (IOException | RuntimeException e) {
+                    closeQuietly(ch);
+                    throw e;
+                }
             });
-            channel = opened[0];
+            channel = lock == null ? null : (FileChannel) lock.acquiredBy();
             if (lock == null) {
                 throw new IllegalStateException("store directory " + dir + " is already open in another process");
             }
@@ -215,7 +237,18 @@ public final class Seqs implements AutoCloseable {
 
     // ================================================================== the API
 
-    /** Stores {@code value} as the latest value of {@code key}. */
+    /**
+     * Stores {@code value} as the latest value of {@code key}.
+     *
+     * @param key 1..{@link #MAX_KEY_LENGTH} bytes
+     * @param value 0..{@link #MAX_VALUE_LENGTH} bytes
+     * @throws IllegalArgumentException when an argument is null, a key is empty or longer than
+     *     {@link #MAX_KEY_LENGTH}, or a value is longer than {@link #MAX_VALUE_LENGTH}; nothing is written
+     * @throws IllegalStateException when the store is closed
+     * @throws DiskFullException when the file system has no room for the log to grow
+     * @throws CapacityExceededException when the shard's index or log address space is full
+     * @throws SeqsException when the log cannot be written (see the cause)
+     */
     public void put(byte[] key, byte[] value) {
         MemorySegment k = Keys.key(key);
         MemorySegment v = Keys.value(value);
@@ -225,6 +258,15 @@ public final class Seqs implements AutoCloseable {
     /**
      * Stores {@code value} as the latest value of {@code key}, reading both straight from the
      * given memory (heap or off-heap) without allocating.
+     *
+     * @param key 1..{@link #MAX_KEY_LENGTH} bytes
+     * @param value 0..{@link #MAX_VALUE_LENGTH} bytes
+     * @throws IllegalArgumentException when an argument is null, a key is empty or longer than
+     *     {@link #MAX_KEY_LENGTH}, or a value is longer than {@link #MAX_VALUE_LENGTH}; nothing is written
+     * @throws IllegalStateException when the store is closed
+     * @throws DiskFullException when the file system has no room for the log to grow
+     * @throws CapacityExceededException when the shard's index or log address space is full
+     * @throws SeqsException when the log cannot be written (see the cause)
      */
     public void put(MemorySegment key, MemorySegment value) {
         Keys.key(key);
@@ -232,7 +274,19 @@ public final class Seqs implements AutoCloseable {
         put(Keys.hash(key, 0, key.byteSize()), key, value);
     }
 
-    /** Stores the remaining bytes of {@code value} for the remaining bytes of {@code key}; positions are not changed. */
+    /**
+     * Stores the remaining bytes of {@code value} for the remaining bytes of {@code key};
+     * positions are not changed.
+     *
+     * @param key 1..{@link #MAX_KEY_LENGTH} remaining bytes
+     * @param value 0..{@link #MAX_VALUE_LENGTH} remaining bytes
+     * @throws IllegalArgumentException when an argument is null, a key is empty or longer than
+     *     {@link #MAX_KEY_LENGTH}, or a value is longer than {@link #MAX_VALUE_LENGTH}; nothing is written
+     * @throws IllegalStateException when the store is closed
+     * @throws DiskFullException when the file system has no room for the log to grow
+     * @throws CapacityExceededException when the shard's index or log address space is full
+     * @throws SeqsException when the log cannot be written (see the cause)
+     */
     public void put(ByteBuffer key, ByteBuffer value) {
         if (key == null || value == null) {
             throw new IllegalArgumentException(key == null ? "key is null" : "value is null; use delete to remove a key");
@@ -268,7 +322,15 @@ public final class Seqs implements AutoCloseable {
         }
     }
 
-    /** The latest value of {@code key}, or null when it has none. */
+    /**
+     * The latest value of {@code key}. Takes no lock and never waits for writers.
+     *
+     * @param key 1..{@link #MAX_KEY_LENGTH} bytes
+     * @return a copy of the value, or null when the key has none
+     * @throws IllegalArgumentException when the key is null, empty or too long
+     * @throws IllegalStateException when the store is closed
+     * @throws CorruptionException when the key's record fails its checks (the file changed on disk)
+     */
     public byte[] get(byte[] key) {
         MemorySegment k = Keys.key(key);
         long hash = Keys.hash(key);
@@ -295,8 +357,13 @@ public final class Seqs implements AutoCloseable {
     /**
      * Copies the latest value of {@code key} into {@code dst} without allocating.
      *
+     * @param key 1..{@link #MAX_KEY_LENGTH} bytes
+     * @param dst where the value is copied, from its offset 0
      * @return the value's length, or -1 when the key has no value. When the length exceeds
      *     {@code dst.byteSize()} nothing is copied: call again with a larger segment.
+     * @throws IllegalArgumentException when an argument is null, or the key is empty or too long
+     * @throws IllegalStateException when the store is closed
+     * @throws CorruptionException when the key's record fails its checks (the file changed on disk)
      */
     public long get(MemorySegment key, MemorySegment dst) {
         Keys.key(key);
@@ -328,7 +395,12 @@ public final class Seqs implements AutoCloseable {
      * Copies the latest value of the remaining bytes of {@code key} into {@code dst} from its
      * position; positions are not changed.
      *
+     * @param key 1..{@link #MAX_KEY_LENGTH} remaining bytes
+     * @param dst where the value is copied, from its position
      * @return as {@link #get(MemorySegment, MemorySegment)}
+     * @throws IllegalArgumentException when an argument is null, or the key is empty or too long
+     * @throws IllegalStateException when the store is closed
+     * @throws CorruptionException when the key's record fails its checks (the file changed on disk)
      */
     public long get(ByteBuffer key, ByteBuffer dst) {
         if (key == null || dst == null) {
@@ -337,13 +409,31 @@ public final class Seqs implements AutoCloseable {
         return get(MemorySegment.ofBuffer(key), MemorySegment.ofBuffer(dst));
     }
 
-    /** Removes {@code key}; returns true when it had a value. */
+    /**
+     * Removes {@code key}, appending a delete record when it had a value.
+     *
+     * @param key 1..{@link #MAX_KEY_LENGTH} bytes
+     * @return true when the key had a value
+     * @throws IllegalArgumentException when the key is null, empty or too long
+     * @throws IllegalStateException when the store is closed
+     * @throws DiskFullException when the file system has no room for the delete record
+     * @throws SeqsException when the log cannot be written (see the cause)
+     */
     public boolean delete(byte[] key) {
         MemorySegment k = Keys.key(key);
         return delete(Keys.hash(key), k);
     }
 
-    /** Removes {@code key}, read from the given memory; returns true when it had a value. */
+    /**
+     * Removes {@code key}, read from the given memory without allocating.
+     *
+     * @param key 1..{@link #MAX_KEY_LENGTH} bytes
+     * @return true when the key had a value
+     * @throws IllegalArgumentException when the key is null, empty or too long
+     * @throws IllegalStateException when the store is closed
+     * @throws DiskFullException when the file system has no room for the delete record
+     * @throws SeqsException when the log cannot be written (see the cause)
+     */
     public boolean delete(MemorySegment key) {
         Keys.key(key);
         return delete(Keys.hash(key, 0, key.byteSize()), key);
@@ -370,6 +460,14 @@ public final class Seqs implements AutoCloseable {
      * Applies the puts and deletes of a batch in order. The batch is checked whole before anything
      * is written; it is not atomic against a crash, but a {@link #resetEpoch()} never splits it, and
      * under {@link Durability#SYNC} it costs one force per shard touched.
+     *
+     * @param batch the puts and deletes, applied in order
+     * @throws IllegalArgumentException when {@code batch} is null
+     * @throws IllegalStateException when the store is closed
+     * @throws DiskFullException when the file system has no room for the log to grow; the
+     *     operations before the failing one are applied
+     * @throws CapacityExceededException when a shard's index or log address space is full
+     * @throws SeqsException when the log cannot be written (see the cause)
      */
     public void write(WriteBatch batch) {
         if (batch == null) {
@@ -402,7 +500,15 @@ public final class Seqs implements AutoCloseable {
         }
     }
 
-    /** Puts every entry of the map, as one {@link #write(WriteBatch)}. */
+    /**
+     * Puts every entry of the map, as one {@link #write(WriteBatch)}.
+     *
+     * @param entries keys and values; a null value deletes the key
+     * @throws IllegalArgumentException when {@code entries} or a key is null, or a key or value
+     *     is out of bounds; nothing is written
+     * @throws IllegalStateException when the store is closed
+     * @throws SeqsException as {@link #write(WriteBatch)}
+     */
     public void putAll(Map<byte[], byte[]> entries) {
         if (entries == null) {
             throw new IllegalArgumentException("entries is null");
@@ -417,6 +523,10 @@ public final class Seqs implements AutoCloseable {
      * the old epoch's files are unmapped and deleted in the background. Operations running
      * meanwhile complete in the old epoch or the new one. A crash at any point reopens as the
      * whole old epoch or the empty new one.
+     *
+     * @throws IllegalStateException when the store is closed
+     * @throws SeqsException when the new epoch cannot be created or committed; the store then
+     *     stays in the old epoch
      */
     public void resetEpoch() {
         lifecycle.writeLock().lock();
@@ -456,12 +566,22 @@ public final class Seqs implements AutoCloseable {
         }
     }
 
-    /** The current epoch: 1 on a new store, one more after each reset; survives reopening. */
+    /**
+     * The current epoch: 1 on a new store, one more after each reset; survives reopening.
+     *
+     * @return the epoch number
+     * @throws IllegalStateException when the store is closed
+     */
     public long epoch() {
         return liveEpoch().number;
     }
 
-    /** On return, every write that completed before the call is on stable storage. */
+    /**
+     * On return, every write that completed before the call is on stable storage.
+     *
+     * @throws IllegalStateException when the store is closed
+     * @throws SeqsException when the log cannot be forced (see the cause)
+     */
     public void flush() {
         Epoch epoch = epochForMaintenance();
         long start = System.nanoTime();
@@ -471,7 +591,12 @@ public final class Seqs implements AutoCloseable {
         instruments.flush(System.nanoTime() - start);
     }
 
-    /** Writes an index checkpoint of every shard now, so that recovery replays little log. */
+    /**
+     * Writes an index checkpoint of every shard now, so that recovery replays little log.
+     *
+     * @throws IllegalStateException when the store is closed
+     * @throws SeqsException when a checkpoint cannot be written (see the cause)
+     */
     public void checkpoint() {
         Epoch epoch = epochForMaintenance();
         long start = System.nanoTime();
@@ -502,7 +627,12 @@ public final class Seqs implements AutoCloseable {
         }
     }
 
-    /** A consistent snapshot of the store's figures. */
+    /**
+     * A consistent snapshot of the store's figures.
+     *
+     * @return the figures, shard by shard, each taken under its shard's lock
+     * @throws IllegalStateException when the store is closed
+     */
     public SeqsStats stats() {
         lifecycle.readLock().lock();
         try {
@@ -552,12 +682,22 @@ public final class Seqs implements AutoCloseable {
         return liveEpoch();
     }
 
-    /** The store directory. */
+    /**
+     * The store directory.
+     *
+     * @return the directory the store was opened in, as given
+     */
     public Path directory() {
         return config.directory();
     }
 
-    /** Forces, checkpoints and releases everything; idempotent. */
+    /**
+     * Forces, checkpoints and releases everything; idempotent. Waits up to a minute for the
+     * deletion of old epochs in progress.
+     *
+     * @throws SeqsException when forcing, checkpointing or releasing failed; everything is
+     *     released all the same
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {

@@ -2,7 +2,6 @@ package io.seqs;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Objects;
 
 /**
  * Options for {@link Seqs}. Every setter checks its argument and names the bad value; a builder
@@ -56,7 +55,7 @@ public final class SeqsBuilder {
     private boolean used;
 
     SeqsBuilder(Path directory) {
-        this.directory = Objects.requireNonNull(directory, "directory");
+        this.directory = requireArgument(directory, "directory");
     }
 
     /**
@@ -64,6 +63,9 @@ public final class SeqsBuilder {
      * lock. Default: the smallest power of two at least twice the available processors, and at
      * least 8 (more when {@link #expectedKeys} needs them). Fixed when the store is created; an
      * existing store keeps its count, and asking for another one fails.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
      */
     public SeqsBuilder shards(int n) {
         requireUnused();
@@ -78,6 +80,9 @@ public final class SeqsBuilder {
      * Size of each segment file, a multiple of 4096 in {@value #MIN_SEGMENT_SIZE}..
      * {@value #MAX_SEGMENT_SIZE}; default 1 GiB. A value larger than a segment gets a file of its
      * own. An existing store applies a new size from its next epoch on.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
      */
     public SeqsBuilder segmentSize(long bytes) {
         requireUnused();
@@ -89,17 +94,27 @@ public final class SeqsBuilder {
         return this;
     }
 
-    /** What a completed write survives; default {@link Durability#PERIODIC}. */
+    /**
+     * What a completed write survives; default {@link Durability#PERIODIC}.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
+     */
     public SeqsBuilder durability(Durability d) {
         requireUnused();
-        this.durability = Objects.requireNonNull(d, "durability");
+        this.durability = requireArgument(d, "durability");
         return this;
     }
 
-    /** How often {@link Durability#PERIODIC} forces the log; default 1 s, at least 1 ms. */
+    /**
+     * How often {@link Durability#PERIODIC} forces the log; default 1 s, at least 1 ms.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
+     */
     public SeqsBuilder flushInterval(Duration d) {
         requireUnused();
-        Objects.requireNonNull(d, "flushInterval");
+        requireArgument(d, "flushInterval");
         if (d.toMillis() < 1) {
             throw new IllegalArgumentException("flushInterval must be at least 1 ms, was " + d);
         }
@@ -111,10 +126,13 @@ public final class SeqsBuilder {
      * How often index checkpoints are written, bounding how much log recovery replays; default 30 s.
      * {@link Duration#ZERO} turns periodic checkpoints off ({@code checkpoint()} and {@code close()}
      * still write them).
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
      */
     public SeqsBuilder checkpointInterval(Duration d) {
         requireUnused();
-        Objects.requireNonNull(d, "checkpointInterval");
+        requireArgument(d, "checkpointInterval");
         if (d.isNegative() || (!d.isZero() && d.toMillis() < 1)) {
             throw new IllegalArgumentException("checkpointInterval must be zero (off) or at least 1 ms, was " + d);
         }
@@ -122,7 +140,12 @@ public final class SeqsBuilder {
         return this;
     }
 
-    /** Keys the store is expected to hold, to size the index up front and avoid rebuilds. */
+    /**
+     * Keys the store is expected to hold, to size the index up front and avoid rebuilds.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
+     */
     public SeqsBuilder expectedKeys(long n) {
         requireUnused();
         if (n < 0 || n > MAX_KEYS) {
@@ -133,16 +156,24 @@ public final class SeqsBuilder {
         return this;
     }
 
-    /** Where checkpoints are written, e.g. another device than the segments; default {@code <dir>/checkpoints}. */
+    /**
+     * Where checkpoints are written, e.g. another device than the segments; default {@code <dir>/checkpoints}.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
+     */
     public SeqsBuilder checkpointDirectory(Path dir) {
         requireUnused();
-        this.checkpointDirectory = Objects.requireNonNull(dir, "checkpointDirectory");
+        this.checkpointDirectory = requireArgument(dir, "checkpointDirectory");
         return this;
     }
 
     /**
      * Free bytes to leave on the file system when creating a segment whose blocks cannot be
      * allocated up front (native access not enabled); default 64 MiB.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
      */
     public SeqsBuilder freeSpaceMargin(long bytes) {
         requireUnused();
@@ -153,7 +184,11 @@ public final class SeqsBuilder {
         return this;
     }
 
-    /** Whether every get checks the record's CRC32C; default true. */
+    /**
+     * Whether every get checks the record's CRC32C; default true.
+     *
+     * @throws IllegalStateException when this builder already opened a store
+     */
     public SeqsBuilder verifyChecksums(boolean verify) {
         requireUnused();
         this.verifyChecksums = verify;
@@ -164,6 +199,9 @@ public final class SeqsBuilder {
      * Times one get and one put in {@code n} (a power of two up to 1024; 1 times every operation)
      * for the latency percentiles of {@link Seqs#stats()} and the {@code seqs.get}/{@code seqs.put}
      * timers. Default 32: enough samples for p99.9 under load at a cost that does not show.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
      */
     public SeqsBuilder latencySampleEvery(int n) {
         requireUnused();
@@ -177,17 +215,25 @@ public final class SeqsBuilder {
     /**
      * Registers the store's meters ({@code seqs.*}) in a Micrometer registry. Micrometer is an
      * optional dependency: without this call seqs runs with no Micrometer on the class path.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
      */
     public SeqsBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
         requireUnused();
-        this.meterRegistry = Objects.requireNonNull(registry, "meterRegistry");
+        this.meterRegistry = requireArgument(registry, "meterRegistry");
         return this;
     }
 
-    /** The {@code name} tag of the store's meters; default the store directory's name. */
+    /**
+     * The {@code name} tag of the store's meters; default the store directory's name.
+     *
+     * @throws IllegalArgumentException when the value is null or out of its range; the message names it
+     * @throws IllegalStateException when this builder already opened a store
+     */
     public SeqsBuilder metricsName(String name) {
         requireUnused();
-        Objects.requireNonNull(name, "metricsName");
+        requireArgument(name, "metricsName");
         if (name.isBlank()) {
             throw new IllegalArgumentException("metricsName must not be blank");
         }
@@ -203,7 +249,16 @@ public final class SeqsBuilder {
         return n;
     }
 
-    /** Opens (creating or recovering) the store. */
+    /**
+     * Opens (creating or recovering) the store.
+     *
+     * @return the open store
+     * @throws IllegalArgumentException when {@code expectedKeys} needs more shards than were asked for
+     * @throws IllegalStateException when this builder already opened a store, or the store is
+     *     open already, in this process or another
+     * @throws SeqsException when the directory is neither empty nor a store, or the store cannot
+     *     be read or created (see the cause)
+     */
     public Seqs open() {
         requireUnused();
         int n = shards == 0 ? defaultShards(expectedKeys) : shards;
@@ -220,6 +275,14 @@ public final class SeqsBuilder {
         Seqs store = Seqs.open(config);
         used = true;
         return store;
+    }
+
+    /** The null policy of the whole API: a null argument is an {@link IllegalArgumentException} naming it. */
+    private static <T> T requireArgument(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " is null");
+        }
+        return value;
     }
 
     private void requireUnused() {

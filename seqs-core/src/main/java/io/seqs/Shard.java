@@ -1023,10 +1023,15 @@ final class Shard {
             cutPosition = Math.min(cutPosition, position);
         }
 
+        /**
+         * A file deleted whole: its records as counted, and as bytes those records' span (a
+         * segment file is sparse beyond what was written), or the whole file when no record in it
+         * could be read.
+         */
         void dropFile(Path file, long[] counted, long fileBytes) {
             onlyTornTail = false;
             records += counted[0];
-            bytes += fileBytes;
+            bytes += counted[0] > 0 ? SegmentDescriptor.HEADER_LENGTH + counted[1] : fileBytes;
             files++;
             fileNames.add(file.getFileName().toString());
         }

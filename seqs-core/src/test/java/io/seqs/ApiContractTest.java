@@ -161,7 +161,7 @@ class ApiContractTest {
         assertThrows(IllegalArgumentException.class, () -> b.flushInterval(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> b.checkpointInterval(Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> b.expectedKeys(-1));
-        assertThrows(NullPointerException.class, () -> b.durability(null));
+        assertThrows(IllegalArgumentException.class, () -> b.durability(null)); // one null policy: every null argument is an IllegalArgumentException
         b.shards(4).open().close();
         IllegalStateException e = assertThrows(IllegalStateException.class, b::open);
         assertTrue(e.getMessage().contains("already opened"));

@@ -23,11 +23,7 @@ class DiskFullTest {
 
     @Test
     void fullFileSystemIsAnExceptionNotACrash() throws Exception {
-        Path mnt = tmp.resolve("mnt");
-        Files.createDirectories(mnt);
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", mnt.toString()),
-                "skipped: cannot mount a size-limited tmpfs here (needs root or CAP_SYS_ADMIN)");
-        try {
+        onTmpfs("16m", mnt -> {
             Path filler = mnt.resolve("filler");
             Files.write(filler, new byte[4 << 20]);
             Path dir = mnt.resolve("store");
@@ -68,6 +64,22 @@ class DiskFullTest {
                 }
                 assertArrayEquals(value, s.get("after-499".getBytes()));
             }
+        });
+    }
+
+    /** A test body that runs on a freshly mounted tmpfs. */
+    private interface OnTmpfs {
+        void run(Path mnt) throws Exception;
+    }
+
+    /** Runs {@code body} on a tmpfs of {@code size} mounted for it, or skips the test where mounting is not permitted. */
+    private void onTmpfs(String size, OnTmpfs body) throws Exception {
+        Path mnt = tmp.resolve("mnt-" + size);
+        Files.createDirectories(mnt);
+        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mnt.toString()),
+                "skipped: cannot mount a size-limited tmpfs here (needs root or CAP_SYS_ADMIN)");
+        try {
+            body.run(mnt);
         } finally {
             run("umount", mnt.toString());
         }
@@ -80,11 +92,7 @@ class DiskFullTest {
      */
     @Test
     void aDefaultStoreFitsASmallFileSystem() throws Exception {
-        Path mnt = tmp.resolve("small");
-        Files.createDirectories(mnt);
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=32m", "tmpfs", mnt.toString()),
-                "skipped: cannot mount a size-limited tmpfs here (needs root or CAP_SYS_ADMIN)");
-        try {
+        onTmpfs("32m", mnt -> {
             Path dir = mnt.resolve("store");
             try (Seqs s = Seqs.builder(dir).freeSpaceMargin(1 << 20).open()) {
                 for (int i = 0; i < 100; i++) {
@@ -96,9 +104,7 @@ class DiskFullTest {
                     assertArrayEquals(("value-" + i).getBytes(), s.get(("key-" + i).getBytes()), "key-" + i);
                 }
             }
-        } finally {
-            run("umount", mnt.toString());
-        }
+        });
     }
 
     private static boolean run(String... command) throws IOException, InterruptedException {
