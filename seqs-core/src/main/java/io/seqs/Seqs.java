@@ -153,9 +153,14 @@ public final class Seqs implements AutoCloseable {
         try {
             if (Files.isDirectory(dir)) {
                 refuseForeignDirectory(dir);
+            } else if (config.readOnly()) {
+                throw new SeqsException("no store in " + dir + ": the directory does not exist (a read-only open creates nothing)");
             } else {
                 Files.createDirectories(dir);
                 FileUtil.fsyncDirectory(dir.getParent());
+            }
+            if (config.readOnly() && !Files.exists(dir.resolve(LOCK_FILE))) {
+                throw new SeqsException("no store in " + dir + ": it has no " + LOCK_FILE + " (a read-only open creates nothing)");
             }
             key = dir.toRealPath();
         } catch (IOException e) {
@@ -166,7 +171,7 @@ public final class Seqs implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            if (!Files.isDirectory(config.checkpointDirectory())) {
+            if (!config.readOnly() && !Files.isDirectory(config.checkpointDirectory())) {
                 Files.createDirectories(config.checkpointDirectory());
                 // inside the store directory its entry is forced by the manifest write that follows
                 Path parent = config.checkpointDirectory().getParent();
@@ -174,10 +179,13 @@ public final class Seqs implements AutoCloseable {
                     FileUtil.fsyncDirectory(parent);
                 }
             }
+            // A writer holds the lock file exclusively; read-only openers share it.
+            boolean shared = config.readOnly();
             FileLock lock = FileUtil.uninterruptibly(() -> {
-                FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileChannel ch = shared ? FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.READ)
+                        : FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 try {
-                    FileLock held = ch.tryLock();
+                    FileLock held = ch.tryLock(0, Long.MAX_VALUE, shared);
                     if (held == null) {
                         ch.close();
                     }
@@ -189,7 +197,8 @@ public final class Seqs implements AutoCloseable {
             });
             channel = lock == null ? null : (FileChannel) lock.acquiredBy();
             if (lock == null) {
-                throw new IllegalStateException("store directory " + dir + " is already open in another process");
+                throw new IllegalStateException("store directory " + dir + " is already open in another process"
+                        + (shared ? " for writing" : ""));
             }
             try {
                 return new Seqs(config, channel, lock, key);
@@ -309,6 +318,7 @@ public final class Seqs implements AutoCloseable {
     }
 
     private void putUntimed(long hash, MemorySegment key, MemorySegment value) {
+        requireWritable("put");
         for (;;) {
             Shard shard = liveEpoch().shard(hash);
             long end;
@@ -443,6 +453,7 @@ public final class Seqs implements AutoCloseable {
     }
 
     private boolean delete(long hash, MemorySegment key) {
+        requireWritable("delete");
         for (;;) {
             Shard shard = liveEpoch().shard(hash);
             long end;
@@ -476,6 +487,7 @@ public final class Seqs implements AutoCloseable {
         if (batch == null) {
             throw new IllegalArgumentException("batch is null");
         }
+        requireWritable("write");
         int n = batch.size();
         lifecycle.readLock().lock();
         try {
@@ -532,6 +544,7 @@ public final class Seqs implements AutoCloseable {
      *     stays in the old epoch
      */
     public void resetEpoch() {
+        requireWritable("resetEpoch");
         lifecycle.writeLock().lock();
         try {
             ensureOpen();
@@ -587,6 +600,9 @@ public final class Seqs implements AutoCloseable {
      */
     public void flush() {
         Epoch epoch = epochForMaintenance();
+        if (config.readOnly()) {
+            return; // it wrote nothing
+        }
         long start = System.nanoTime();
         for (Shard shard : epoch.shards) {
             shard.flush();
@@ -601,6 +617,7 @@ public final class Seqs implements AutoCloseable {
      * @throws SeqsException when a checkpoint cannot be written (see the cause)
      */
     public void checkpoint() {
+        requireWritable("checkpoint");
         Epoch epoch = epochForMaintenance();
         long start = System.nanoTime();
         try {
@@ -788,7 +805,7 @@ public final class Seqs implements AutoCloseable {
             Epoch epoch = current;
             for (Shard shard : epoch.shards) {
                 try {
-                    shard.retire(true);
+                    shard.retire(!config.readOnly());
                 } catch (RuntimeException e) {
                     failure = addFailure(failure, e);
                 }
@@ -823,6 +840,13 @@ public final class Seqs implements AutoCloseable {
         return epoch;
     }
 
+    /** Refuses a change to a read-only store. */
+    private void requireWritable(String what) {
+        if (config.readOnly()) {
+            throw new IllegalStateException("store " + config.directory() + " was opened read-only; " + what + " is refused");
+        }
+    }
+
     private void ensureOpen() {
         liveEpoch();
     }
@@ -846,8 +870,13 @@ public final class Seqs implements AutoCloseable {
             throw new IllegalArgumentException("store " + dir + " was created with " + found.shardCount()
                     + " shards; it cannot be opened with " + config.shards());
         }
-        FileUtil.deleteScratchFiles(dir);
+        // Records of this session carry a generation above every one on disk; a read-only open
+        // writes nothing, but checks the log against the same bound.
         manifest = found.withGeneration(found.generation() + 1);
+        if (config.readOnly()) {
+            return;
+        }
+        FileUtil.deleteScratchFiles(dir);
         manifest.write(dir);
         removeOtherEpochs(dir, manifest.epoch());
         removeOtherEpochs(config.checkpointDirectory(), manifest.epoch());
@@ -942,6 +971,9 @@ public final class Seqs implements AutoCloseable {
         if (instruments != Instruments.NONE) {
             maintenance.scheduleWithFixedDelay(() -> background(this::drainLatencies, "meter update"), METER_DRAIN_MILLIS,
                     METER_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+        }
+        if (config.readOnly()) {
+            return; // nothing to force or checkpoint
         }
         if (config.durability() == Durability.PERIODIC) {
             long ms = config.flushInterval().toMillis();
