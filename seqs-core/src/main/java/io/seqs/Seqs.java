@@ -1,7 +1,6 @@
 package io.seqs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,9 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -64,8 +60,8 @@ public final class Seqs implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Lock-free readers of every shard announce themselves here; see {@link ReadGate}. */
     private final ReadGate gate = new ReadGate();
-    private final ScheduledExecutorService maintenance;
-    private final ExecutorService cleaner;
+    /** Periodic flushes, checkpoints and meter updates, and deletions, on threads shared by every store. */
+    private final Background background = new Background();
     private final long openNanos;
     private final long openedAt = System.nanoTime();
     private final Path realDirectory;
@@ -93,8 +89,6 @@ public final class Seqs implements AutoCloseable {
         this.realDirectory = realDirectory;
         this.lockChannel = lockChannel;
         this.fileLock = fileLock;
-        this.maintenance = Executors.newSingleThreadScheduledExecutor(IoThreads.factory("seqs-maintenance"));
-        this.cleaner = Executors.newSingleThreadExecutor(IoThreads.factory("seqs-cleaner"));
         this.getLatency = new Latencies(config.latencySampleEvery());
         this.putLatency = new Latencies(config.latencySampleEvery());
         long start = System.nanoTime();
@@ -796,7 +790,7 @@ public final class Seqs implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        maintenance.shutdown();
+        background.stopPeriodic();
         lifecycle.writeLock().lock();
         RuntimeException failure = null;
         try {
@@ -943,12 +937,12 @@ public final class Seqs implements AutoCloseable {
             }
         }
         for (Path p : stale) {
-            cleaner.execute(() -> deleteTree(p));
+            background.delete(() -> deleteTree(p));
         }
     }
 
     private void dropInBackground(Epoch epoch) {
-        cleaner.execute(() -> {
+        background.delete(() -> {
             for (Shard shard : epoch.shards) {
                 shard.retire(false);
                 shard.release();
@@ -969,19 +963,18 @@ public final class Seqs implements AutoCloseable {
 
     private void scheduleMaintenance() {
         if (instruments != Instruments.NONE) {
-            maintenance.scheduleWithFixedDelay(() -> background(this::drainLatencies, "meter update"), METER_DRAIN_MILLIS,
-                    METER_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+            background.every(METER_DRAIN_MILLIS, () -> background(this::drainLatencies, "meter update"));
         }
         if (config.readOnly()) {
             return; // nothing to force or checkpoint
         }
         if (config.durability() == Durability.PERIODIC) {
             long ms = config.flushInterval().toMillis();
-            maintenance.scheduleWithFixedDelay(() -> background(this::flush, "flush"), ms, ms, TimeUnit.MILLISECONDS);
+            background.every(ms, () -> background(this::flush, "flush"));
         }
         if (!config.checkpointInterval().isZero()) {
             long ms = config.checkpointInterval().toMillis();
-            maintenance.scheduleWithFixedDelay(() -> background(this::checkpoint, "checkpoint"), ms, ms, TimeUnit.MILLISECONDS);
+            background.every(ms, () -> background(this::checkpoint, "checkpoint"));
         }
     }
 
@@ -1001,25 +994,8 @@ public final class Seqs implements AutoCloseable {
     }
 
     private void shutdownThreads() {
-        maintenance.shutdownNow();
-        cleaner.shutdown();
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLEANER_WAIT_SECONDS);
-        try {
-            for (;;) {
-                try {
-                    if (!cleaner.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                        LOG.log(System.Logger.Level.WARNING, "store {0}: old epochs are still being deleted", config.directory());
-                    }
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the caller's to keep; closing goes on
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (!background.close(TimeUnit.SECONDS.toMillis(CLEANER_WAIT_SECONDS))) {
+            LOG.log(System.Logger.Level.WARNING, "store {0}: old epochs are still being deleted", config.directory());
         }
     }
 
