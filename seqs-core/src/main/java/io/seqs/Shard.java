@@ -30,7 +30,7 @@ import java.util.zip.CRC32C;
  * index table replaced by a rebuild, the mappings of a shard released at a reset or close) is
  * freed only after every such reader has left it.
  */
-final class Shard {
+final class Shard implements HashIndex.RecordKeys {
     private static final System.Logger LOG = System.getLogger("io.seqs");
     private static final long PAGE = 4096;
     /** How far past the last record recovery looks for the remains of a torn write. */
@@ -208,17 +208,13 @@ final class Shard {
         lockForWrite();
         try {
             HashIndex idx = table;
-            long slotIndex = findSlot(idx, hash, key);
+            long slotIndex = idx.find(hash, key, this);
             if (slotIndex < 0) {
                 return -1;
             }
             long position = reserve(length);
             writeRecord(position, RecordDescriptor.TYPE_DELETE, key, MemorySegment.NULL, keyLength, 0);
-            long old = idx.getPlain(slotIndex);
-            idx.setRelease(slotIndex, HashIndex.TOMBSTONE);
-            idx.size--;
-            idx.tombstones++;
-            accountDeleted(old, position, length);
+            accountDeleted(idx.remove(slotIndex), position, length);
             counters.deletes++;
             counters.logicalBytes += keyLength;
             counters.physicalBytes += length;
@@ -299,37 +295,17 @@ final class Shard {
             idx = rebuild(idx);
         }
         long fresh = HashIndex.slot(hash, position);
-        long i = idx.bucket(hash);
-        long firstTombstone = -1;
-        for (long probes = 0; probes < idx.capacity; probes++) {
-            long s = idx.getPlain(i);
-            if (s == HashIndex.EMPTY) {
-                break;
-            }
-            if (s == HashIndex.TOMBSTONE) {
-                if (firstTombstone < 0) {
-                    firstTombstone = i;
-                }
-            } else if (HashIndex.hashMatches(s, hash) && keyEquals(windows, HashIndex.position(s), key)) {
-                idx.setRelease(i, fresh);
-                long oldPosition = HashIndex.position(s);
-                if (scanning && (oldPosition < scanCursor || scanSkip.holds(oldPosition))) {
-                    scanSkip.add(position); // the scan visited this key at an older record already
-                }
-                long oldLength = recordLengthAt(oldPosition);
-                moveLiveToDead(oldPosition, oldLength);
-                addLive(position, length);
-                return;
-            }
-            i = idx.next(i);
+        long slotIndex = idx.findForPut(hash, key, this);
+        if (slotIndex < 0) {
+            idx.insert(slotIndex, fresh);
+            addLive(position, length);
+            return;
         }
-        assert idx.getPlain(i) == HashIndex.EMPTY || firstTombstone >= 0 : "probe ended on a full table";
-        if (firstTombstone >= 0) {
-            i = firstTombstone;
-            idx.tombstones--;
+        long oldPosition = HashIndex.position(idx.replace(slotIndex, fresh));
+        if (scanning && (oldPosition < scanCursor || scanSkip.holds(oldPosition))) {
+            scanSkip.add(position); // the scan visited this key at an older record already
         }
-        idx.setRelease(i, fresh);
-        idx.size++;
+        moveLiveToDead(oldPosition, recordLengthAt(oldPosition));
         addLive(position, length);
     }
 
@@ -337,22 +313,6 @@ final class Shard {
         long oldPosition = HashIndex.position(oldSlot);
         moveLiveToDead(oldPosition, recordLengthAt(oldPosition));
         addDead(tombstonePosition, tombstoneLength);
-    }
-
-    /** Writer's probe: the slot index holding the key, or -1. */
-    private long findSlot(HashIndex idx, long hash, MemorySegment key) {
-        long i = idx.bucket(hash);
-        for (long probes = 0; probes < idx.capacity; probes++) {
-            long s = idx.getPlain(i);
-            if (s == HashIndex.EMPTY) {
-                return -1;
-            }
-            if (s != HashIndex.TOMBSTONE && HashIndex.hashMatches(s, hash) && keyEquals(windows, HashIndex.position(s), key)) {
-                return i;
-            }
-            i = idx.next(i);
-        }
-        return -1;
     }
 
     private HashIndex rebuild(HashIndex idx) {
@@ -578,35 +538,19 @@ final class Shard {
         if (released) {
             throw Retired.INSTANCE; // its memory may be gone: the caller retries in the current epoch
         }
-        HashIndex idx = table;
-        long i = idx.bucket(hash);
-        long damaged = -1;
-        for (long probes = 0; probes < idx.capacity; probes++) {
-            long s = idx.getAcquire(i);
-            if (s == HashIndex.EMPTY) {
-                break;
-            }
-            if (s != HashIndex.TOMBSTONE && HashIndex.hashMatches(s, hash)) {
-                long position = HashIndex.position(s);
-                if (keyEquals(windows, position, key)) {
-                    return position;
-                }
-                if (damaged < 0 && config.verifyChecksums() && !sound(position)) {
-                    damaged = position;
-                }
-            }
-            i = idx.next(i);
-        }
-        if (damaged >= 0) {
+        long position = table.locate(hash, key, this, config.verifyChecksums());
+        if (position < -1) {
+            long damaged = -position - 2;
             Segment seg = segmentAt(windows, damaged);
             throw new CorruptionException(seg.path, damaged - seg.base, "the record this key's hash leads to is damaged"
                     + " and no intact record of the key was found (the file changed on disk after it was written)");
         }
-        return -1;
+        return position;
     }
 
     /** Whether the record at a log position passes its header checks and CRC. */
-    private boolean sound(long position) {
+    @Override
+    public boolean sound(long position) {
         Segment seg = segmentAt(windows, position);
         long off = position - seg.base;
         if (RecordDescriptor.plausibleLength(seg.map, off, seg.length) < 0) {
@@ -618,8 +562,10 @@ final class Shard {
                 RecordDescriptor.CHECKED_HEADER_LENGTH + (long) keyLength + stored);
     }
 
-    private boolean keyEquals(Segment[] win, long position, MemorySegment key) {
-        Segment seg = segmentAt(win, position);
+    /** Whether the record at a log position holds {@code key}. */
+    @Override
+    public boolean keyEquals(long position, MemorySegment key) {
+        Segment seg = segmentAt(windows, position);
         long off = position - seg.base;
         long keyLength = RecordDescriptor.keyLength(seg.map, off);
         if (keyLength != key.byteSize()) {
@@ -741,7 +687,7 @@ final class Shard {
     /** Whether the index points at the record at {@code position} (under the lock). */
     private boolean isLatest(Segment seg, long off, long position, int keyLength) {
         MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
-        long slot = findSlot(table, Keys.hash(key, 0, keyLength), key);
+        long slot = table.find(Keys.hash(key, 0, keyLength), key, this);
         return slot >= 0 && HashIndex.position(table.getPlain(slot)) == position;
     }
 
@@ -1284,13 +1230,9 @@ final class Shard {
             applyPut(hash, key, position, length);
         } else {
             HashIndex idx = table;
-            long slotIndex = findSlot(idx, hash, key);
+            long slotIndex = idx.find(hash, key, this);
             if (slotIndex >= 0) {
-                long old = idx.getPlain(slotIndex);
-                idx.setRelease(slotIndex, HashIndex.TOMBSTONE);
-                idx.size--;
-                idx.tombstones++;
-                accountDeleted(old, position, length);
+                accountDeleted(idx.remove(slotIndex), position, length);
             } else {
                 addDead(position, length);
             }
@@ -1574,7 +1516,7 @@ final class Shard {
                     int keyLength = RecordDescriptor.keyLength(seg.map, off);
                     long length = RecordDescriptor.recordLength(keyLength, RecordDescriptor.storedLength(seg.map, off));
                     MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
-                    long slot = findSlot(table, Keys.hash(key, 0, keyLength), key);
+                    long slot = table.find(Keys.hash(key, 0, keyLength), key, this);
                     if (slot >= 0 && HashIndex.position(table.getPlain(slot)) == seg.base + off) {
                         live += length;
                     } else {
