@@ -96,8 +96,7 @@ final class Shard implements HashIndex.RecordKeys {
      * written only below it. Read without the lock by {@link #unwrittenBytes()}.
      */
     private volatile long reservedEnd;
-    private long[] liveBytes = new long[8];
-    private long[] deadBytes = new long[8];
+    private final SegmentSpace space = new SegmentSpace();
     private boolean directoryDirty;
     /** Whether the shard's log directory exists; it is created by the first roll. Under the lock. */
     private boolean logDirectoryExists;
@@ -401,11 +400,7 @@ final class Shard implements HashIndex.RecordKeys {
         for (long w = seg.id; w < lastWindow; w++) {
             next[(int) w] = seg;
         }
-        if (lastWindow > liveBytes.length) {
-            int n = (int) Math.max(lastWindow, liveBytes.length * 2L);
-            liveBytes = Arrays.copyOf(liveBytes, n);
-            deadBytes = Arrays.copyOf(deadBytes, n);
-        }
+        space.ensureWindows(lastWindow);
         windows = next;
     }
 
@@ -413,18 +408,15 @@ final class Shard implements HashIndex.RecordKeys {
     // window): a segment spanning several windows has one figure, whatever window a record is in.
 
     private void addLive(long position, long length) {
-        liveBytes[(int) segmentAt(windows, position).id] += length;
+        space.addLive(segmentAt(windows, position).id, length);
     }
 
     private void addDead(long position, long length) {
-        deadBytes[(int) segmentAt(windows, position).id] += length;
+        space.addDead(segmentAt(windows, position).id, length);
     }
 
     private void moveLiveToDead(long position, long length) {
-        int id = (int) segmentAt(windows, position).id;
-        liveBytes[id] -= length;
-        deadBytes[id] += length;
-        assert liveBytes[id] >= 0 : "segment " + id + " of " + dir + " has negative live bytes";
+        space.moveLiveToDead(segmentAt(windows, position).id, length);
     }
 
     private long recordLengthAt(long position) {
@@ -817,7 +809,7 @@ final class Shard implements HashIndex.RecordKeys {
                 Zeros.copyNonZero(idx.slots, table);
                 int n = (int) (active.nextId());
                 snapshot = new CheckpointFile.Snapshot(epoch, index, shardCount, tail, generation, idx.capacity, idx.size,
-                        idx.tombstones, Arrays.copyOf(liveBytes, n), Arrays.copyOf(deadBytes, n), table);
+                        idx.tombstones, space.liveCopy(n), space.deadCopy(n), table);
                 long held = System.nanoTime() - locked;
                 counters.checkpointLockNanos += held;
                 counters.checkpointLockNanosMax = Math.max(counters.checkpointLockNanosMax, held);
@@ -852,7 +844,7 @@ final class Shard implements HashIndex.RecordKeys {
     private void recover() throws IOException {
         long start = System.nanoTime();
         List<Path> files = listSegmentFiles();
-        Damage damage = new Damage();
+        RecoveryDamage damage = new RecoveryDamage();
 
         // 1. Map the chain of segment files: ids must follow each other and headers must be sound.
         int chainEnd = 0;
@@ -907,10 +899,7 @@ final class Shard implements HashIndex.RecordKeys {
         if (checkpoint != null) {
             table = checkpoint.index();
             scanFrom = checkpoint.coveredPosition();
-            for (int w = 0; w < checkpoint.liveBytes().length && w < liveBytes.length; w++) {
-                liveBytes[w] = checkpoint.liveBytes()[w];
-                deadBytes[w] = checkpoint.deadBytes()[w];
-            }
+            space.load(checkpoint.liveBytes(), checkpoint.deadBytes());
         } else {
             table = HashIndex.forKeys(config.expectedKeys() / shardCount, scratchDirectory());
             scanFrom = segments.isEmpty() ? 0 : segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
@@ -984,7 +973,7 @@ final class Shard implements HashIndex.RecordKeys {
      * stopping at the first unsound byte; the bytes after it are scrubbed and counted in
      * {@code damage}, and segments after it are left for the caller to drop.
      */
-    private Replay replayFrom(long from, int firstGeneration, Damage damage) {
+    private Replay replayFrom(long from, int firstGeneration, RecoveryDamage damage) {
         long records = 0;
         long bytes = 0;
         int minGeneration = firstGeneration;
@@ -1043,124 +1032,6 @@ final class Shard implements HashIndex.RecordKeys {
             }
         }
         return new Replay(records, bytes, position, kept);
-    }
-
-    /**
-     * Everything recovery gives up, and why: counted in the shard's stats and reported in one
-     * log line. A torn tail (the last write of a session that did not close, cut short) is what
-     * a crash leaves and is reported as information; anything else is damage.
-     */
-    private static final class Damage {
-        String problem;
-        boolean onlyTornTail = true;
-        long records;
-        long bytes;
-        long files;
-        long recordsFromCheckpoint;
-        final List<String> fileNames = new ArrayList<>();
-        /** Lowest log position where a cut segment lost its bytes: no checkpoint beyond it is usable. */
-        long cutPosition = Long.MAX_VALUE;
-        /** Log ranges of dropped files whose records were counted one by one: {start, end} pairs. */
-        final List<long[]> walkedRanges = new ArrayList<>();
-
-        void note(String why) {
-            onlyTornTail = false;
-            if (problem == null) {
-                problem = why;
-            }
-        }
-
-        void tornTail(String why, long[] dropped) {
-            if (problem == null) {
-                problem = why;
-            }
-            add(dropped);
-        }
-
-        void add(long[] dropped) {
-            records += dropped[0];
-            bytes += dropped[1];
-        }
-
-        void cut(Path file, long keptBytes, long lostBytes, long position) {
-            note("segment " + file.getFileName() + " was cut to " + keptBytes + " of its " + (keptBytes + lostBytes) + " bytes");
-            bytes += lostBytes;
-            cutPosition = Math.min(cutPosition, position);
-        }
-
-        /**
-         * A file deleted whole: its records as counted, and as bytes those records' span (a
-         * segment file is sparse beyond what was written), or the whole file when no record in it
-         * could be read.
-         */
-        void dropFile(Path file, long[] counted, long fileBytes) {
-            onlyTornTail = false;
-            records += counted[0];
-            bytes += counted[0] > 0 ? SegmentDescriptor.HEADER_LENGTH + counted[1] : fileBytes;
-            files++;
-            fileNames.add(file.getFileName().toString());
-        }
-
-        void walked(long from, long to) {
-            walkedRanges.add(new long[] {from, to});
-        }
-
-        /**
-         * Counts the keys whose latest record, as of a checkpoint newer than what survived, lies
-         * at or beyond {@code end} in bytes no file could show (a deleted, blank or cut
-         * segment): records that are gone without a trace but for the checkpoint.
-         */
-        void lostFromCheckpoint(CheckpointFile.Loaded newer, long end) {
-            HashIndex idx = newer.index();
-            long[] chunk = new long[HashIndex.SCAN_CHUNK];
-            long lost = 0;
-            for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
-                int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
-                idx.copySlots(base, chunk, count);
-                for (int j = 0; j < count; j++) {
-                    if (HashIndex.isEntry(chunk[j]) && HashIndex.position(chunk[j]) >= end && !inWalkedRange(HashIndex.position(chunk[j]))) {
-                        lost++;
-                    }
-                }
-            }
-            if (lost > 0) {
-                note("checkpoint " + newer.file().getFileName() + " knew " + lost + " keys whose latest records were in bytes that are gone");
-                recordsFromCheckpoint = lost;
-                records += lost;
-            }
-        }
-
-        private boolean inWalkedRange(long position) {
-            for (long[] r : walkedRanges) {
-                if (position >= r[0] && position < r[1]) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        void report(Path dir, long tail, boolean readOnly) {
-            if (problem == null && records == 0 && bytes == 0) {
-                return;
-            }
-            if (readOnly) {
-                LOG.log(onlyTornTail ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "shard " + dir
-                        + (onlyTornTail ? ": the log ends with a write that did not complete" : ": damaged log")
-                        + " (opened read-only, nothing changed); a read-write open would keep log positions below " + tail
-                        + " and drop " + records + " records (" + recordsFromCheckpoint + " of them known only from a checkpoint), "
-                        + bytes + " bytes, " + files + " segment files " + fileNames + ": " + problem);
-                return;
-            }
-            if (onlyTornTail) {
-                LOG.log(System.Logger.Level.INFO, "shard " + dir + ": the log ends with a write that did not complete (what an unclean"
-                        + " shutdown leaves): " + problem + "; cut at log position " + tail + ", " + records + " incomplete records, "
-                        + bytes + " bytes");
-                return;
-            }
-            LOG.log(System.Logger.Level.WARNING, "shard " + dir + ": damaged log; kept log positions below " + tail + " and dropped "
-                    + records + " records (" + recordsFromCheckpoint + " of them known only from a checkpoint), " + bytes + " bytes, "
-                    + files + " segment files " + fileNames + ": " + problem);
-        }
     }
 
     /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
@@ -1322,7 +1193,7 @@ final class Shard implements HashIndex.RecordKeys {
     }
 
     /** Maps a segment file of the chain after checking its header; a file cut short is noted in {@code damage}. */
-    private Segment map(Path file, long id, Damage damage) throws IOException {
+    private Segment map(Path file, long id, RecoveryDamage damage) throws IOException {
         long length = Files.size(file);
         if (length < SegmentDescriptor.HEADER_LENGTH) {
             throw new CorruptionException(file, 0, "segment file of " + length + " bytes is shorter than its header");
@@ -1478,13 +1349,9 @@ final class Shard implements HashIndex.RecordKeys {
         lock.lock();
         try {
             HashIndex idx = table;
-            long live = 0;
-            long dead = 0;
             int n = active == null ? 0 : (int) active.nextId();
-            for (int w = 0; w < n; w++) {
-                live += liveBytes[w];
-                dead += deadBytes[w];
-            }
+            long live = space.totalLive(n);
+            long dead = space.totalDead(n);
             Recovery r = recovery;
             ShardCounters c = counters;
             return new ShardStats(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
@@ -1539,7 +1406,7 @@ final class Shard implements HashIndex.RecordKeys {
             long[][] out = new long[segments.size()][];
             for (int i = 0; i < segments.size(); i++) {
                 Segment seg = segments.get(i);
-                out[i] = new long[] {seg.id, liveBytes[(int) seg.id], deadBytes[(int) seg.id]};
+                out[i] = new long[] {seg.id, space.live(seg.id), space.dead(seg.id)};
             }
             return out;
         } finally {
