@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -77,8 +76,6 @@ final class Shard implements HashIndex.RecordKeys {
     private final ReentrantLock checkpointLock = new ReentrantLock();
 
     private volatile HashIndex table;
-    /** Window number to segment; a segment spanning several windows fills each of them. */
-    private volatile Segment[] windows = new Segment[0];
     private volatile boolean retired;
     /** Set once the mappings are released; nothing may touch them after. */
     private volatile boolean released;
@@ -86,7 +83,8 @@ final class Shard implements HashIndex.RecordKeys {
     private volatile long durable;
 
     // ---- writer state, guarded by lock ----
-    private final List<Segment> segments = new ArrayList<>();
+    /** The log's segments and the window table readers find them by. */
+    private final SegmentTable segments;
     /** Written under the lock; read without it only by {@link #unwrittenBytes()}. */
     private volatile Segment active;
     private ByteBuffer activeBuffer;
@@ -133,6 +131,7 @@ final class Shard implements HashIndex.RecordKeys {
         this.generation = generation;
         this.dir = epochDir.resolve(dirName(index));
         this.checkpointDir = epochCheckpointDir.resolve(dirName(index));
+        this.segments = new SegmentTable(dir, windowSize);
     }
 
     static String dirName(int shard) {
@@ -386,41 +385,29 @@ final class Shard implements HashIndex.RecordKeys {
         counters.physicalBytes += SegmentDescriptor.HEADER_LENGTH;
     }
 
-    /** Makes a segment reachable by readers. */
+    /** Makes a segment reachable by readers, with room for its space figures. */
     private void install(Segment seg) {
-        segments.add(seg);
-        long lastWindow = seg.id + seg.windowCount;
-        Segment[] current = windows;
-        Segment[] next = current;
-        if (lastWindow > current.length) {
-            next = Arrays.copyOf(current, (int) Math.max(lastWindow, current.length * 2L));
-        } else {
-            next = current.clone();
-        }
-        for (long w = seg.id; w < lastWindow; w++) {
-            next[(int) w] = seg;
-        }
-        space.ensureWindows(lastWindow);
-        windows = next;
+        space.ensureWindows(seg.nextId());
+        segments.install(seg);
     }
 
     // Live and dead bytes are kept per segment, at the index of the segment's id (its first
     // window): a segment spanning several windows has one figure, whatever window a record is in.
 
     private void addLive(long position, long length) {
-        space.addLive(segmentAt(windows, position).id, length);
+        space.addLive(segments.at(position).id, length);
     }
 
     private void addDead(long position, long length) {
-        space.addDead(segmentAt(windows, position).id, length);
+        space.addDead(segments.at(position).id, length);
     }
 
     private void moveLiveToDead(long position, long length) {
-        space.moveLiveToDead(segmentAt(windows, position).id, length);
+        space.moveLiveToDead(segments.at(position).id, length);
     }
 
     private long recordLengthAt(long position) {
-        Segment seg = segmentAt(windows, position);
+        Segment seg = segments.at(position);
         long off = position - seg.base;
         return RecordDescriptor.recordLength(RecordDescriptor.keyLength(seg.map, off), RecordDescriptor.storedLength(seg.map, off));
     }
@@ -455,7 +442,7 @@ final class Shard implements HashIndex.RecordKeys {
             if (position < 0) {
                 return null;
             }
-            Segment seg = segmentAt(windows, position);
+            Segment seg = segments.at(position);
             long off = position - seg.base;
             int keyLength = RecordDescriptor.keyLength(seg.map, off);
             int stored = RecordDescriptor.storedLength(seg.map, off);
@@ -482,7 +469,7 @@ final class Shard implements HashIndex.RecordKeys {
             if (position < 0) {
                 return -1;
             }
-            Segment seg = segmentAt(windows, position);
+            Segment seg = segments.at(position);
             long off = position - seg.base;
             int keyLength = RecordDescriptor.keyLength(seg.map, off);
             int stored = RecordDescriptor.storedLength(seg.map, off);
@@ -533,7 +520,7 @@ final class Shard implements HashIndex.RecordKeys {
         long position = table.locate(hash, key, this, config.verifyChecksums());
         if (position < -1) {
             long damaged = -position - 2;
-            Segment seg = segmentAt(windows, damaged);
+            Segment seg = segments.at(damaged);
             throw new CorruptionException(seg.path, damaged - seg.base, "the record this key's hash leads to is damaged"
                     + " and no intact record of the key was found (the file changed on disk after it was written)");
         }
@@ -543,7 +530,7 @@ final class Shard implements HashIndex.RecordKeys {
     /** Whether the record at a log position passes its header checks and CRC. */
     @Override
     public boolean sound(long position) {
-        Segment seg = segmentAt(windows, position);
+        Segment seg = segments.at(position);
         long off = position - seg.base;
         if (RecordDescriptor.plausibleLength(seg.map, off, seg.length) < 0) {
             return false;
@@ -557,7 +544,7 @@ final class Shard implements HashIndex.RecordKeys {
     /** Whether the record at a log position holds {@code key}. */
     @Override
     public boolean keyEquals(long position, MemorySegment key) {
-        Segment seg = segmentAt(windows, position);
+        Segment seg = segments.at(position);
         long off = position - seg.base;
         long keyLength = RecordDescriptor.keyLength(seg.map, off);
         if (keyLength != key.byteSize()) {
@@ -570,15 +557,6 @@ final class Shard implements HashIndex.RecordKeys {
         return MemorySegment.mismatch(seg.map, keyOffset, keyOffset + keyLength, key, 0, keyLength) == -1;
     }
 
-    private Segment segmentAt(Segment[] win, long position) {
-        long w = position / windowSize;
-        Segment seg = w < win.length ? win[(int) w] : null;
-        if (seg == null || position < seg.base + SegmentDescriptor.HEADER_LENGTH || position + HEADER_LENGTH > seg.limit()) {
-            throw new IllegalStateException("index of shard " + dir + " points at log position " + position
-                    + " outside every segment (" + win.length + " windows of " + windowSize + " bytes)");
-        }
-        return seg;
-    }
 
     // ================================================================== scans
 
@@ -729,7 +707,7 @@ final class Shard implements HashIndex.RecordKeys {
             syncEpochDirectory = epochDirectoryDirty;
             directoryDirty = false;
             epochDirectoryDirty = false;
-            win = windows;
+            win = segments.windows();
         } finally {
             lock.unlock();
         }
@@ -921,8 +899,8 @@ final class Shard implements HashIndex.RecordKeys {
             }
             toDelete.add(orphan);
         }
-        for (int s = segments.size() - 1; s >= replay.keptSegments; s--) {
-            Segment seg = segments.remove(s);
+        while (segments.size() > replay.keptSegments) {
+            Segment seg = segments.removeLast();
             long[] counted = countRecords(seg.map, seg.length);
             damage.dropFile(seg.path, counted, seg.length);
             damage.walked(seg.base, seg.base + SegmentDescriptor.HEADER_LENGTH + counted[1]);
@@ -940,9 +918,9 @@ final class Shard implements HashIndex.RecordKeys {
             damage.lostFromCheckpoint(beyond, replay.end);
             beyond.index().close();
         }
-        rebuildWindows();
+        segments.publish();
         // Recovery read the log in order, with the kernel's readahead; from now on it is read at random.
-        for (Segment seg : segments) {
+        for (Segment seg : segments.list()) {
             FileUtil.adviseRandomAccess(seg.map);
         }
         if (!segments.isEmpty()) {
@@ -950,7 +928,7 @@ final class Shard implements HashIndex.RecordKeys {
             // their directory: the first flush forces it, whatever this session creates.
             directoryDirty = true;
             epochDirectoryDirty = true;
-            active = segments.get(segments.size() - 1);
+            active = segments.last();
             activeBuffer = active.map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             tail = replay.end;
             reservedEnd = replay.end; // what lies beyond may be a hole: reserve again before writing there
@@ -1036,7 +1014,6 @@ final class Shard implements HashIndex.RecordKeys {
 
     /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
     private boolean slotsInsideSegments(HashIndex idx) {
-        Segment[] win = windows;
         long[] chunk = new long[HashIndex.SCAN_CHUNK];
         for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
             int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
@@ -1046,10 +1023,7 @@ final class Shard implements HashIndex.RecordKeys {
                 if (!HashIndex.isEntry(slot)) {
                     continue;
                 }
-                long position = HashIndex.position(slot);
-                long w = position / windowSize;
-                Segment seg = w < win.length ? win[(int) w] : null;
-                if (seg == null || position < seg.base + SegmentDescriptor.HEADER_LENGTH || position + HEADER_LENGTH > seg.limit()) {
+                if (!segments.holdsRecordAt(HashIndex.position(slot))) {
                     return false;
                 }
             }
@@ -1077,16 +1051,7 @@ final class Shard implements HashIndex.RecordKeys {
     }
 
     private boolean coversChainPrefix(long coveredPosition, long maxPosition) {
-        if (segments.isEmpty()) {
-            return false;
-        }
-        Segment[] win = windows;
-        long w = coveredPosition / windowSize;
-        Segment seg = w < win.length ? win[(int) w] : null;
-        if (seg == null || coveredPosition < seg.base + SegmentDescriptor.HEADER_LENGTH || coveredPosition > seg.limit()) {
-            return false;
-        }
-        return maxPosition < coveredPosition;
+        return segments.holdsPosition(coveredPosition) && maxPosition < coveredPosition;
     }
 
     /** Applies the sound record at {@code off} to the index; returns its length. */
@@ -1182,15 +1147,6 @@ final class Shard implements HashIndex.RecordKeys {
         });
     }
 
-    private void rebuildWindows() {
-        Segment[] next = new Segment[windows.length];
-        for (Segment seg : segments) {
-            for (long w = seg.id; w < seg.id + seg.windowCount; w++) {
-                next[(int) w] = seg;
-            }
-        }
-        windows = next;
-    }
 
     /** Maps a segment file of the chain after checking its header; a file cut short is noted in {@code damage}. */
     private Segment map(Path file, long id, RecoveryDamage damage) throws IOException {
