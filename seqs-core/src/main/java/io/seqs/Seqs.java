@@ -730,7 +730,7 @@ public final class Seqs implements AutoCloseable {
             }
             LatencyStats[] gets = getLatency.snapshot(getSink);
             LatencyStats[] puts = putLatency.snapshot(putSink);
-            SeqsStats stats = new SeqsStats(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos,
+            SeqsStats stats = SeqsStats.of(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos,
                     System.nanoTime() - openedAt, gets[0], puts[0], gets[1], puts[1]);
             cachedStats = stats;
             cachedAt = System.nanoTime();

@@ -8,39 +8,170 @@ import java.util.List;
  * is opened and carry across resets, so they only grow while it is open; the state figures
  * (keys, live and dead bytes, segments, the index, what recovery found) describe the current
  * epoch.
- *
- * @param epoch the current epoch
- * @param durability the durability mode the store runs with
- * @param shards per-shard figures, by shard index
- * @param resets resets since open
- * @param lastResetNanos duration of the latest reset, 0 when none
- * @param resetNanos total time spent in resets since open
- * @param openNanos time open took: manifest, recovery of every shard
- * @param uptimeNanos time since the store was opened
- * @param getLatency sampled get latencies since open
- * @param putLatency sampled put latencies since open (including waits for the shard and, under
- *     SYNC, the force)
- * @param recentGetLatency sampled get latencies since the previous snapshot
- * @param recentPutLatency sampled put latencies since the previous snapshot
  */
-public record SeqsStats(
-        long epoch,
-        Durability durability,
-        List<ShardStats> shards,
-        long resets,
-        long lastResetNanos,
-        long resetNanos,
-        long openNanos,
-        long uptimeNanos,
-        LatencyStats getLatency,
-        LatencyStats putLatency,
-        LatencyStats recentGetLatency,
-        LatencyStats recentPutLatency) {
+public final class SeqsStats {
+    private final long epoch;
+    private final Durability durability;
+    private final List<ShardStats> shards;
+    private final long resets;
+    private final long lastResetNanos;
+    private final long resetNanos;
+    private final long openNanos;
+    private final long uptimeNanos;
+    private final LatencyStats getLatency;
+    private final LatencyStats putLatency;
+    private final LatencyStats recentGetLatency;
+    private final LatencyStats recentPutLatency;
 
-    public SeqsStats {
-        shards = List.copyOf(shards);
+    private SeqsStats(long epoch, Durability durability, List<ShardStats> shards, long resets, long lastResetNanos, long resetNanos, long openNanos, long uptimeNanos, LatencyStats getLatency, LatencyStats putLatency, LatencyStats recentGetLatency, LatencyStats recentPutLatency) {
+        this.epoch = epoch;
+        this.durability = durability;
+        this.shards = List.copyOf(shards);
+        this.resets = resets;
+        this.lastResetNanos = lastResetNanos;
+        this.resetNanos = resetNanos;
+        this.openNanos = openNanos;
+        this.uptimeNanos = uptimeNanos;
+        this.getLatency = getLatency;
+        this.putLatency = putLatency;
+        this.recentGetLatency = recentGetLatency;
+        this.recentPutLatency = recentPutLatency;
     }
 
+    /** The figures, as the store collects them; not part of the API. */
+    static SeqsStats of(long epoch, Durability durability, List<ShardStats> shards, long resets, long lastResetNanos, long resetNanos, long openNanos, long uptimeNanos, LatencyStats getLatency, LatencyStats putLatency, LatencyStats recentGetLatency, LatencyStats recentPutLatency) {
+        return new SeqsStats(epoch, durability, shards, resets, lastResetNanos, resetNanos, openNanos, uptimeNanos, getLatency, putLatency, recentGetLatency, recentPutLatency);
+    }
+
+    /**
+     * The current epoch.
+     *
+     * @return the figure
+     */
+    public long epoch() {
+        return epoch;
+    }
+
+    /**
+     * The durability mode the store runs with.
+     *
+     * @return the figure
+     */
+    public Durability durability() {
+        return durability;
+    }
+
+    /**
+     * Per-shard figures, by shard index.
+     *
+     * @return the figure
+     */
+    public List<ShardStats> shards() {
+        return shards;
+    }
+
+    /**
+     * Resets since open.
+     *
+     * @return the figure
+     */
+    public long resets() {
+        return resets;
+    }
+
+    /**
+     * Duration of the latest reset, 0 when none.
+     *
+     * @return the figure
+     */
+    public long lastResetNanos() {
+        return lastResetNanos;
+    }
+
+    /**
+     * Total time spent in resets since open.
+     *
+     * @return the figure
+     */
+    public long resetNanos() {
+        return resetNanos;
+    }
+
+    /**
+     * Time open took: manifest, recovery of every shard.
+     *
+     * @return the figure
+     */
+    public long openNanos() {
+        return openNanos;
+    }
+
+    /**
+     * Time since the store was opened.
+     *
+     * @return the figure
+     */
+    public long uptimeNanos() {
+        return uptimeNanos;
+    }
+
+    /**
+     * Sampled get latencies since open.
+     *
+     * @return the figure
+     */
+    public LatencyStats getLatency() {
+        return getLatency;
+    }
+
+    /**
+     * Sampled put latencies since open (including waits for the shard and, under SYNC, the force).
+     *
+     * @return the figure
+     */
+    public LatencyStats putLatency() {
+        return putLatency;
+    }
+
+    /**
+     * Sampled get latencies since the previous snapshot.
+     *
+     * @return the figure
+     */
+    public LatencyStats recentGetLatency() {
+        return recentGetLatency;
+    }
+
+    /**
+     * Sampled put latencies since the previous snapshot.
+     *
+     * @return the figure
+     */
+    public LatencyStats recentPutLatency() {
+        return recentPutLatency;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SeqsStats other
+                && epoch == other.epoch
+                && java.util.Objects.equals(durability, other.durability)
+                && java.util.Objects.equals(shards, other.shards)
+                && resets == other.resets
+                && lastResetNanos == other.lastResetNanos
+                && resetNanos == other.resetNanos
+                && openNanos == other.openNanos
+                && uptimeNanos == other.uptimeNanos
+                && java.util.Objects.equals(getLatency, other.getLatency)
+                && java.util.Objects.equals(putLatency, other.putLatency)
+                && java.util.Objects.equals(recentGetLatency, other.recentGetLatency)
+                && java.util.Objects.equals(recentPutLatency, other.recentPutLatency);
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Objects.hash(epoch, durability, shards, resets, lastResetNanos, resetNanos, openNanos, uptimeNanos, getLatency, putLatency, recentGetLatency, recentPutLatency);
+    }
     public long keys() {
         return sum(ShardStats::keys);
     }

@@ -1310,7 +1310,7 @@ final class Shard implements HashIndex.RecordKeys {
             long dead = space.totalDead(n);
             Recovery r = recovery;
             ShardCounters c = counters;
-            return new ShardStats(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
+            return ShardStats.of(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
                     c.puts, c.deletes, c.gets.sum(), c.getHits.sum(), c.logicalBytes, c.physicalBytes, live, dead,
                     tail, durable, c.lockWaits, c.lockWaitNanos, c.writeNanosEstimate(), c.rebuilds, c.rebuildNanos,
                     c.flushes.sum(), c.flushNanos.sum(), c.checkpoints, c.checkpointNanos, c.checkpointBytes, c.checkpointLockNanosMax, r.fromCheckpoint(), r.replayedRecords(),
