@@ -149,6 +149,7 @@ final class FileUtil {
             : null;
 
     /** A handle on the C library's {@code name}, or null (logged) when it cannot be linked; then seqs does {@code without}. */
+    @SuppressWarnings("restricted") // called only when the application enabled native access for seqs
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, String without) {
         try {
             Linker linker = Linker.nativeLinker();

@@ -144,7 +144,7 @@ class ReadOnlyTest {
     /** Opens a store read-only, says "ready", and keeps it open until its standard input closes. */
     public static final class Reader {
         public static void main(String[] args) throws IOException {
-            try (Seqs s = Seqs.builder(Path.of(args[0])).readOnly(true).open()) {
+            try (Seqs _ = Seqs.builder(Path.of(args[0])).readOnly(true).open()) {
                 System.out.println("ready");
                 System.out.flush();
                 while (System.in.read() >= 0) {
