@@ -19,4 +19,6 @@ record Config(
         int latencySampleEvery,
         /** An io.micrometer.core.instrument.MeterRegistry, or null; typed Object so Micrometer stays optional. */
         Object meterRegistry,
-        String metricsName) {}
+        String metricsName,
+        /** Open without changing a byte on disk: no repair, no manifest, no checkpoint, no write. */
+        boolean readOnly) {}

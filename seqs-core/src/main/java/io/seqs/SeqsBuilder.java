@@ -48,6 +48,7 @@ public final class SeqsBuilder {
     private long expectedKeys;
     private long freeSpaceMargin = DEFAULT_FREE_SPACE_MARGIN;
     private boolean verifyChecksums = true;
+    private boolean readOnly;
     private int latencySampleEvery = DEFAULT_LATENCY_SAMPLE_EVERY;
     private Object meterRegistry;
     private String metricsName;
@@ -185,6 +186,22 @@ public final class SeqsBuilder {
     }
 
     /**
+     * Opens the store without changing a byte on disk; default false. A read-only open takes a
+     * shared lock (any number of read-only openers in other processes, or one writer), reports
+     * damage it finds (in {@link SeqsStats} and a log line) instead of cutting it away, writes no
+     * manifest, checkpoint or index file, and refuses {@code put}, {@code delete},
+     * {@code write}, {@code resetEpoch} and {@code checkpoint} with {@link IllegalStateException}.
+     * The directory must hold a store.
+     *
+     * @throws IllegalStateException when this builder already opened a store
+     */
+    public SeqsBuilder readOnly(boolean readOnly) {
+        requireUnused();
+        this.readOnly = readOnly;
+        return this;
+    }
+
+    /**
      * Whether every get checks the record's CRC32C; default true.
      *
      * @throws IllegalStateException when this builder already opened a store
@@ -271,7 +288,7 @@ public final class SeqsBuilder {
         Path ckpt = checkpointDirectory == null ? dir.resolve(Seqs.DEFAULT_CHECKPOINT_DIR) : checkpointDirectory.toAbsolutePath();
         String name = metricsName != null ? metricsName : String.valueOf(dir.getFileName());
         Config config = new Config(dir, ckpt, n, shards != 0, segmentSize, durability, flushInterval, checkpointInterval,
-                expectedKeys, freeSpaceMargin, verifyChecksums, latencySampleEvery, meterRegistry, name);
+                expectedKeys, freeSpaceMargin, verifyChecksums, latencySampleEvery, meterRegistry, name, readOnly);
         Seqs store = Seqs.open(config);
         used = true;
         return store;

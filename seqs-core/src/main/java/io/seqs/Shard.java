@@ -939,7 +939,7 @@ final class Shard {
         CheckpointFile.Loaded beyond = null;
         for (Path candidate : CheckpointFile.list(checkpointDir)) {
             try {
-                CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount, config.directory());
+                CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount, scratchDirectory());
                 if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition()) && loaded.coveredPosition() <= damage.cutPosition
                         && slotsInsideSegments(loaded.index())) {
                     checkpoint = loaded;
@@ -966,7 +966,7 @@ final class Shard {
                 deadBytes[w] = checkpoint.deadBytes()[w];
             }
         } else {
-            table = HashIndex.forKeys(config.expectedKeys() / shardCount, config.directory());
+            table = HashIndex.forKeys(config.expectedKeys() / shardCount, scratchDirectory());
             scanFrom = segments.isEmpty() ? 0 : segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
         }
 
@@ -993,11 +993,13 @@ final class Shard {
             damage.walked(seg.base, seg.base + SegmentDescriptor.HEADER_LENGTH + counted[1]);
             toDelete.add(seg.path);
         }
-        for (Path file : toDelete) {
-            Files.deleteIfExists(file);
-        }
-        if (!toDelete.isEmpty()) {
-            FileUtil.fsyncDirectory(dir);
+        if (!config.readOnly()) {
+            for (Path file : toDelete) {
+                Files.deleteIfExists(file);
+            }
+            if (!toDelete.isEmpty()) {
+                FileUtil.fsyncDirectory(dir);
+            }
         }
         if (beyond != null) {
             damage.lostFromCheckpoint(beyond, replay.end);
@@ -1020,8 +1022,10 @@ final class Shard {
         }
         durable = checkpoint != null ? checkpoint.coveredPosition() : 0;
         lastCheckpointPosition = checkpoint != null && replay.records == 0 ? checkpoint.coveredPosition() : -1;
-        CheckpointFile.deleteNewerThan(checkpointDir, tail);
-        damage.report(dir, tail);
+        if (!config.readOnly()) {
+            CheckpointFile.deleteNewerThan(checkpointDir, tail);
+        }
+        damage.report(dir, tail, config.readOnly());
         recovery = new Recovery(checkpoint != null, scanFrom, segments.size(), replay.records, replay.bytes,
                 damage.records, damage.bytes, damage.files, System.nanoTime() - start, damage.problem);
     }
@@ -1189,8 +1193,16 @@ final class Shard {
             return false;
         }
 
-        void report(Path dir, long tail) {
+        void report(Path dir, long tail, boolean readOnly) {
             if (problem == null && records == 0 && bytes == 0) {
+                return;
+            }
+            if (readOnly) {
+                LOG.log(onlyTornTail ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "shard " + dir
+                        + (onlyTornTail ? ": the log ends with a write that did not complete" : ": damaged log")
+                        + " (opened read-only, nothing changed); a read-write open would keep log positions below " + tail
+                        + " and drop " + records + " records (" + recordsFromCheckpoint + " of them known only from a checkpoint), "
+                        + bytes + " bytes, " + files + " segment files " + fileNames + ": " + problem);
                 return;
             }
             if (onlyTornTail) {
@@ -1289,7 +1301,7 @@ final class Shard {
     /**
      * Cuts the log at {@code off}: counts the record headers found in the bytes after it (up
      * to {@link #TAIL_LOOKAHEAD} past the last non-zero word seen), zeroes those bytes so that a
-     * later recovery sees a clean end, and forces them.
+     * later recovery sees a clean end, and forces them. A read-only store only counts them.
      *
      * @return {records dropped, bytes dropped}
      */
@@ -1319,8 +1331,10 @@ final class Shard {
         if (lastNonZero < 0) {
             return new long[] {0, 0};
         }
-        seg.map.asSlice(off, lastNonZero - off).fill((byte) 0);
-        seg.map.asSlice(off, lastNonZero - off).force();
+        if (!config.readOnly()) {
+            seg.map.asSlice(off, lastNonZero - off).fill((byte) 0);
+            seg.map.asSlice(off, lastNonZero - off).force();
+        }
         return new long[] {records, lastNonZero - off};
     }
 
@@ -1371,8 +1385,10 @@ final class Shard {
         if (length < SegmentDescriptor.HEADER_LENGTH) {
             throw new CorruptionException(file, 0, "segment file of " + length + " bytes is shorter than its header");
         }
+        boolean readOnly = config.readOnly();
         return FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
+                    : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
                 while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
                     // fill
@@ -1386,16 +1402,27 @@ final class Shard {
                 if (id * windowSize + h.length() > HashIndex.MAX_POSITION) {
                     throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
                 }
+                long mapped = h.length();
                 if (length < h.length()) {
                     // Cut short on disk: what was cut is gone, what is left is kept. Give the file back
-                    // its length (zeros) so the log can go on, and report the loss.
+                    // its length (zeros) so the log can go on, and report the loss; a read-only store
+                    // maps what is there.
                     damage.cut(file, length, h.length() - length, id * windowSize + length);
-                    ch.write(ByteBuffer.allocate(1), h.length() - 1);
+                    if (readOnly) {
+                        mapped = length / RecordDescriptor.ALIGNMENT * RecordDescriptor.ALIGNMENT;
+                    } else {
+                        ch.write(ByteBuffer.allocate(1), h.length() - 1);
+                    }
                 }
-                MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, h.length(), arena);
+                MemorySegment map = ch.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, mapped, arena);
                 return new Segment(file, map, id, h.windowCount(), id * windowSize);
             }
         });
+    }
+
+    /** Where lazily zeroed tables may make their sparse file: the store directory, or nowhere for a read-only store. */
+    private Path scratchDirectory() {
+        return config.readOnly() ? null : config.directory();
     }
 
     /** Creates a shard's directory (the epoch's directory exists). */
