@@ -21,6 +21,10 @@ import java.util.Map;
  * have had a newer put or a delete in it: it is in doubt, not copied, and named. An unreadable
  * tail with nothing sound after it (a write a crash interrupted) puts no key in doubt: the copy
  * then holds every key as of the end of the sound log, as open would.
+ *
+ * <p>A sound checkpoint covering the end of every unreadable stretch after a key's record settles
+ * the doubt when its index entry for the key (same 25-bit hash) points at exactly that record:
+ * the key was not written again before the checkpoint's covered position.
  */
 public final class Salvager {
     /** A key in doubt. @param key its bytes @param shard its shard @param logPosition its latest sound record @param gapStart the unreadable stretch after it */
@@ -76,6 +80,7 @@ public final class Salvager {
                     new Latest(s.id(), r.offset(), pos, r.type(), r.keyLength(), r.valueLength())), progress)) {
                 findings.addAll(scan.findings());
                 records += scan.records();
+                List<Settled.Checkpoint> checkpoints = Settled.load(layout, checks.expected(shard), scan);
                 long lastGapStart = -1;
                 for (ShardScan.Gap g : scan.gaps()) {
                     gaps.add(new ShardGap(shard, g));
@@ -85,7 +90,7 @@ public final class Salvager {
                 }
                 for (Map.Entry<Key, Latest> e : latest.entrySet()) {
                     Latest l = e.getValue();
-                    if (l.logPosition() < lastGapStart) {
+                    if (l.logPosition() < lastGapStart && !Settled.byCheckpoint(checkpoints, e.getKey().bytes(), l.logPosition(), scan)) {
                         doubts.add(new Doubt(e.getKey().bytes(), shard, l.logPosition(), firstGapAfter(scan, l.logPosition())));
                     } else if (l.type() == LogRecord.DELETE) {
                         deleted++;
@@ -99,6 +104,7 @@ public final class Salvager {
                         }
                     }
                 }
+                checkpoints.forEach(Settled.Checkpoint::close);
             }
         }
         return new Result(saved, deleted, beyond, records, gaps, doubts, findings);
