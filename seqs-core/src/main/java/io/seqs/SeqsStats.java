@@ -172,119 +172,239 @@ public final class SeqsStats {
     public int hashCode() {
         return java.util.Objects.hash(epoch, durability, shards, resets, lastResetNanos, resetNanos, openNanos, uptimeNanos, getLatency, putLatency, recentGetLatency, recentPutLatency);
     }
+    /**
+     * Live keys, summed over shards.
+     *
+     * @return the figure
+     */
     public long keys() {
         return sum(ShardStats::keys);
     }
 
+    /**
+     * Puts appended since open.
+     *
+     * @return the figure
+     */
     public long puts() {
         return sum(ShardStats::puts);
     }
 
+    /**
+     * Deletes appended since open (of live keys).
+     *
+     * @return the figure
+     */
     public long deletes() {
         return sum(ShardStats::deletes);
     }
 
+    /**
+     * Gets served since open.
+     *
+     * @return the figure
+     */
     public long gets() {
         return sum(ShardStats::gets);
     }
 
+    /**
+     * Gets that found a value.
+     *
+     * @return the figure
+     */
     public long getHits() {
         return sum(ShardStats::getHits);
     }
 
-    /** Records appended: puts and deletes. */
+    /**
+     * Records appended: puts and deletes.
+     *
+     * @return the figure
+     */
     public long recordsWritten() {
         return puts() + deletes();
     }
 
-    /** Records written per second, averaged since open. */
+    /**
+     * Records written per second, averaged since open.
+     *
+     * @return the figure
+     */
     public double recordsPerSecond() {
         return uptimeNanos == 0 ? 0 : recordsWritten() * 1e9 / uptimeNanos;
     }
 
-    /** Time writers held shard locks to append and index, estimated from samples, summed over shards. */
+    /**
+     * Time writers held shard locks to append and index, estimated from samples, summed over shards.
+     *
+     * @return the figure
+     */
     public long writeNanos() {
         return sum(ShardStats::writeNanos);
     }
 
-    /** Key and value bytes handed to the store. */
+    /**
+     * Key and value bytes handed to the store.
+     *
+     * @return the figure
+     */
     public long logicalBytes() {
         return sum(ShardStats::logicalBytes);
     }
 
-    /** Bytes written to files: records with headers and padding, segment headers, checkpoints. */
+    /**
+     * Bytes written to files: records with headers and padding, segment headers, checkpoints.
+     *
+     * @return the figure
+     */
     public long physicalBytes() {
         return sum(ShardStats::physicalBytes);
     }
 
-    /** Physical over logical bytes; 0 before anything was written. */
+    /**
+     * Physical over logical bytes; 0 before anything was written.
+     *
+     * @return the figure
+     */
     public double writeAmplification() {
         long logical = logicalBytes();
         return logical == 0 ? 0 : (double) physicalBytes() / logical;
     }
 
+    /**
+     * Bytes of the records the index points at.
+     *
+     * @return the figure
+     */
     public long liveBytes() {
         return sum(ShardStats::liveBytes);
     }
 
+    /**
+     * Bytes of overwritten and deleted records and of delete records.
+     *
+     * @return the figure
+     */
     public long deadBytes() {
         return sum(ShardStats::deadBytes);
     }
 
-    /** Bytes of records in the log over the bytes of live records; 1.0 when nothing is dead. */
+    /**
+     * Bytes of records in the log over the bytes of live records; 1.0 when nothing is dead.
+     *
+     * @return the figure
+     */
     public double spaceAmplification() {
         long live = liveBytes();
         return live == 0 ? 0 : (double) (live + deadBytes()) / live;
     }
 
+    /**
+     * Off-heap bytes of the index tables.
+     *
+     * @return the figure
+     */
     public long indexBytes() {
         return sum(ShardStats::indexBytes);
     }
 
-    /** Index memory per live key; 0 when there are no keys (an empty table is not a cost per key). */
+    /**
+     * Index memory per live key; 0 when there are no keys (an empty table is not a cost per key).
+     *
+     * @return the figure
+     */
     public double indexBytesPerKey() {
         long keys = keys();
         return keys == 0 ? 0 : (double) indexBytes() / keys;
     }
 
+    /**
+     * Time writers spent waiting for shard locks, summed over shards.
+     *
+     * @return the figure
+     */
     public long lockWaitNanos() {
         return sum(ShardStats::lockWaitNanos);
     }
 
+    /**
+     * Forces of the log that wrote something, summed over shards.
+     *
+     * @return the figure
+     */
     public long flushes() {
         return sum(ShardStats::flushes);
     }
 
+    /**
+     * Time spent forcing the log, summed over shards.
+     *
+     * @return the figure
+     */
     public long flushNanos() {
         return sum(ShardStats::flushNanos);
     }
 
+    /**
+     * Checkpoints written since open, summed over shards.
+     *
+     * @return the figure
+     */
     public long checkpoints() {
         return sum(ShardStats::checkpoints);
     }
 
+    /**
+     * Time spent writing checkpoints, summed over shards.
+     *
+     * @return the figure
+     */
     public long checkpointNanos() {
         return sum(ShardStats::checkpointNanos);
     }
 
-    /** Longest time any shard's lock was held by a checkpoint. */
+    /**
+     * Longest time any shard's lock was held by a checkpoint.
+     *
+     * @return the figure
+     */
     public long checkpointStallNanosMax() {
         return shards.stream().mapToLong(ShardStats::checkpointStallNanosMax).max().orElse(0);
     }
 
-    /** Time spent rebuilding index tables, summed over shards; writers of a shard wait during its rebuilds. */
+    /**
+     * Time spent rebuilding index tables, summed over shards; writers of a shard wait during its rebuilds.
+     *
+     * @return the figure
+     */
     public long indexRebuildNanos() {
         return sum(ShardStats::indexRebuildNanos);
     }
 
+    /**
+     * Records replayed at open, summed over shards.
+     *
+     * @return the figure
+     */
     public long recoveryReplayedRecords() {
         return sum(ShardStats::recoveryReplayedRecords);
     }
 
+    /**
+     * Records open gave up (a torn tail, damage), summed over shards; for a read-only open, what a read-write open would drop.
+     *
+     * @return the figure
+     */
     public long recoveryDroppedRecords() {
         return sum(ShardStats::recoveryDroppedRecords);
     }
 
+    /**
+     * Bytes open gave up, summed over shards.
+     *
+     * @return the figure
+     */
     public long recoveryDroppedBytes() {
         return sum(ShardStats::recoveryDroppedBytes);
     }

@@ -426,12 +426,20 @@ public final class ShardStats {
     public int hashCode() {
         return java.util.Objects.hash(shard, keys, indexCapacity, indexBytes, tombstones, segments, puts, deletes, gets, getHits, logicalBytes, physicalBytes, liveBytes, deadBytes, logPosition, durablePosition, lockWaits, lockWaitNanos, writeNanos, indexRebuilds, indexRebuildNanos, flushes, flushNanos, checkpoints, checkpointNanos, checkpointBytes, checkpointStallNanosMax, recoveredFromCheckpoint, recoveryReplayedRecords, recoveryDroppedRecords, recoveryDroppedBytes, recoveryDroppedSegments, recoveryNanos);
     }
-    /** Index memory per live key; 0 when there are no keys. */
+    /**
+     * Index memory per live key; 0 when there are no keys.
+     *
+     * @return the figure
+     */
     public double indexBytesPerKey() {
         return keys == 0 ? 0 : (double) indexBytes / keys;
     }
 
-    /** Occupied index slots (live and tombstones) over all slots. */
+    /**
+     * Occupied index slots (live and tombstones) over all slots.
+     *
+     * @return the figure
+     */
     public double indexLoadFactor() {
         return (double) (keys + tombstones) / indexCapacity;
     }
