@@ -284,6 +284,17 @@ final class Shard implements HashIndex.RecordKeys {
         writeCrc.reset();
         writeCrc.update(view);
         map.set(RecordDescriptor.INT, offset + RecordDescriptor.CRC_OFFSET, (int) writeCrc.getValue());
+        assert readsBack(seg, offset, type, key, keyLength, valueLength) : "record at " + offset + " of " + seg.path + " does not read back";
+    }
+
+    /** Whether the record just written passes the checks recovery makes and holds what was written; for assertions. */
+    private boolean readsBack(Segment seg, long offset, byte type, MemorySegment key, int keyLength, int valueLength) {
+        String bad = RecordDescriptor.check(seg.map, offset, seg.length, generation, generation);
+        assert bad == null : bad;
+        return RecordDescriptor.type(seg.map, offset) == type && RecordDescriptor.keyLength(seg.map, offset) == keyLength
+                && RecordDescriptor.storedLength(seg.map, offset) == valueLength
+                && MemorySegment.mismatch(seg.map, RecordDescriptor.keyOffset(offset), RecordDescriptor.keyOffset(offset) + keyLength,
+                        key, 0, keyLength) < 0;
     }
 
     /** Points the key at the record at {@code position} and accounts live and dead bytes. */
