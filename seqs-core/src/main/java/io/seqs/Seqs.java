@@ -5,12 +5,7 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,11 +36,6 @@ import java.util.function.LongConsumer;
  */
 public final class Seqs implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger("io.seqs");
-    static final String LOCK_FILE = "seqs.lock";
-    /** Where checkpoints go unless {@link SeqsBuilder#checkpointDirectory} says otherwise. */
-    static final String DEFAULT_CHECKPOINT_DIR = "checkpoints";
-    /** How far above the newest checkpoint's generation a rebuilt manifest starts. */
-    static final long GENERATION_MARGIN = 1 << 16;
 
     /** Longest key: 65,535 bytes. */
     public static final int MAX_KEY_LENGTH = RecordDescriptor.MAX_KEY_LENGTH;
@@ -53,8 +43,8 @@ public final class Seqs implements AutoCloseable {
     public static final int MAX_VALUE_LENGTH = RecordDescriptor.MAX_VALUE_LENGTH;
 
     private final Config config;
-    private final FileChannel lockChannel;
-    private final FileLock fileLock;
+    /** Held while the store is open: exclusive for a writer, shared for a read-only opener. */
+    private final StoreLock lock;
     /** Reset and close take it exclusively; flush, checkpoint and batches share it. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final AtomicBoolean closed = new AtomicBoolean();
@@ -64,7 +54,6 @@ public final class Seqs implements AutoCloseable {
     private final Background background = new Background();
     private final long openNanos;
     private final long openedAt = System.nanoTime();
-    private final Path realDirectory;
     private final Latencies getLatency;
     private final Latencies putLatency;
     private final Instruments instruments;
@@ -84,16 +73,18 @@ public final class Seqs implements AutoCloseable {
     private long lastResetNanos;
     private long resetNanos;
 
-    private Seqs(Config config, FileChannel lockChannel, FileLock fileLock, Path realDirectory) {
+    private Seqs(Config config, StoreLock lock) {
         this.config = config;
-        this.realDirectory = realDirectory;
-        this.lockChannel = lockChannel;
-        this.fileLock = fileLock;
+        this.lock = lock;
         this.getLatency = new Latencies(config.latencySampleEvery());
         this.putLatency = new Latencies(config.latencySampleEvery());
         long start = System.nanoTime();
         try {
-            recoverManifest();
+            manifest = StoreDirectory.openManifest(config);
+            if (!config.readOnly()) {
+                deleteInBackground(StoreDirectory.otherEpochs(config.directory(), manifest.epoch()));
+                deleteInBackground(StoreDirectory.otherEpochs(config.checkpointDirectory(), manifest.epoch()));
+            }
             current = Epoch.open(config, manifest, null, true, gate);
         } catch (IOException e) {
             shutdownThreads();
@@ -135,110 +126,19 @@ public final class Seqs implements AutoCloseable {
         return new SeqsBuilder(dir);
     }
 
-    /**
-     * Store directories open in this JVM. Checked before the lock file is touched: closing a
-     * second channel on the lock file would drop this process's lock on it (POSIX semantics).
-     */
-    private static final java.util.Set<Path> OPEN_IN_THIS_JVM = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     static Seqs open(Config config) {
-        Path dir = config.directory();
-        Path key;
+        StoreDirectory.prepare(config);
+        StoreLock lock = StoreLock.acquire(config.directory(), config.readOnly());
         try {
-            if (Files.isDirectory(dir)) {
-                refuseForeignDirectory(dir);
-            } else if (config.readOnly()) {
-                throw new SeqsException("no store in " + dir + ": the directory does not exist (a read-only open creates nothing)");
-            } else {
-                Files.createDirectories(dir);
-                FileUtil.fsyncDirectory(dir.getParent());
-            }
-            if (config.readOnly() && !Files.exists(dir.resolve(LOCK_FILE))) {
-                throw new SeqsException("no store in " + dir + ": it has no " + LOCK_FILE + " (a read-only open creates nothing)");
-            }
-            key = dir.toRealPath();
-        } catch (IOException e) {
-            throw new SeqsException("cannot create store directory " + dir, e);
-        }
-        if (!OPEN_IN_THIS_JVM.add(key)) {
-            throw new IllegalStateException("store directory " + dir + " is already open in this process");
-        }
-        FileChannel channel = null;
-        try {
-            if (!config.readOnly() && !Files.isDirectory(config.checkpointDirectory())) {
-                Files.createDirectories(config.checkpointDirectory());
-                // inside the store directory its entry is forced by the manifest write that follows
-                Path parent = config.checkpointDirectory().getParent();
-                if (parent != null && !parent.equals(dir)) {
-                    FileUtil.fsyncDirectory(parent);
-                }
-            }
-            // A writer holds the lock file exclusively; read-only openers share it.
-            boolean shared = config.readOnly();
-            FileLock lock = FileUtil.uninterruptibly(() -> {
-                FileChannel ch = shared ? FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.READ)
-                        : FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                try {
-                    FileLock held = ch.tryLock(0, Long.MAX_VALUE, shared);
-                    if (held == null) {
-                        ch.close();
-                    }
-                    return held;
-                } catch (IOException | RuntimeException e) {
-                    closeQuietly(ch);
-                    throw e;
-                }
-            });
-            channel = lock == null ? null : (FileChannel) lock.acquiredBy();
-            if (lock == null) {
-                throw new IllegalStateException("store directory " + dir + " is already open in another process"
-                        + (shared ? " for writing" : ""));
-            }
-            try {
-                return new Seqs(config, channel, lock, key);
-            } catch (RuntimeException | Error e) {
-                lock.release();
-                throw e;
-            }
-        } catch (IOException e) {
-            closeQuietly(channel);
-            OPEN_IN_THIS_JVM.remove(key);
-            throw new SeqsException("cannot open store " + dir, e);
+            return new Seqs(config, lock);
         } catch (RuntimeException | Error e) {
-            closeQuietly(channel);
-            OPEN_IN_THIS_JVM.remove(key);
+            try {
+                lock.close();
+            } catch (RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
             throw e;
         }
-    }
-
-    /**
-     * Refuses a directory that is neither empty nor a store, before anything is created in it:
-     * a store directory holds a manifest, or only entries seqs itself creates (a store whose
-     * creation was cut short before its first manifest).
-     */
-    private static void refuseForeignDirectory(Path dir) throws IOException {
-        String foreign = null;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            for (Path entry : entries) {
-                String name = entry.getFileName().toString();
-                if (name.equals(Manifest.FILE_NAME)) {
-                    return;
-                }
-                if (foreign == null && !isStoreEntry(name)) {
-                    foreign = name;
-                }
-            }
-        }
-        if (foreign != null) {
-            throw new SeqsException("directory " + dir + " is neither empty nor a seqs store (it holds '" + foreign
-                    + "' and no " + Manifest.FILE_NAME + "); seqs opens only an empty directory or a store it created");
-        }
-    }
-
-    /** Whether a name in a store directory is one seqs creates there. */
-    private static boolean isStoreEntry(String name) {
-        return name.equals(LOCK_FILE) || name.equals(Manifest.FILE_NAME + FileUtil.TMP_SUFFIX) || name.equals(DEFAULT_CHECKPOINT_DIR)
-                || Epoch.parseDirName(name) >= 0 || FileUtil.isScratchFile(name);
     }
 
     // ================================================================== the API
@@ -811,12 +711,9 @@ public final class Seqs implements AutoCloseable {
             lifecycle.writeLock().unlock();
             shutdownThreads();
             try {
-                fileLock.release();
-                lockChannel.close();
-            } catch (IOException e) {
-                failure = addFailure(failure, new SeqsException("cannot release the lock of " + config.directory(), e));
-            } finally {
-                OPEN_IN_THIS_JVM.remove(realDirectory);
+                lock.close();
+            } catch (SeqsException e) {
+                failure = addFailure(failure, e);
             }
         }
         if (failure != null) {
@@ -845,98 +742,8 @@ public final class Seqs implements AutoCloseable {
         liveEpoch();
     }
 
-    /** Reads the manifest (rebuilding it when missing or damaged), records this open, clears leftovers. */
-    private void recoverManifest() throws IOException {
-        Path dir = config.directory();
-        Manifest found;
-        try {
-            found = FileUtil.uninterruptibly(() -> Manifest.read(dir));
-        } catch (CorruptionException e) {
-            LOG.log(System.Logger.Level.WARNING, "store {0}: {1}; rebuilding the manifest from the epoch directories", dir, e.getMessage());
-            found = rebuildManifest();
-        }
-        if (found == null) {
-            found = rebuildManifest();
-        }
-        if (found == null) {
-            found = new Manifest(config.shards(), 1, config.segmentSize(), 0, System.currentTimeMillis());
-        } else if (config.shardsExplicit() && found.shardCount() != config.shards()) {
-            throw new IllegalArgumentException("store " + dir + " was created with " + found.shardCount()
-                    + " shards; it cannot be opened with " + config.shards());
-        }
-        // Records of this session carry a generation above every one on disk; a read-only open
-        // writes nothing, but checks the log against the same bound.
-        manifest = found.withGeneration(found.generation() + 1);
-        if (config.readOnly()) {
-            return;
-        }
-        FileUtil.deleteScratchFiles(dir);
-        manifest.write(dir);
-        removeOtherEpochs(dir, manifest.epoch());
-        removeOtherEpochs(config.checkpointDirectory(), manifest.epoch());
-    }
-
-    /**
-     * Without a readable manifest the newest epoch directory is the current one (a reset creates
-     * its directory before committing the manifest, so at worst this finishes that reset). The
-     * generation is set above any a previous session can have used: the clock in seconds, or
-     * {@link #GENERATION_MARGIN} above the newest checkpoint's, whichever is higher.
-     */
-    private Manifest rebuildManifest() throws IOException {
-        long newest = -1;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(config.directory())) {
-            for (Path p : entries) {
-                newest = Math.max(newest, Epoch.parseDirName(p.getFileName().toString()));
-            }
-        }
-        if (newest < 1) {
-            return null;
-        }
-        // Shards create their directories when they first write, so the shape comes from a
-        // segment header; an epoch with none holds no data and takes the configured shape.
-        Path epochDir = config.directory().resolve(Epoch.dirName(newest));
-        SegmentDescriptor.Header found = null;
-        int shardDirs = 0;
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(epochDir, "shard-*")) {
-            for (Path shardDir : entries) {
-                shardDirs++;
-                Path first = shardDir.resolve(SegmentDescriptor.fileName(0));
-                if (found == null && Files.exists(first)) {
-                    found = SegmentDescriptor.readHeader(first);
-                }
-            }
-        }
-        int shards = found != null ? found.shardCount() : config.shards();
-        long windowSize = found != null ? found.windowSize() : config.segmentSize();
-        if (shards < 1 || Integer.bitCount(shards) != 1 || shardDirs > shards) {
-            throw new SeqsException("store " + config.directory() + " has no readable manifest, and epoch directory "
-                    + epochDir + " holds " + shardDirs + " shard directories for " + shards + " shards; cannot tell its shape");
-        }
-        // Records and checkpoints carry the generation of the session that wrote them, and the
-        // new session's must exceed all of them. Checkpoints record theirs; sessions since the
-        // newest checkpoint number at most GENERATION_MARGIN in any realistic history.
-        long fromCheckpoints = CheckpointFile.maxGeneration(config.checkpointDirectory().resolve(Epoch.dirName(newest)));
-        long generation = Math.max(System.currentTimeMillis() / 1000, fromCheckpoints + GENERATION_MARGIN);
-        if (generation > 0xFFFF_FFFFL - GENERATION_MARGIN) {
-            throw new IllegalStateException("store " + config.directory() + ": cannot choose a generation above " + fromCheckpoints);
-        }
-        return new Manifest(shards, newest, windowSize, (int) generation, System.currentTimeMillis());
-    }
-
-    private void removeOtherEpochs(Path root, long keep) throws IOException {
-        if (!Files.isDirectory(root)) {
-            return;
-        }
-        List<Path> stale = new ArrayList<>();
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
-            for (Path p : entries) {
-                long e = Epoch.parseDirName(p.getFileName().toString());
-                if (e >= 0 && e != keep) {
-                    stale.add(p);
-                }
-            }
-        }
-        for (Path p : stale) {
+    private void deleteInBackground(List<Path> trees) {
+        for (Path p : trees) {
             background.delete(() -> deleteTree(p));
         }
     }
@@ -1010,13 +817,4 @@ public final class Seqs implements AutoCloseable {
         return first;
     }
 
-    private static void closeQuietly(FileChannel channel) {
-        if (channel != null) {
-            try {
-                channel.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
-        }
-    }
 }

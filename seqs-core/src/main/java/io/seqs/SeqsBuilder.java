@@ -313,7 +313,7 @@ public final class SeqsBuilder {
                     + MAX_KEYS_PER_SHARD + " keys per shard; ask for at least " + shardsFor(expectedKeys) + " shards");
         }
         Path dir = directory.toAbsolutePath();
-        Path ckpt = checkpointDirectory == null ? dir.resolve(Seqs.DEFAULT_CHECKPOINT_DIR) : checkpointDirectory.toAbsolutePath();
+        Path ckpt = checkpointDirectory == null ? dir.resolve(StoreDirectory.DEFAULT_CHECKPOINT_DIR) : checkpointDirectory.toAbsolutePath();
         String name = metricsName != null ? metricsName : String.valueOf(dir.getFileName());
         Config config = new Config(dir, ckpt, n, shards != 0, segmentSize, durability, flushInterval, checkpointInterval,
                 expectedKeys, freeSpaceMargin, verifyChecksums, latencySampleEvery, meterRegistry, name, readOnly);

@@ -48,8 +48,8 @@ class TrustTest {
         }
         // a store whose creation stopped before its first manifest holds only entries seqs makes
         Path cut = Files.createDirectory(dir.resolve("cut"));
-        Files.createFile(cut.resolve(Seqs.LOCK_FILE));
-        Files.createDirectory(cut.resolve(Seqs.DEFAULT_CHECKPOINT_DIR));
+        Files.createFile(cut.resolve(StoreLock.FILE));
+        Files.createDirectory(cut.resolve(StoreDirectory.DEFAULT_CHECKPOINT_DIR));
         try (Seqs s = Seqs.open(cut)) {
             assertEquals(1, s.epoch());
         }
