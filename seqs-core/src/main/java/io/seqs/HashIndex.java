@@ -64,10 +64,22 @@ final class HashIndex implements AutoCloseable {
     long tombstones;
 
     private HashIndex(long capacity, Path scratchDir) {
+        this(capacity, Arena.ofShared(), scratchDir);
+    }
+
+    private HashIndex(long capacity, Arena arena, Path scratchDir) {
         assert capacity >= MIN_CAPACITY && capacity <= MAX_CAPACITY : capacity;
-        this.arena = Arena.ofShared();
+        this.arena = arena;
         this.slots = FileUtil.allocateZeroed(arena, capacity * SLOT_BYTES, scratchDir);
         this.capacity = capacity;
+    }
+
+    /**
+     * A small table in memory the garbage collector frees ({@link Arena#ofAuto()}), for
+     * concurrency tests that make millions of them; {@link #close()} must not be called on it.
+     */
+    static HashIndex collectable() {
+        return new HashIndex(MIN_CAPACITY, Arena.ofAuto(), null);
     }
 
     /**
