@@ -2,7 +2,9 @@ package io.seqs;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,6 +21,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -626,6 +629,79 @@ public final class Seqs implements AutoCloseable {
             lifecycle.readLock().unlock();
         }
     }
+
+    /**
+     * Visits every live key once, reading each shard's log in order (at sequential-read speed),
+     * shard after shard: not a range scan, and in no key order. Every key live for the whole
+     * call is visited exactly once, with a value it held during the call; keys written or
+     * deleted meanwhile may or may not be (a key deleted and written again during the call may
+     * be visited twice, once per life). Writers are never held up longer than a put holds
+     * them; the action runs without any lock of the store and may call it (but not
+     * {@code forEach}). A reset during the call ends it early: no key of the old epoch was live
+     * for the whole call.
+     *
+     * <pre>{@code
+     * store.forEach((key, value) -> feed.write(key, value));
+     * }</pre>
+     *
+     * @param action receives copies of each key and value
+     * @throws IllegalArgumentException when {@code action} is null
+     * @throws IllegalStateException when the store is closed, or when called from inside
+     *     {@code forEach} of the same store
+     */
+    public void forEach(BiConsumer<byte[], byte[]> action) {
+        if (action == null) {
+            throw new IllegalArgumentException("action is null");
+        }
+        byte[][] record = new byte[2][];
+        for (Shard shard : liveEpoch().shards) {
+            boolean whole = shard.forEachLive((map, keyOffset, keyLength, valueOffset, valueLength) -> {
+                record[0] = map.asSlice(keyOffset, keyLength).toArray(ValueLayout.JAVA_BYTE);
+                record[1] = map.asSlice(valueOffset, valueLength).toArray(ValueLayout.JAVA_BYTE);
+            }, () -> action.accept(record[0], record[1]));
+            if (!whole) {
+                return; // reset or closed meanwhile
+            }
+        }
+    }
+
+    /**
+     * {@link #forEach(BiConsumer)} without an array per record: {@code action} receives the key
+     * and value as read-only views of one off-heap buffer the call reuses, valid only until
+     * {@code action} returns (copy what you keep).
+     *
+     * @param action receives each key and value, read-only and valid only during the call
+     * @throws IllegalArgumentException when {@code action} is null
+     * @throws IllegalStateException when the store is closed, or when called from inside
+     *     {@code forEach} of the same store
+     */
+    public void forEachSegment(BiConsumer<MemorySegment, MemorySegment> action) {
+        if (action == null) {
+            throw new IllegalArgumentException("action is null");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment[] buffer = {arena.allocate(FOR_EACH_BUFFER_BYTES)};
+            MemorySegment[] record = new MemorySegment[2];
+            for (Shard shard : liveEpoch().shards) {
+                boolean whole = shard.forEachLive((map, keyOffset, keyLength, valueOffset, valueLength) -> {
+                    long needed = (long) keyLength + valueLength;
+                    if (needed > buffer[0].byteSize()) {
+                        buffer[0] = arena.allocate(Math.max(needed, buffer[0].byteSize() * 2));
+                    }
+                    MemorySegment.copy(map, keyOffset, buffer[0], 0, keyLength);
+                    MemorySegment.copy(map, valueOffset, buffer[0], keyLength, valueLength);
+                    record[0] = buffer[0].asSlice(0, keyLength).asReadOnly();
+                    record[1] = buffer[0].asSlice(keyLength, valueLength).asReadOnly();
+                }, () -> action.accept(record[0], record[1]));
+                if (!whole) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Initial size of the buffer {@link #forEachSegment} copies records into; it grows for larger ones. */
+    private static final long FOR_EACH_BUFFER_BYTES = 1 << 16;
 
     /**
      * A consistent snapshot of the store's figures.

@@ -112,6 +112,15 @@ final class Shard {
 
     private Recovery recovery;
 
+    // ---- a whole-shard scan in progress (forEachLive), guarded by lock ----
+    /** One scan of a shard at a time; held by the scanning thread for the whole scan. */
+    private final ReentrantLock scanLock = new ReentrantLock();
+    private boolean scanning;
+    /** Log position up to which the scan has looked at every record. */
+    private long scanCursor;
+    /** Records appended during the scan for keys it had already visited: it skips them. */
+    private final PositionList scanSkip = new PositionList();
+
     private Shard(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
                   int generation, SpaceLedger ledger, ShardCounters counters, ReadGate gate) {
         this.config = config;
@@ -304,6 +313,9 @@ final class Shard {
             } else if (HashIndex.hashMatches(s, hash) && keyEquals(windows, HashIndex.position(s), key)) {
                 idx.setRelease(i, fresh);
                 long oldPosition = HashIndex.position(s);
+                if (scanning && (oldPosition < scanCursor || scanSkip.holds(oldPosition))) {
+                    scanSkip.add(position); // the scan visited this key at an older record already
+                }
                 long oldLength = recordLengthAt(oldPosition);
                 moveLiveToDead(oldPosition, oldLength);
                 addLive(position, length);
@@ -628,6 +640,109 @@ final class Shard {
                     + " outside every segment (" + win.length + " windows of " + windowSize + " bytes)");
         }
         return seg;
+    }
+
+    // ================================================================== scans
+
+    /** Copies a live record's key and value out of the log; runs under the shard lock and must only copy. */
+    @FunctionalInterface
+    interface RecordCopier {
+        void copy(MemorySegment map, long keyOffset, int keyLength, long valueOffset, int valueLength);
+    }
+
+    /**
+     * Reads the shard's log in order and hands every live record to {@code copy}, then runs
+     * {@code deliver} (without any lock) before going on. Every key live for the whole scan is
+     * delivered exactly once, with a value it held during the scan; keys written or deleted
+     * meanwhile may or may not be. Each record is looked at under the shard lock (as long as a
+     * put holds it); a writer that replaces a record the scan has passed tells the scan to skip
+     * the new one, which is what makes "exactly once" hold while keys are rewritten, and the scan
+     * ends when it reaches the tail.
+     *
+     * @return false when the shard was released (reset or close) before the scan ended
+     * @throws IllegalStateException when called from inside a scan of the same shard
+     */
+    boolean forEachLive(RecordCopier copy, Runnable deliver) {
+        if (scanLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("forEach cannot be called from inside forEach of the same store");
+        }
+        scanLock.lock();
+        try {
+            return scanLocked(copy, deliver);
+        } finally {
+            lock.lock();
+            try {
+                scanning = false;
+                scanSkip.clear();
+            } finally {
+                lock.unlock();
+            }
+            scanLock.unlock();
+        }
+    }
+
+    private boolean scanLocked(RecordCopier copy, Runnable deliver) {
+        int segmentIndex = 0;
+        long position = -1;
+        lock.lock();
+        try {
+            if (released) {
+                return false;
+            }
+            if (segments.isEmpty()) {
+                return true;
+            }
+            scanning = true;
+            scanSkip.clear();
+            position = segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
+            scanCursor = position;
+        } finally {
+            lock.unlock();
+        }
+        for (long visited = 0; ; visited++) {
+            boolean live;
+            lock.lock();
+            try {
+                if (released) {
+                    return false;
+                }
+                Segment seg = segments.get(segmentIndex);
+                long off = position - seg.base;
+                if (position >= tail) {
+                    return true;
+                }
+                if (off + HEADER_LENGTH > seg.length || RecordDescriptor.isEnd(seg.map, off)) {
+                    // the rest of this segment was never written: the next one starts the log again
+                    segmentIndex++;
+                    assert segmentIndex < segments.size() : "scan of " + dir + " ran past the last segment below the tail";
+                    position = segments.get(segmentIndex).base + SegmentDescriptor.HEADER_LENGTH;
+                    scanCursor = position;
+                    continue;
+                }
+                int keyLength = RecordDescriptor.keyLength(seg.map, off);
+                int stored = RecordDescriptor.storedLength(seg.map, off);
+                long length = RecordDescriptor.recordLength(keyLength, stored);
+                live = RecordDescriptor.type(seg.map, off) == RecordDescriptor.TYPE_PUT && !scanSkip.contains(position)
+                        && isLatest(seg, off, position, keyLength);
+                if (live) {
+                    copy.copy(seg.map, RecordDescriptor.keyOffset(off), keyLength, RecordDescriptor.valueOffset(off, keyLength), stored);
+                }
+                position += length;
+                scanCursor = position;
+            } finally {
+                lock.unlock();
+            }
+            if (live) {
+                deliver.run();
+            }
+        }
+    }
+
+    /** Whether the index points at the record at {@code position} (under the lock). */
+    private boolean isLatest(Segment seg, long off, long position, int keyLength) {
+        MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
+        long slot = findSlot(table, Keys.hash(key, 0, keyLength), key);
+        return slot >= 0 && HashIndex.position(table.getPlain(slot)) == position;
     }
 
     // ================================================================== durability
