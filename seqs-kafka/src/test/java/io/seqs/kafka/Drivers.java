@@ -24,6 +24,7 @@ final class Drivers {
 
     private Drivers() {}
 
+    /** An application using {@link SeqsDslStoreSuppliers}, String serdes, record caching on or off. */
     static Properties config(Path stateDir, boolean caching) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
@@ -33,13 +34,16 @@ final class Drivers {
         p.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.StringSerde.class);
         p.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, caching ? 10L << 20 : 0L);
+        p.put("processing.exception.handler.global.enabled", true);
         return p;
     }
 
+    /** An input topic whose records are a second apart from {@link #START}. */
     static TestInputTopic<String, String> input(TopologyTestDriver driver, String topic) {
         return driver.createInputTopic(topic, new StringSerializer(), new StringSerializer(), START, Duration.ofSeconds(1));
     }
 
+    /** An output topic of String keys and values. */
     static TestOutputTopic<String, String> output(TopologyTestDriver driver, String topic) {
         return driver.createOutputTopic(topic, new StringDeserializer(), new StringDeserializer());
     }
