@@ -43,7 +43,7 @@ public final class SeqsDslStoreSuppliers implements DslStoreSuppliers {
      *
      * @param params the store's name and format
      * @return the store's supplier
-     * @throws IllegalArgumentException when the format is one this class does not know
+     * @throws IllegalArgumentException when the format is one this class does not know (a newer Kafka's)
      */
     @Override
     public KeyValueBytesStoreSupplier keyValueStore(DslKeyValueParams params) {
@@ -54,6 +54,7 @@ public final class SeqsDslStoreSuppliers implements DslStoreSuppliers {
             case PLAIN -> SeqsStores.keyValueStore(params.name());
             case TIMESTAMPED -> SeqsStores.timestampedKeyValueStore(params.name());
             case HEADERS -> SeqsStores.timestampedKeyValueStoreWithHeaders(params.name());
+            default -> throw new IllegalArgumentException("store " + params.name() + ": unknown store format " + params.dslStoreFormat());
         };
     }
 
