@@ -99,7 +99,8 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /**
      * Opens the seqs store in the task's state directory and registers its restore callback.
      *
-     * @throws ConfigException when {@code enable.transactional.statestores} is true
+     * @throws ConfigException when {@code enable.transactional.statestores} is true, or a
+     *     {@code seqs.store.*} setting is invalid
      * @throws ProcessorStateException when the directory or the store cannot be opened
      */
     @Override
@@ -112,7 +113,7 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         this.context = context;
         this.exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         Path dir = context.stateDir().toPath().resolve(STATE_SUBDIR).resolve(name);
-        openDirectory(dir);
+        openDirectory(dir, settings.withOverrides(configs));
         try {
             loadOffsets();
             context.register(root, KafkaInternals.batchingRestoreCallback(this::restoreBatch));
@@ -132,10 +133,10 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         }
     }
 
-    private void openDirectory(Path dir) {
+    private void openDirectory(Path dir, StoreSettings effective) {
         try {
             Files.createDirectories(dir);
-            db = settings.open(dir.resolve("data"));
+            db = effective.open(dir.resolve("data"));
         } catch (IOException | SeqsException e) {
             throw new ProcessorStateException("cannot open seqs store " + name + " in " + dir, e);
         }

@@ -321,4 +321,28 @@ final class SeqsKeyValueStoreTest {
         assertArrayEquals(value("2"), store.get(key("a")));
         assertNull(store.get(key("gone")));
     }
+
+    @Test
+    void storeSettingsComeFromTheApplicationConfig() {
+        Map<String, String> settings = Map.of(StoreSettings.SHARDS_CONFIG, "4", StoreSettings.SEGMENT_BYTES_CONFIG, "1048576",
+                StoreSettings.EXPECTED_KEYS_CONFIG, "1000");
+        KeyValueStore<Bytes, byte[]> store = open(CapturingContext.with(stateDir, settings));
+        store.put(key("a"), value("1"));
+        store.close();
+        // a reopen with another shard count keeps the store's own
+        assertArrayEquals(value("1"), open(CapturingContext.with(stateDir, Map.of(StoreSettings.SHARDS_CONFIG, "8"))).get(key("a")));
+    }
+
+    @Test
+    void invalidStoreSettingsAreConfigErrorsNamingTheSetting() {
+        for (Map<String, String> bad : List.of(Map.of(StoreSettings.SHARDS_CONFIG, "3"), Map.of(StoreSettings.SHARDS_CONFIG, "many"),
+                Map.of(StoreSettings.SEGMENT_BYTES_CONFIG, "1000"), Map.of(StoreSettings.SHARDS_CONFIG, "4096"))) {
+            KeyValueStore<Bytes, byte[]> store = SeqsStores.keyValueStore("store").get();
+            ConfigException e = assertThrows(ConfigException.class, () -> store.init(CapturingContext.with(stateDir, bad), store));
+            String key = bad.keySet().iterator().next();
+            assertTrue(e.getMessage().contains(key) || e.getMessage().contains(key.equals(StoreSettings.SHARDS_CONFIG) ? "shards" : "segmentSize"),
+                    e.getMessage());
+            assertFalse(store.isOpen());
+        }
+    }
 }
