@@ -6,6 +6,7 @@ package io.seqs;
  * create the store with more shards.
  */
 public final class CapacityExceededException extends SeqsException {
+    /** Serialized form version. */
     private static final long serialVersionUID = 1L;
 
     CapacityExceededException(String message) {

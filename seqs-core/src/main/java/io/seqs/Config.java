@@ -17,6 +17,8 @@ record Config(
         long freeSpaceMarginBytes,
         boolean verifyChecksums,
         int latencySampleEvery,
-        /** An io.micrometer.core.instrument.MeterRegistry, or null; typed Object so Micrometer stays optional. */
+        // an io.micrometer.core.instrument.MeterRegistry, or null; typed Object so Micrometer stays optional
         Object meterRegistry,
-        String metricsName) {}
+        String metricsName,
+        // open without changing a byte on disk: no repair, no manifest, no checkpoint, no write
+        boolean readOnly) {}

@@ -8,8 +8,11 @@ import java.nio.file.Path;
  * was expected there.
  */
 public final class CorruptionException extends SeqsException {
+    /** Serialized form version. */
     private static final long serialVersionUID = 1L;
+    /** The damaged file; not serialized. */
     private final transient Path file;
+    /** Where in the file the damage is. */
     private final long offset;
 
     CorruptionException(Path file, long offset, String detail) {

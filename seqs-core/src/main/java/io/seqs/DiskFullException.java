@@ -7,9 +7,13 @@ import java.nio.file.Path;
  * written before stays readable, and writes succeed again once space is freed.
  */
 public final class DiskFullException extends SeqsException {
+    /** Serialized form version. */
     private static final long serialVersionUID = 1L;
+    /** The directory that could not grow; not serialized. */
     private final transient Path directory;
+    /** Free space the write needed. */
     private final long bytesNeeded;
+    /** Free space there was. */
     private final long usableBytes;
 
     DiskFullException(Path directory, long bytesNeeded, long usableBytes) {

@@ -13,7 +13,10 @@ package io.seqs;
  * </ul>
  */
 public enum Durability {
+    /** Completed writes survive the process being killed; a power loss keeps what the last {@link Seqs#flush()} forced. */
     PROCESS,
+    /** As {@link #PROCESS}, and the log is forced in the background every {@code flushInterval}. */
     PERIODIC,
+    /** A write returns once it is on stable storage (concurrent writers of a shard share one force). */
     SYNC
 }

@@ -54,7 +54,7 @@ final class Epoch implements SpaceLedger {
         int n = manifest.shardCount();
         // Shard directories are created by the shards when they first write (a segment, a
         // checkpoint): a reset makes two directories whatever the shard count.
-        boolean created = !Files.isDirectory(dir) || !Files.isDirectory(checkpointDir);
+        boolean created = !config.readOnly() && (!Files.isDirectory(dir) || !Files.isDirectory(checkpointDir));
         if (created) {
             try {
                 Files.createDirectories(dir);

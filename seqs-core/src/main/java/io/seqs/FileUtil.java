@@ -27,7 +27,7 @@ final class FileUtil {
     /** Suffix of the temporary file an atomic write renames over its target. */
     static final String TMP_SUFFIX = ".tmp";
 
-    /** A file-system step that can be run again from its start after a failed attempt. */
+    /** A file-system step for {@link #uninterruptibly}: it opens and closes every channel it uses. */
     @FunctionalInterface
     interface IoStep<T> {
         T run() throws IOException;
@@ -149,6 +149,7 @@ final class FileUtil {
             : null;
 
     /** A handle on the C library's {@code name}, or null (logged) when it cannot be linked; then seqs does {@code without}. */
+    @SuppressWarnings("restricted") // called only when the application enabled native access for seqs
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, String without) {
         try {
             Linker linker = Linker.nativeLinker();
@@ -177,7 +178,7 @@ final class FileUtil {
         assert length > 0 && length % RecordDescriptor.ALIGNMENT == 0 : length;
         try {
             uninterruptibly(() -> {
-                Files.deleteIfExists(file); // an attempt an interrupt cut short
+                Files.deleteIfExists(file); // left by a roll a crash cut short; it held nothing
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     ch.write(ByteBuffer.allocate(1), length - 1);
                 }

@@ -156,6 +156,115 @@ final class HashIndex implements AutoCloseable {
         SLOT.setRelease(slots, index * SLOT_BYTES, value);
     }
 
+    // ---- probes ---------------------------------------------------------------------------
+
+    /** The log's side of a probe: whether the record at a log position holds a key, and whether it is sound. */
+    interface RecordKeys {
+        boolean keyEquals(long position, MemorySegment key);
+
+        boolean sound(long position);
+    }
+
+    /** Writer's probe (plain loads; the writer is the only one to store): the slot holding the key, or -1. */
+    long find(long hash, MemorySegment key, RecordKeys log) {
+        long i = bucket(hash);
+        for (long probes = 0; probes < capacity; probes++) {
+            long s = getPlain(i);
+            if (s == EMPTY) {
+                return -1;
+            }
+            if (s != TOMBSTONE && hashMatches(s, hash) && log.keyEquals(position(s), key)) {
+                return i;
+            }
+            i = next(i);
+        }
+        return -1;
+    }
+
+    /**
+     * Writer's probe for a put: the slot holding the key, or when the key is absent
+     * {@code -(slot to fill) - 1}, the slot being the first tombstone on the way or the empty
+     * slot that ended the probe. The table must have room ({@link #needsRebuild()} false).
+     */
+    long findForPut(long hash, MemorySegment key, RecordKeys log) {
+        long i = bucket(hash);
+        long firstTombstone = -1;
+        for (long probes = 0; probes < capacity; probes++) {
+            long s = getPlain(i);
+            if (s == EMPTY) {
+                return -(firstTombstone >= 0 ? firstTombstone : i) - 1;
+            }
+            if (s == TOMBSTONE) {
+                if (firstTombstone < 0) {
+                    firstTombstone = i;
+                }
+            } else if (hashMatches(s, hash) && log.keyEquals(position(s), key)) {
+                return i;
+            }
+            i = next(i);
+        }
+        assert firstTombstone >= 0 : "probe went round a full table";
+        return -firstTombstone - 1;
+    }
+
+    /** Publishes a new entry for a key a slot holds (a release store); returns the slot's old value. */
+    long replace(long slotIndex, long slotValue) {
+        long old = getPlain(slotIndex);
+        assert isEntry(old) && isEntry(slotValue) : old + " -> " + slotValue;
+        setRelease(slotIndex, slotValue);
+        return old;
+    }
+
+    /** Publishes an entry in the free slot {@link #findForPut} returned as {@code -(slot) - 1}. */
+    void insert(long freeSlot, long slotValue) {
+        long i = -freeSlot - 1;
+        long old = getPlain(i);
+        assert !isEntry(old) && isEntry(slotValue) : old + " -> " + slotValue;
+        if (old == TOMBSTONE) {
+            tombstones--;
+        }
+        setRelease(i, slotValue);
+        size++;
+    }
+
+    /** Replaces the entry of a slot with a tombstone; returns the old entry. */
+    long remove(long slotIndex) {
+        long old = getPlain(slotIndex);
+        assert isEntry(old) : old;
+        setRelease(slotIndex, TOMBSTONE);
+        size--;
+        tombstones++;
+        return old;
+    }
+
+    /**
+     * Reader's probe (acquire loads, any number of readers beside the writer): the log position
+     * of the key's latest record, or -1 when absent. With {@code checkDamage}, an absent key whose
+     * hash bits lead to a record that fails its checks returns {@code -(that position) - 2}: it
+     * may be this key's record with a damaged key, and "absent" would be a silent loss.
+     */
+    long locate(long hash, MemorySegment key, RecordKeys log, boolean checkDamage) {
+        long i = bucket(hash);
+        long damaged = -1;
+        for (long probes = 0; probes < capacity; probes++) {
+            long s = getAcquire(i);
+            if (s == EMPTY) {
+                break;
+            }
+            if (s != TOMBSTONE && hashMatches(s, hash)) {
+                long position = position(s);
+                if (log.keyEquals(position, key)) {
+                    return position;
+                }
+                if (damaged < 0 && checkDamage && !log.sound(position)) {
+                    damaged = position;
+                }
+            }
+            i = next(i);
+        }
+        return damaged >= 0 ? -damaged - 2 : -1;
+    }
+
     /** True when one more entry would push the table past its load limit. */
     boolean needsRebuild() {
         double limit = capacity == MAX_CAPACITY ? MAX_LOAD_AT_MAX_CAPACITY : MAX_LOAD;

@@ -51,6 +51,11 @@ final class IoThreads {
         return task -> new Own(task, name + "-" + NEXT.incrementAndGet());
     }
 
+    /** The shared pool, for work of seqs' own that no caller waits for (old epochs' deletion). */
+    static java.util.concurrent.Executor pool() {
+        return POOL;
+    }
+
     /** Whether the calling thread is one of seqs' own. */
     static boolean onOwnThread() {
         return Thread.currentThread() instanceof Own;

@@ -70,7 +70,7 @@ final class Latencies {
         if (h.getTotalCount() == 0) {
             return LatencyStats.EMPTY;
         }
-        return new LatencyStats(h.getTotalCount(), h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
+        return LatencyStats.of(h.getTotalCount(), h.getMean(), h.getValueAtPercentile(50), h.getValueAtPercentile(90),
                 h.getValueAtPercentile(99), h.getValueAtPercentile(99.9), h.getMaxValue());
     }
 }

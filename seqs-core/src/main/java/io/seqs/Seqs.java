@@ -1,7 +1,6 @@
 package io.seqs;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -15,9 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -64,8 +60,8 @@ public final class Seqs implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Lock-free readers of every shard announce themselves here; see {@link ReadGate}. */
     private final ReadGate gate = new ReadGate();
-    private final ScheduledExecutorService maintenance;
-    private final ExecutorService cleaner;
+    /** Periodic flushes, checkpoints and meter updates, and deletions, on threads shared by every store. */
+    private final Background background = new Background();
     private final long openNanos;
     private final long openedAt = System.nanoTime();
     private final Path realDirectory;
@@ -93,8 +89,6 @@ public final class Seqs implements AutoCloseable {
         this.realDirectory = realDirectory;
         this.lockChannel = lockChannel;
         this.fileLock = fileLock;
-        this.maintenance = Executors.newSingleThreadScheduledExecutor(IoThreads.factory("seqs-maintenance"));
-        this.cleaner = Executors.newSingleThreadExecutor(IoThreads.factory("seqs-cleaner"));
         this.getLatency = new Latencies(config.latencySampleEvery());
         this.putLatency = new Latencies(config.latencySampleEvery());
         long start = System.nanoTime();
@@ -153,9 +147,14 @@ public final class Seqs implements AutoCloseable {
         try {
             if (Files.isDirectory(dir)) {
                 refuseForeignDirectory(dir);
+            } else if (config.readOnly()) {
+                throw new SeqsException("no store in " + dir + ": the directory does not exist (a read-only open creates nothing)");
             } else {
                 Files.createDirectories(dir);
                 FileUtil.fsyncDirectory(dir.getParent());
+            }
+            if (config.readOnly() && !Files.exists(dir.resolve(LOCK_FILE))) {
+                throw new SeqsException("no store in " + dir + ": it has no " + LOCK_FILE + " (a read-only open creates nothing)");
             }
             key = dir.toRealPath();
         } catch (IOException e) {
@@ -166,7 +165,7 @@ public final class Seqs implements AutoCloseable {
         }
         FileChannel channel = null;
         try {
-            if (!Files.isDirectory(config.checkpointDirectory())) {
+            if (!config.readOnly() && !Files.isDirectory(config.checkpointDirectory())) {
                 Files.createDirectories(config.checkpointDirectory());
                 // inside the store directory its entry is forced by the manifest write that follows
                 Path parent = config.checkpointDirectory().getParent();
@@ -174,10 +173,13 @@ public final class Seqs implements AutoCloseable {
                     FileUtil.fsyncDirectory(parent);
                 }
             }
+            // A writer holds the lock file exclusively; read-only openers share it.
+            boolean shared = config.readOnly();
             FileLock lock = FileUtil.uninterruptibly(() -> {
-                FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                FileChannel ch = shared ? FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.READ)
+                        : FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 try {
-                    FileLock held = ch.tryLock();
+                    FileLock held = ch.tryLock(0, Long.MAX_VALUE, shared);
                     if (held == null) {
                         ch.close();
                     }
@@ -189,7 +191,8 @@ public final class Seqs implements AutoCloseable {
             });
             channel = lock == null ? null : (FileChannel) lock.acquiredBy();
             if (lock == null) {
-                throw new IllegalStateException("store directory " + dir + " is already open in another process");
+                throw new IllegalStateException("store directory " + dir + " is already open in another process"
+                        + (shared ? " for writing" : ""));
             }
             try {
                 return new Seqs(config, channel, lock, key);
@@ -309,6 +312,7 @@ public final class Seqs implements AutoCloseable {
     }
 
     private void putUntimed(long hash, MemorySegment key, MemorySegment value) {
+        requireWritable("put");
         for (;;) {
             Shard shard = liveEpoch().shard(hash);
             long end;
@@ -443,6 +447,7 @@ public final class Seqs implements AutoCloseable {
     }
 
     private boolean delete(long hash, MemorySegment key) {
+        requireWritable("delete");
         for (;;) {
             Shard shard = liveEpoch().shard(hash);
             long end;
@@ -476,6 +481,7 @@ public final class Seqs implements AutoCloseable {
         if (batch == null) {
             throw new IllegalArgumentException("batch is null");
         }
+        requireWritable("write");
         int n = batch.size();
         lifecycle.readLock().lock();
         try {
@@ -532,6 +538,7 @@ public final class Seqs implements AutoCloseable {
      *     stays in the old epoch
      */
     public void resetEpoch() {
+        requireWritable("resetEpoch");
         lifecycle.writeLock().lock();
         try {
             ensureOpen();
@@ -587,6 +594,9 @@ public final class Seqs implements AutoCloseable {
      */
     public void flush() {
         Epoch epoch = epochForMaintenance();
+        if (config.readOnly()) {
+            return; // it wrote nothing
+        }
         long start = System.nanoTime();
         for (Shard shard : epoch.shards) {
             shard.flush();
@@ -601,6 +611,7 @@ public final class Seqs implements AutoCloseable {
      * @throws SeqsException when a checkpoint cannot be written (see the cause)
      */
     public void checkpoint() {
+        requireWritable("checkpoint");
         Epoch epoch = epochForMaintenance();
         long start = System.nanoTime();
         try {
@@ -719,7 +730,7 @@ public final class Seqs implements AutoCloseable {
             }
             LatencyStats[] gets = getLatency.snapshot(getSink);
             LatencyStats[] puts = putLatency.snapshot(putSink);
-            SeqsStats stats = new SeqsStats(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos,
+            SeqsStats stats = SeqsStats.of(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos,
                     System.nanoTime() - openedAt, gets[0], puts[0], gets[1], puts[1]);
             cachedStats = stats;
             cachedAt = System.nanoTime();
@@ -779,7 +790,7 @@ public final class Seqs implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        maintenance.shutdown();
+        background.stopPeriodic();
         lifecycle.writeLock().lock();
         RuntimeException failure = null;
         try {
@@ -788,7 +799,7 @@ public final class Seqs implements AutoCloseable {
             Epoch epoch = current;
             for (Shard shard : epoch.shards) {
                 try {
-                    shard.retire(true);
+                    shard.retire(!config.readOnly());
                 } catch (RuntimeException e) {
                     failure = addFailure(failure, e);
                 }
@@ -823,6 +834,13 @@ public final class Seqs implements AutoCloseable {
         return epoch;
     }
 
+    /** Refuses a change to a read-only store. */
+    private void requireWritable(String what) {
+        if (config.readOnly()) {
+            throw new IllegalStateException("store " + config.directory() + " was opened read-only; " + what + " is refused");
+        }
+    }
+
     private void ensureOpen() {
         liveEpoch();
     }
@@ -846,8 +864,13 @@ public final class Seqs implements AutoCloseable {
             throw new IllegalArgumentException("store " + dir + " was created with " + found.shardCount()
                     + " shards; it cannot be opened with " + config.shards());
         }
-        FileUtil.deleteScratchFiles(dir);
+        // Records of this session carry a generation above every one on disk; a read-only open
+        // writes nothing, but checks the log against the same bound.
         manifest = found.withGeneration(found.generation() + 1);
+        if (config.readOnly()) {
+            return;
+        }
+        FileUtil.deleteScratchFiles(dir);
         manifest.write(dir);
         removeOtherEpochs(dir, manifest.epoch());
         removeOtherEpochs(config.checkpointDirectory(), manifest.epoch());
@@ -914,12 +937,12 @@ public final class Seqs implements AutoCloseable {
             }
         }
         for (Path p : stale) {
-            cleaner.execute(() -> deleteTree(p));
+            background.delete(() -> deleteTree(p));
         }
     }
 
     private void dropInBackground(Epoch epoch) {
-        cleaner.execute(() -> {
+        background.delete(() -> {
             for (Shard shard : epoch.shards) {
                 shard.retire(false);
                 shard.release();
@@ -940,16 +963,18 @@ public final class Seqs implements AutoCloseable {
 
     private void scheduleMaintenance() {
         if (instruments != Instruments.NONE) {
-            maintenance.scheduleWithFixedDelay(() -> background(this::drainLatencies, "meter update"), METER_DRAIN_MILLIS,
-                    METER_DRAIN_MILLIS, TimeUnit.MILLISECONDS);
+            background.every(METER_DRAIN_MILLIS, () -> background(this::drainLatencies, "meter update"));
+        }
+        if (config.readOnly()) {
+            return; // nothing to force or checkpoint
         }
         if (config.durability() == Durability.PERIODIC) {
             long ms = config.flushInterval().toMillis();
-            maintenance.scheduleWithFixedDelay(() -> background(this::flush, "flush"), ms, ms, TimeUnit.MILLISECONDS);
+            background.every(ms, () -> background(this::flush, "flush"));
         }
         if (!config.checkpointInterval().isZero()) {
             long ms = config.checkpointInterval().toMillis();
-            maintenance.scheduleWithFixedDelay(() -> background(this::checkpoint, "checkpoint"), ms, ms, TimeUnit.MILLISECONDS);
+            background.every(ms, () -> background(this::checkpoint, "checkpoint"));
         }
     }
 
@@ -969,25 +994,8 @@ public final class Seqs implements AutoCloseable {
     }
 
     private void shutdownThreads() {
-        maintenance.shutdownNow();
-        cleaner.shutdown();
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(CLEANER_WAIT_SECONDS);
-        try {
-            for (;;) {
-                try {
-                    if (!cleaner.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                        LOG.log(System.Logger.Level.WARNING, "store {0}: old epochs are still being deleted", config.directory());
-                    }
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the caller's to keep; closing goes on
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+        if (!background.close(TimeUnit.SECONDS.toMillis(CLEANER_WAIT_SECONDS))) {
+            LOG.log(System.Logger.Level.WARNING, "store {0}: old epochs are still being deleted", config.directory());
         }
     }
 

@@ -27,9 +27,11 @@ public final class SeqsBuilder {
     public static final long MAX_SEGMENT_SIZE = 1L << 30;
     /** Default segment size: 1 GiB. */
     public static final long DEFAULT_SEGMENT_SIZE = 1L << 30;
+    /** Default time between background forces under {@link Durability#PERIODIC}: 1 s. */
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofSeconds(1);
+    /** Default time between background checkpoints: 30 s. */
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
-    /** Free space kept on the file system beyond a new segment, when space cannot be allocated natively. */
+    /** Free space kept on the file system beyond a reservation, when space cannot be allocated natively. */
     public static final long DEFAULT_FREE_SPACE_MARGIN = 64L << 20;
     /** One get and one put in this many is timed for the latency figures. */
     public static final int DEFAULT_LATENCY_SAMPLE_EVERY = 32;
@@ -48,6 +50,7 @@ public final class SeqsBuilder {
     private long expectedKeys;
     private long freeSpaceMargin = DEFAULT_FREE_SPACE_MARGIN;
     private boolean verifyChecksums = true;
+    private boolean readOnly;
     private int latencySampleEvery = DEFAULT_LATENCY_SAMPLE_EVERY;
     private Object meterRegistry;
     private String metricsName;
@@ -64,6 +67,8 @@ public final class SeqsBuilder {
      * least 8 (more when {@link #expectedKeys} needs them). Fixed when the store is created; an
      * existing store keeps its count, and asking for another one fails.
      *
+     * @param n a power of two in 1..{@value #MAX_SHARDS}
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -81,6 +86,8 @@ public final class SeqsBuilder {
      * {@value #MAX_SEGMENT_SIZE}; default 1 GiB. A value larger than a segment gets a file of its
      * own. An existing store applies a new size from its next epoch on.
      *
+     * @param bytes bytes per segment file, a multiple of 4096
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -97,6 +104,8 @@ public final class SeqsBuilder {
     /**
      * What a completed write survives; default {@link Durability#PERIODIC}.
      *
+     * @param d what a completed write survives
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -109,6 +118,8 @@ public final class SeqsBuilder {
     /**
      * How often {@link Durability#PERIODIC} forces the log; default 1 s, at least 1 ms.
      *
+     * @param d time between background forces, at least 1 ms
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -127,6 +138,8 @@ public final class SeqsBuilder {
      * {@link Duration#ZERO} turns periodic checkpoints off ({@code checkpoint()} and {@code close()}
      * still write them).
      *
+     * @param d time between background checkpoints; {@link Duration#ZERO} for none
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -143,6 +156,8 @@ public final class SeqsBuilder {
     /**
      * Keys the store is expected to hold, to size the index up front and avoid rebuilds.
      *
+     * @param n keys the store is expected to hold
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -159,6 +174,8 @@ public final class SeqsBuilder {
     /**
      * Where checkpoints are written, e.g. another device than the segments; default {@code <dir>/checkpoints}.
      *
+     * @param dir where checkpoints are written
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -172,6 +189,8 @@ public final class SeqsBuilder {
      * Free bytes to leave on the file system when creating a segment whose blocks cannot be
      * allocated up front (native access not enabled); default 64 MiB.
      *
+     * @param bytes bytes to keep free
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -185,8 +204,28 @@ public final class SeqsBuilder {
     }
 
     /**
+     * Opens the store without changing a byte on disk; default false. A read-only open takes a
+     * shared lock (any number of read-only openers in other processes, or one writer), reports
+     * damage it finds (in {@link SeqsStats} and a log line) instead of cutting it away, writes no
+     * manifest, checkpoint or index file, and refuses {@code put}, {@code delete},
+     * {@code write}, {@code resetEpoch} and {@code checkpoint} with {@link IllegalStateException}.
+     * The directory must hold a store.
+     *
+     * @param readOnly true to open without changing the store
+     * @return this builder
+     * @throws IllegalStateException when this builder already opened a store
+     */
+    public SeqsBuilder readOnly(boolean readOnly) {
+        requireUnused();
+        this.readOnly = readOnly;
+        return this;
+    }
+
+    /**
      * Whether every get checks the record's CRC32C; default true.
      *
+     * @param verify true to check every record read
+     * @return this builder
      * @throws IllegalStateException when this builder already opened a store
      */
     public SeqsBuilder verifyChecksums(boolean verify) {
@@ -200,6 +239,8 @@ public final class SeqsBuilder {
      * for the latency percentiles of {@link Seqs#stats()} and the {@code seqs.get}/{@code seqs.put}
      * timers. Default 32: enough samples for p99.9 under load at a cost that does not show.
      *
+     * @param n a power of two in 1..1024
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -216,6 +257,8 @@ public final class SeqsBuilder {
      * Registers the store's meters ({@code seqs.*}) in a Micrometer registry. Micrometer is an
      * optional dependency: without this call seqs runs with no Micrometer on the class path.
      *
+     * @param registry a Micrometer {@code MeterRegistry}
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -228,6 +271,8 @@ public final class SeqsBuilder {
     /**
      * The {@code name} tag of the store's meters; default the store directory's name.
      *
+     * @param name the tag value, not blank
+     * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
@@ -271,7 +316,7 @@ public final class SeqsBuilder {
         Path ckpt = checkpointDirectory == null ? dir.resolve(Seqs.DEFAULT_CHECKPOINT_DIR) : checkpointDirectory.toAbsolutePath();
         String name = metricsName != null ? metricsName : String.valueOf(dir.getFileName());
         Config config = new Config(dir, ckpt, n, shards != 0, segmentSize, durability, flushInterval, checkpointInterval,
-                expectedKeys, freeSpaceMargin, verifyChecksums, latencySampleEvery, meterRegistry, name);
+                expectedKeys, freeSpaceMargin, verifyChecksums, latencySampleEvery, meterRegistry, name, readOnly);
         Seqs store = Seqs.open(config);
         used = true;
         return store;

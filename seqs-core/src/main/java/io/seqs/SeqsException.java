@@ -8,6 +8,7 @@ package io.seqs;
  * {@link CapacityExceededException}).
  */
 public class SeqsException extends RuntimeException {
+    /** Serialized form version. */
     private static final long serialVersionUID = 1L;
 
     /**

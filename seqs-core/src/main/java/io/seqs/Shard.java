@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.zip.CRC32C;
@@ -30,7 +29,7 @@ import java.util.zip.CRC32C;
  * index table replaced by a rebuild, the mappings of a shard released at a reset or close) is
  * freed only after every such reader has left it.
  */
-final class Shard {
+final class Shard implements HashIndex.RecordKeys {
     private static final System.Logger LOG = System.getLogger("io.seqs");
     private static final long PAGE = 4096;
     /** How far past the last record recovery looks for the remains of a torn write. */
@@ -77,8 +76,6 @@ final class Shard {
     private final ReentrantLock checkpointLock = new ReentrantLock();
 
     private volatile HashIndex table;
-    /** Window number to segment; a segment spanning several windows fills each of them. */
-    private volatile Segment[] windows = new Segment[0];
     private volatile boolean retired;
     /** Set once the mappings are released; nothing may touch them after. */
     private volatile boolean released;
@@ -86,7 +83,8 @@ final class Shard {
     private volatile long durable;
 
     // ---- writer state, guarded by lock ----
-    private final List<Segment> segments = new ArrayList<>();
+    /** The log's segments and the window table readers find them by. */
+    private final SegmentTable segments;
     /** Written under the lock; read without it only by {@link #unwrittenBytes()}. */
     private volatile Segment active;
     private ByteBuffer activeBuffer;
@@ -96,8 +94,7 @@ final class Shard {
      * written only below it. Read without the lock by {@link #unwrittenBytes()}.
      */
     private volatile long reservedEnd;
-    private long[] liveBytes = new long[8];
-    private long[] deadBytes = new long[8];
+    private final SegmentSpace space = new SegmentSpace();
     private boolean directoryDirty;
     /** Whether the shard's log directory exists; it is created by the first roll. Under the lock. */
     private boolean logDirectoryExists;
@@ -134,6 +131,7 @@ final class Shard {
         this.generation = generation;
         this.dir = epochDir.resolve(dirName(index));
         this.checkpointDir = epochCheckpointDir.resolve(dirName(index));
+        this.segments = new SegmentTable(dir, windowSize);
     }
 
     static String dirName(int shard) {
@@ -208,17 +206,13 @@ final class Shard {
         lockForWrite();
         try {
             HashIndex idx = table;
-            long slotIndex = findSlot(idx, hash, key);
+            long slotIndex = idx.find(hash, key, this);
             if (slotIndex < 0) {
                 return -1;
             }
             long position = reserve(length);
             writeRecord(position, RecordDescriptor.TYPE_DELETE, key, MemorySegment.NULL, keyLength, 0);
-            long old = idx.getPlain(slotIndex);
-            idx.setRelease(slotIndex, HashIndex.TOMBSTONE);
-            idx.size--;
-            idx.tombstones++;
-            accountDeleted(old, position, length);
+            accountDeleted(idx.remove(slotIndex), position, length);
             counters.deletes++;
             counters.logicalBytes += keyLength;
             counters.physicalBytes += length;
@@ -290,6 +284,17 @@ final class Shard {
         writeCrc.reset();
         writeCrc.update(view);
         map.set(RecordDescriptor.INT, offset + RecordDescriptor.CRC_OFFSET, (int) writeCrc.getValue());
+        assert readsBack(seg, offset, type, key, keyLength, valueLength) : "record at " + offset + " of " + seg.path + " does not read back";
+    }
+
+    /** Whether the record just written passes the checks recovery makes and holds what was written; for assertions. */
+    private boolean readsBack(Segment seg, long offset, byte type, MemorySegment key, int keyLength, int valueLength) {
+        String bad = RecordDescriptor.check(seg.map, offset, seg.length, generation, generation);
+        assert bad == null : bad;
+        return RecordDescriptor.type(seg.map, offset) == type && RecordDescriptor.keyLength(seg.map, offset) == keyLength
+                && RecordDescriptor.storedLength(seg.map, offset) == valueLength
+                && MemorySegment.mismatch(seg.map, RecordDescriptor.keyOffset(offset), RecordDescriptor.keyOffset(offset) + keyLength,
+                        key, 0, keyLength) < 0;
     }
 
     /** Points the key at the record at {@code position} and accounts live and dead bytes. */
@@ -299,37 +304,17 @@ final class Shard {
             idx = rebuild(idx);
         }
         long fresh = HashIndex.slot(hash, position);
-        long i = idx.bucket(hash);
-        long firstTombstone = -1;
-        for (long probes = 0; probes < idx.capacity; probes++) {
-            long s = idx.getPlain(i);
-            if (s == HashIndex.EMPTY) {
-                break;
-            }
-            if (s == HashIndex.TOMBSTONE) {
-                if (firstTombstone < 0) {
-                    firstTombstone = i;
-                }
-            } else if (HashIndex.hashMatches(s, hash) && keyEquals(windows, HashIndex.position(s), key)) {
-                idx.setRelease(i, fresh);
-                long oldPosition = HashIndex.position(s);
-                if (scanning && (oldPosition < scanCursor || scanSkip.holds(oldPosition))) {
-                    scanSkip.add(position); // the scan visited this key at an older record already
-                }
-                long oldLength = recordLengthAt(oldPosition);
-                moveLiveToDead(oldPosition, oldLength);
-                addLive(position, length);
-                return;
-            }
-            i = idx.next(i);
+        long slotIndex = idx.findForPut(hash, key, this);
+        if (slotIndex < 0) {
+            idx.insert(slotIndex, fresh);
+            addLive(position, length);
+            return;
         }
-        assert idx.getPlain(i) == HashIndex.EMPTY || firstTombstone >= 0 : "probe ended on a full table";
-        if (firstTombstone >= 0) {
-            i = firstTombstone;
-            idx.tombstones--;
+        long oldPosition = HashIndex.position(idx.replace(slotIndex, fresh));
+        if (scanning && (oldPosition < scanCursor || scanSkip.holds(oldPosition))) {
+            scanSkip.add(position); // the scan visited this key at an older record already
         }
-        idx.setRelease(i, fresh);
-        idx.size++;
+        moveLiveToDead(oldPosition, recordLengthAt(oldPosition));
         addLive(position, length);
     }
 
@@ -337,22 +322,6 @@ final class Shard {
         long oldPosition = HashIndex.position(oldSlot);
         moveLiveToDead(oldPosition, recordLengthAt(oldPosition));
         addDead(tombstonePosition, tombstoneLength);
-    }
-
-    /** Writer's probe: the slot index holding the key, or -1. */
-    private long findSlot(HashIndex idx, long hash, MemorySegment key) {
-        long i = idx.bucket(hash);
-        for (long probes = 0; probes < idx.capacity; probes++) {
-            long s = idx.getPlain(i);
-            if (s == HashIndex.EMPTY) {
-                return -1;
-            }
-            if (s != HashIndex.TOMBSTONE && HashIndex.hashMatches(s, hash) && keyEquals(windows, HashIndex.position(s), key)) {
-                return i;
-            }
-            i = idx.next(i);
-        }
-        return -1;
     }
 
     private HashIndex rebuild(HashIndex idx) {
@@ -427,48 +396,29 @@ final class Shard {
         counters.physicalBytes += SegmentDescriptor.HEADER_LENGTH;
     }
 
-    /** Makes a segment reachable by readers. */
+    /** Makes a segment reachable by readers, with room for its space figures. */
     private void install(Segment seg) {
-        segments.add(seg);
-        long lastWindow = seg.id + seg.windowCount;
-        Segment[] current = windows;
-        Segment[] next = current;
-        if (lastWindow > current.length) {
-            next = Arrays.copyOf(current, (int) Math.max(lastWindow, current.length * 2L));
-        } else {
-            next = current.clone();
-        }
-        for (long w = seg.id; w < lastWindow; w++) {
-            next[(int) w] = seg;
-        }
-        if (lastWindow > liveBytes.length) {
-            int n = (int) Math.max(lastWindow, liveBytes.length * 2L);
-            liveBytes = Arrays.copyOf(liveBytes, n);
-            deadBytes = Arrays.copyOf(deadBytes, n);
-        }
-        windows = next;
+        space.ensureWindows(seg.nextId());
+        segments.install(seg);
     }
 
     // Live and dead bytes are kept per segment, at the index of the segment's id (its first
     // window): a segment spanning several windows has one figure, whatever window a record is in.
 
     private void addLive(long position, long length) {
-        liveBytes[(int) segmentAt(windows, position).id] += length;
+        space.addLive(segments.at(position).id, length);
     }
 
     private void addDead(long position, long length) {
-        deadBytes[(int) segmentAt(windows, position).id] += length;
+        space.addDead(segments.at(position).id, length);
     }
 
     private void moveLiveToDead(long position, long length) {
-        int id = (int) segmentAt(windows, position).id;
-        liveBytes[id] -= length;
-        deadBytes[id] += length;
-        assert liveBytes[id] >= 0 : "segment " + id + " of " + dir + " has negative live bytes";
+        space.moveLiveToDead(segments.at(position).id, length);
     }
 
     private long recordLengthAt(long position) {
-        Segment seg = segmentAt(windows, position);
+        Segment seg = segments.at(position);
         long off = position - seg.base;
         return RecordDescriptor.recordLength(RecordDescriptor.keyLength(seg.map, off), RecordDescriptor.storedLength(seg.map, off));
     }
@@ -503,7 +453,7 @@ final class Shard {
             if (position < 0) {
                 return null;
             }
-            Segment seg = segmentAt(windows, position);
+            Segment seg = segments.at(position);
             long off = position - seg.base;
             int keyLength = RecordDescriptor.keyLength(seg.map, off);
             int stored = RecordDescriptor.storedLength(seg.map, off);
@@ -530,7 +480,7 @@ final class Shard {
             if (position < 0) {
                 return -1;
             }
-            Segment seg = segmentAt(windows, position);
+            Segment seg = segments.at(position);
             long off = position - seg.base;
             int keyLength = RecordDescriptor.keyLength(seg.map, off);
             int stored = RecordDescriptor.storedLength(seg.map, off);
@@ -578,36 +528,20 @@ final class Shard {
         if (released) {
             throw Retired.INSTANCE; // its memory may be gone: the caller retries in the current epoch
         }
-        HashIndex idx = table;
-        long i = idx.bucket(hash);
-        long damaged = -1;
-        for (long probes = 0; probes < idx.capacity; probes++) {
-            long s = idx.getAcquire(i);
-            if (s == HashIndex.EMPTY) {
-                break;
-            }
-            if (s != HashIndex.TOMBSTONE && HashIndex.hashMatches(s, hash)) {
-                long position = HashIndex.position(s);
-                if (keyEquals(windows, position, key)) {
-                    return position;
-                }
-                if (damaged < 0 && config.verifyChecksums() && !sound(position)) {
-                    damaged = position;
-                }
-            }
-            i = idx.next(i);
-        }
-        if (damaged >= 0) {
-            Segment seg = segmentAt(windows, damaged);
+        long position = table.locate(hash, key, this, config.verifyChecksums());
+        if (position < -1) {
+            long damaged = -position - 2;
+            Segment seg = segments.at(damaged);
             throw new CorruptionException(seg.path, damaged - seg.base, "the record this key's hash leads to is damaged"
                     + " and no intact record of the key was found (the file changed on disk after it was written)");
         }
-        return -1;
+        return position;
     }
 
     /** Whether the record at a log position passes its header checks and CRC. */
-    private boolean sound(long position) {
-        Segment seg = segmentAt(windows, position);
+    @Override
+    public boolean sound(long position) {
+        Segment seg = segments.at(position);
         long off = position - seg.base;
         if (RecordDescriptor.plausibleLength(seg.map, off, seg.length) < 0) {
             return false;
@@ -618,8 +552,10 @@ final class Shard {
                 RecordDescriptor.CHECKED_HEADER_LENGTH + (long) keyLength + stored);
     }
 
-    private boolean keyEquals(Segment[] win, long position, MemorySegment key) {
-        Segment seg = segmentAt(win, position);
+    /** Whether the record at a log position holds {@code key}. */
+    @Override
+    public boolean keyEquals(long position, MemorySegment key) {
+        Segment seg = segments.at(position);
         long off = position - seg.base;
         long keyLength = RecordDescriptor.keyLength(seg.map, off);
         if (keyLength != key.byteSize()) {
@@ -632,15 +568,6 @@ final class Shard {
         return MemorySegment.mismatch(seg.map, keyOffset, keyOffset + keyLength, key, 0, keyLength) == -1;
     }
 
-    private Segment segmentAt(Segment[] win, long position) {
-        long w = position / windowSize;
-        Segment seg = w < win.length ? win[(int) w] : null;
-        if (seg == null || position < seg.base + SegmentDescriptor.HEADER_LENGTH || position + HEADER_LENGTH > seg.limit()) {
-            throw new IllegalStateException("index of shard " + dir + " points at log position " + position
-                    + " outside every segment (" + win.length + " windows of " + windowSize + " bytes)");
-        }
-        return seg;
-    }
 
     // ================================================================== scans
 
@@ -741,7 +668,7 @@ final class Shard {
     /** Whether the index points at the record at {@code position} (under the lock). */
     private boolean isLatest(Segment seg, long off, long position, int keyLength) {
         MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
-        long slot = findSlot(table, Keys.hash(key, 0, keyLength), key);
+        long slot = table.find(Keys.hash(key, 0, keyLength), key, this);
         return slot >= 0 && HashIndex.position(table.getPlain(slot)) == position;
     }
 
@@ -791,7 +718,7 @@ final class Shard {
             syncEpochDirectory = epochDirectoryDirty;
             directoryDirty = false;
             epochDirectoryDirty = false;
-            win = windows;
+            win = segments.windows();
         } finally {
             lock.unlock();
         }
@@ -871,7 +798,7 @@ final class Shard {
                 Zeros.copyNonZero(idx.slots, table);
                 int n = (int) (active.nextId());
                 snapshot = new CheckpointFile.Snapshot(epoch, index, shardCount, tail, generation, idx.capacity, idx.size,
-                        idx.tombstones, Arrays.copyOf(liveBytes, n), Arrays.copyOf(deadBytes, n), table);
+                        idx.tombstones, space.liveCopy(n), space.deadCopy(n), table);
                 long held = System.nanoTime() - locked;
                 counters.checkpointLockNanos += held;
                 counters.checkpointLockNanosMax = Math.max(counters.checkpointLockNanosMax, held);
@@ -906,7 +833,7 @@ final class Shard {
     private void recover() throws IOException {
         long start = System.nanoTime();
         List<Path> files = listSegmentFiles();
-        Damage damage = new Damage();
+        RecoveryDamage damage = new RecoveryDamage();
 
         // 1. Map the chain of segment files: ids must follow each other and headers must be sound.
         int chainEnd = 0;
@@ -939,7 +866,7 @@ final class Shard {
         CheckpointFile.Loaded beyond = null;
         for (Path candidate : CheckpointFile.list(checkpointDir)) {
             try {
-                CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount, config.directory());
+                CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount, scratchDirectory());
                 if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition()) && loaded.coveredPosition() <= damage.cutPosition
                         && slotsInsideSegments(loaded.index())) {
                     checkpoint = loaded;
@@ -961,12 +888,9 @@ final class Shard {
         if (checkpoint != null) {
             table = checkpoint.index();
             scanFrom = checkpoint.coveredPosition();
-            for (int w = 0; w < checkpoint.liveBytes().length && w < liveBytes.length; w++) {
-                liveBytes[w] = checkpoint.liveBytes()[w];
-                deadBytes[w] = checkpoint.deadBytes()[w];
-            }
+            space.load(checkpoint.liveBytes(), checkpoint.deadBytes());
         } else {
-            table = HashIndex.forKeys(config.expectedKeys() / shardCount, config.directory());
+            table = HashIndex.forKeys(config.expectedKeys() / shardCount, scratchDirectory());
             scanFrom = segments.isEmpty() ? 0 : segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
         }
 
@@ -986,26 +910,28 @@ final class Shard {
             }
             toDelete.add(orphan);
         }
-        for (int s = segments.size() - 1; s >= replay.keptSegments; s--) {
-            Segment seg = segments.remove(s);
+        while (segments.size() > replay.keptSegments) {
+            Segment seg = segments.removeLast();
             long[] counted = countRecords(seg.map, seg.length);
             damage.dropFile(seg.path, counted, seg.length);
             damage.walked(seg.base, seg.base + SegmentDescriptor.HEADER_LENGTH + counted[1]);
             toDelete.add(seg.path);
         }
-        for (Path file : toDelete) {
-            Files.deleteIfExists(file);
-        }
-        if (!toDelete.isEmpty()) {
-            FileUtil.fsyncDirectory(dir);
+        if (!config.readOnly()) {
+            for (Path file : toDelete) {
+                Files.deleteIfExists(file);
+            }
+            if (!toDelete.isEmpty()) {
+                FileUtil.fsyncDirectory(dir);
+            }
         }
         if (beyond != null) {
             damage.lostFromCheckpoint(beyond, replay.end);
             beyond.index().close();
         }
-        rebuildWindows();
+        segments.publish();
         // Recovery read the log in order, with the kernel's readahead; from now on it is read at random.
-        for (Segment seg : segments) {
+        for (Segment seg : segments.list()) {
             FileUtil.adviseRandomAccess(seg.map);
         }
         if (!segments.isEmpty()) {
@@ -1013,15 +939,17 @@ final class Shard {
             // their directory: the first flush forces it, whatever this session creates.
             directoryDirty = true;
             epochDirectoryDirty = true;
-            active = segments.get(segments.size() - 1);
+            active = segments.last();
             activeBuffer = active.map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
             tail = replay.end;
             reservedEnd = replay.end; // what lies beyond may be a hole: reserve again before writing there
         }
         durable = checkpoint != null ? checkpoint.coveredPosition() : 0;
         lastCheckpointPosition = checkpoint != null && replay.records == 0 ? checkpoint.coveredPosition() : -1;
-        CheckpointFile.deleteNewerThan(checkpointDir, tail);
-        damage.report(dir, tail);
+        if (!config.readOnly()) {
+            CheckpointFile.deleteNewerThan(checkpointDir, tail);
+        }
+        damage.report(dir, tail, config.readOnly());
         recovery = new Recovery(checkpoint != null, scanFrom, segments.size(), replay.records, replay.bytes,
                 damage.records, damage.bytes, damage.files, System.nanoTime() - start, damage.problem);
     }
@@ -1034,7 +962,7 @@ final class Shard {
      * stopping at the first unsound byte; the bytes after it are scrubbed and counted in
      * {@code damage}, and segments after it are left for the caller to drop.
      */
-    private Replay replayFrom(long from, int firstGeneration, Damage damage) {
+    private Replay replayFrom(long from, int firstGeneration, RecoveryDamage damage) {
         long records = 0;
         long bytes = 0;
         int minGeneration = firstGeneration;
@@ -1095,119 +1023,8 @@ final class Shard {
         return new Replay(records, bytes, position, kept);
     }
 
-    /**
-     * Everything recovery gives up, and why: counted in the shard's stats and reported in one
-     * log line. A torn tail (the last write of a session that did not close, cut short) is what
-     * a crash leaves and is reported as information; anything else is damage.
-     */
-    private static final class Damage {
-        String problem;
-        boolean onlyTornTail = true;
-        long records;
-        long bytes;
-        long files;
-        long recordsFromCheckpoint;
-        final List<String> fileNames = new ArrayList<>();
-        /** Lowest log position where a cut segment lost its bytes: no checkpoint beyond it is usable. */
-        long cutPosition = Long.MAX_VALUE;
-        /** Log ranges of dropped files whose records were counted one by one: {start, end} pairs. */
-        final List<long[]> walkedRanges = new ArrayList<>();
-
-        void note(String why) {
-            onlyTornTail = false;
-            if (problem == null) {
-                problem = why;
-            }
-        }
-
-        void tornTail(String why, long[] dropped) {
-            if (problem == null) {
-                problem = why;
-            }
-            add(dropped);
-        }
-
-        void add(long[] dropped) {
-            records += dropped[0];
-            bytes += dropped[1];
-        }
-
-        void cut(Path file, long keptBytes, long lostBytes, long position) {
-            note("segment " + file.getFileName() + " was cut to " + keptBytes + " of its " + (keptBytes + lostBytes) + " bytes");
-            bytes += lostBytes;
-            cutPosition = Math.min(cutPosition, position);
-        }
-
-        /**
-         * A file deleted whole: its records as counted, and as bytes those records' span (a
-         * segment file is sparse beyond what was written), or the whole file when no record in it
-         * could be read.
-         */
-        void dropFile(Path file, long[] counted, long fileBytes) {
-            onlyTornTail = false;
-            records += counted[0];
-            bytes += counted[0] > 0 ? SegmentDescriptor.HEADER_LENGTH + counted[1] : fileBytes;
-            files++;
-            fileNames.add(file.getFileName().toString());
-        }
-
-        void walked(long from, long to) {
-            walkedRanges.add(new long[] {from, to});
-        }
-
-        /**
-         * Counts the keys whose latest record, as of a checkpoint newer than what survived, lies
-         * at or beyond {@code end} in bytes no file could show (a deleted, blank or cut
-         * segment): records that are gone without a trace but for the checkpoint.
-         */
-        void lostFromCheckpoint(CheckpointFile.Loaded newer, long end) {
-            HashIndex idx = newer.index();
-            long[] chunk = new long[HashIndex.SCAN_CHUNK];
-            long lost = 0;
-            for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
-                int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
-                idx.copySlots(base, chunk, count);
-                for (int j = 0; j < count; j++) {
-                    if (HashIndex.isEntry(chunk[j]) && HashIndex.position(chunk[j]) >= end && !inWalkedRange(HashIndex.position(chunk[j]))) {
-                        lost++;
-                    }
-                }
-            }
-            if (lost > 0) {
-                note("checkpoint " + newer.file().getFileName() + " knew " + lost + " keys whose latest records were in bytes that are gone");
-                recordsFromCheckpoint = lost;
-                records += lost;
-            }
-        }
-
-        private boolean inWalkedRange(long position) {
-            for (long[] r : walkedRanges) {
-                if (position >= r[0] && position < r[1]) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        void report(Path dir, long tail) {
-            if (problem == null && records == 0 && bytes == 0) {
-                return;
-            }
-            if (onlyTornTail) {
-                LOG.log(System.Logger.Level.INFO, "shard " + dir + ": the log ends with a write that did not complete (what an unclean"
-                        + " shutdown leaves): " + problem + "; cut at log position " + tail + ", " + records + " incomplete records, "
-                        + bytes + " bytes");
-                return;
-            }
-            LOG.log(System.Logger.Level.WARNING, "shard " + dir + ": damaged log; kept log positions below " + tail + " and dropped "
-                    + records + " records (" + recordsFromCheckpoint + " of them known only from a checkpoint), " + bytes + " bytes, "
-                    + files + " segment files " + fileNames + ": " + problem);
-        }
-    }
-
     /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
     private boolean slotsInsideSegments(HashIndex idx) {
-        Segment[] win = windows;
         long[] chunk = new long[HashIndex.SCAN_CHUNK];
         for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
             int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
@@ -1217,10 +1034,7 @@ final class Shard {
                 if (!HashIndex.isEntry(slot)) {
                     continue;
                 }
-                long position = HashIndex.position(slot);
-                long w = position / windowSize;
-                Segment seg = w < win.length ? win[(int) w] : null;
-                if (seg == null || position < seg.base + SegmentDescriptor.HEADER_LENGTH || position + HEADER_LENGTH > seg.limit()) {
+                if (!segments.holdsRecordAt(HashIndex.position(slot))) {
                     return false;
                 }
             }
@@ -1248,16 +1062,7 @@ final class Shard {
     }
 
     private boolean coversChainPrefix(long coveredPosition, long maxPosition) {
-        if (segments.isEmpty()) {
-            return false;
-        }
-        Segment[] win = windows;
-        long w = coveredPosition / windowSize;
-        Segment seg = w < win.length ? win[(int) w] : null;
-        if (seg == null || coveredPosition < seg.base + SegmentDescriptor.HEADER_LENGTH || coveredPosition > seg.limit()) {
-            return false;
-        }
-        return maxPosition < coveredPosition;
+        return segments.holdsPosition(coveredPosition) && maxPosition < coveredPosition;
     }
 
     /** Applies the sound record at {@code off} to the index; returns its length. */
@@ -1272,13 +1077,9 @@ final class Shard {
             applyPut(hash, key, position, length);
         } else {
             HashIndex idx = table;
-            long slotIndex = findSlot(idx, hash, key);
+            long slotIndex = idx.find(hash, key, this);
             if (slotIndex >= 0) {
-                long old = idx.getPlain(slotIndex);
-                idx.setRelease(slotIndex, HashIndex.TOMBSTONE);
-                idx.size--;
-                idx.tombstones++;
-                accountDeleted(old, position, length);
+                accountDeleted(idx.remove(slotIndex), position, length);
             } else {
                 addDead(position, length);
             }
@@ -1289,7 +1090,7 @@ final class Shard {
     /**
      * Cuts the log at {@code off}: counts the record headers found in the bytes after it (up
      * to {@link #TAIL_LOOKAHEAD} past the last non-zero word seen), zeroes those bytes so that a
-     * later recovery sees a clean end, and forces them.
+     * later recovery sees a clean end, and forces them. A read-only store only counts them.
      *
      * @return {records dropped, bytes dropped}
      */
@@ -1319,8 +1120,10 @@ final class Shard {
         if (lastNonZero < 0) {
             return new long[] {0, 0};
         }
-        seg.map.asSlice(off, lastNonZero - off).fill((byte) 0);
-        seg.map.asSlice(off, lastNonZero - off).force();
+        if (!config.readOnly()) {
+            seg.map.asSlice(off, lastNonZero - off).fill((byte) 0);
+            seg.map.asSlice(off, lastNonZero - off).force();
+        }
         return new long[] {records, lastNonZero - off};
     }
 
@@ -1355,24 +1158,17 @@ final class Shard {
         });
     }
 
-    private void rebuildWindows() {
-        Segment[] next = new Segment[windows.length];
-        for (Segment seg : segments) {
-            for (long w = seg.id; w < seg.id + seg.windowCount; w++) {
-                next[(int) w] = seg;
-            }
-        }
-        windows = next;
-    }
 
     /** Maps a segment file of the chain after checking its header; a file cut short is noted in {@code damage}. */
-    private Segment map(Path file, long id, Damage damage) throws IOException {
+    private Segment map(Path file, long id, RecoveryDamage damage) throws IOException {
         long length = Files.size(file);
         if (length < SegmentDescriptor.HEADER_LENGTH) {
             throw new CorruptionException(file, 0, "segment file of " + length + " bytes is shorter than its header");
         }
+        boolean readOnly = config.readOnly();
         return FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
+                    : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
                 while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
                     // fill
@@ -1386,16 +1182,27 @@ final class Shard {
                 if (id * windowSize + h.length() > HashIndex.MAX_POSITION) {
                     throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
                 }
+                long mapped = h.length();
                 if (length < h.length()) {
                     // Cut short on disk: what was cut is gone, what is left is kept. Give the file back
-                    // its length (zeros) so the log can go on, and report the loss.
+                    // its length (zeros) so the log can go on, and report the loss; a read-only store
+                    // maps what is there.
                     damage.cut(file, length, h.length() - length, id * windowSize + length);
-                    ch.write(ByteBuffer.allocate(1), h.length() - 1);
+                    if (readOnly) {
+                        mapped = length / RecordDescriptor.ALIGNMENT * RecordDescriptor.ALIGNMENT;
+                    } else {
+                        ch.write(ByteBuffer.allocate(1), h.length() - 1);
+                    }
                 }
-                MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, h.length(), arena);
+                MemorySegment map = ch.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, mapped, arena);
                 return new Segment(file, map, id, h.windowCount(), id * windowSize);
             }
         });
+    }
+
+    /** Where lazily zeroed tables may make their sparse file: the store directory, or nowhere for a read-only store. */
+    private Path scratchDirectory() {
+        return config.readOnly() ? null : config.directory();
     }
 
     /** Creates a shard's directory (the epoch's directory exists). */
@@ -1509,16 +1316,12 @@ final class Shard {
         lock.lock();
         try {
             HashIndex idx = table;
-            long live = 0;
-            long dead = 0;
             int n = active == null ? 0 : (int) active.nextId();
-            for (int w = 0; w < n; w++) {
-                live += liveBytes[w];
-                dead += deadBytes[w];
-            }
+            long live = space.totalLive(n);
+            long dead = space.totalDead(n);
             Recovery r = recovery;
             ShardCounters c = counters;
-            return new ShardStats(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
+            return ShardStats.of(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
                     c.puts, c.deletes, c.gets.sum(), c.getHits.sum(), c.logicalBytes, c.physicalBytes, live, dead,
                     tail, durable, c.lockWaits, c.lockWaitNanos, c.writeNanosEstimate(), c.rebuilds, c.rebuildNanos,
                     c.flushes.sum(), c.flushNanos.sum(), c.checkpoints, c.checkpointNanos, c.checkpointBytes, c.checkpointLockNanosMax, r.fromCheckpoint(), r.replayedRecords(),
@@ -1547,7 +1350,7 @@ final class Shard {
                     int keyLength = RecordDescriptor.keyLength(seg.map, off);
                     long length = RecordDescriptor.recordLength(keyLength, RecordDescriptor.storedLength(seg.map, off));
                     MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
-                    long slot = findSlot(table, Keys.hash(key, 0, keyLength), key);
+                    long slot = table.find(Keys.hash(key, 0, keyLength), key, this);
                     if (slot >= 0 && HashIndex.position(table.getPlain(slot)) == seg.base + off) {
                         live += length;
                     } else {
@@ -1570,7 +1373,7 @@ final class Shard {
             long[][] out = new long[segments.size()][];
             for (int i = 0; i < segments.size(); i++) {
                 Segment seg = segments.get(i);
-                out[i] = new long[] {seg.id, liveBytes[(int) seg.id], deadBytes[(int) seg.id]};
+                out[i] = new long[] {seg.id, space.live(seg.id), space.dead(seg.id)};
             }
             return out;
         } finally {

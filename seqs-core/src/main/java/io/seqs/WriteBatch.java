@@ -12,6 +12,19 @@ public final class WriteBatch {
     private final List<byte[]> keys = new ArrayList<>();
     private final List<byte[]> values = new ArrayList<>();
 
+    /** An empty batch. */
+    public WriteBatch() {
+        // nothing to set up
+    }
+
+    /**
+     * Adds a put.
+     *
+     * @param key 1..{@link Seqs#MAX_KEY_LENGTH} bytes, kept by reference
+     * @param value 0..{@link Seqs#MAX_VALUE_LENGTH} bytes, kept by reference
+     * @return this batch
+     * @throws IllegalArgumentException when the key or value is null or out of bounds; nothing is added
+     */
     public WriteBatch put(byte[] key, byte[] value) {
         Keys.key(key);
         Keys.value(value);
@@ -20,6 +33,13 @@ public final class WriteBatch {
         return this;
     }
 
+    /**
+     * Adds a delete.
+     *
+     * @param key 1..{@link Seqs#MAX_KEY_LENGTH} bytes, kept by reference
+     * @return this batch
+     * @throws IllegalArgumentException when the key is null or out of bounds; nothing is added
+     */
     public WriteBatch delete(byte[] key) {
         Keys.key(key);
         keys.add(key);
@@ -27,10 +47,20 @@ public final class WriteBatch {
         return this;
     }
 
+    /**
+     * The puts and deletes added so far.
+     *
+     * @return the number of entries
+     */
     public int size() {
         return keys.size();
     }
 
+    /**
+     * Empties the batch, to fill it again.
+     *
+     * @return this batch
+     */
     public WriteBatch clear() {
         keys.clear();
         values.clear();

@@ -119,7 +119,7 @@ class ApiContractTest {
 
     @Test
     void aSecondOpenFailsAtOnceNamingTheDirectory() throws Exception {
-        try (Seqs s = Seqs.open(dir)) {
+        try (Seqs _ = Seqs.open(dir)) {
             IllegalStateException e = assertThrows(IllegalStateException.class, () -> Seqs.open(dir));
             assertTrue(e.getMessage().contains(dir.toAbsolutePath().toString()), e.getMessage());
 
@@ -141,7 +141,7 @@ class ApiContractTest {
     /** Tries to open a store in another JVM; exit 3 when refused. */
     public static final class OpenProbe {
         public static void main(String[] args) {
-            try (Seqs s = Seqs.open(Path.of(args[0]))) {
+            try (Seqs _ = Seqs.open(Path.of(args[0]))) {
                 System.exit(0);
             } catch (IllegalStateException e) {
                 System.out.println(e.getMessage());

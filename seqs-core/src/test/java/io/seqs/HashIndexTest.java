@@ -35,6 +35,71 @@ class HashIndexTest {
         }
     }
 
+    /**
+     * find, findForPut, insert, replace, remove and locate against a HashMap, with a log of
+     * positions standing in for the records and keys whose hashes collide in the stored bits.
+     */
+    @Test
+    void probesAgainstAModel() {
+        long seed = TestSeeds.seed("HashIndexTest.probes");
+        SplittableRandom rnd = new SplittableRandom(seed);
+        java.util.Map<Long, byte[]> log = new java.util.HashMap<>(); // position -> key
+        Set<Long> damaged = new HashSet<>();
+        HashIndex.RecordKeys keys = new HashIndex.RecordKeys() {
+            @Override
+            public boolean keyEquals(long position, java.lang.foreign.MemorySegment key) {
+                return java.util.Arrays.equals(log.get(position), key.toArray(java.lang.foreign.ValueLayout.JAVA_BYTE));
+            }
+
+            @Override
+            public boolean sound(long position) {
+                return !damaged.contains(position);
+            }
+        };
+        java.util.Map<String, Long> model = new java.util.HashMap<>(); // key -> position
+        long next = 64;
+        try (HashIndex idx = HashIndex.withCapacity(HashIndex.MIN_CAPACITY, null)) {
+            for (int op = 0; op < 20_000; op++) {
+                String name = "k" + rnd.nextInt(600);
+                byte[] key = name.getBytes();
+                java.lang.foreign.MemorySegment k = java.lang.foreign.MemorySegment.ofArray(key);
+                long hash = name.hashCode() & 31; // few hash values: long probes through other keys' slots
+                if (rnd.nextInt(4) == 0) {
+                    long slot = idx.find(hash, k, keys);
+                    assertEquals(model.containsKey(name), slot >= 0, "seed " + seed + ": find " + name);
+                    if (slot >= 0) {
+                        assertEquals((long) model.remove(name), HashIndex.position(idx.remove(slot)));
+                    }
+                } else if (!idx.needsRebuild() || model.containsKey(name)) {
+                    long position = next;
+                    next += 8 * (1 + rnd.nextInt(20));
+                    log.put(position, key);
+                    long slot = idx.findForPut(hash, k, keys);
+                    if (slot >= 0) {
+                        assertEquals((long) model.get(name), HashIndex.position(idx.replace(slot, HashIndex.slot(hash, position))));
+                    } else {
+                        assertTrue(!model.containsKey(name), "seed " + seed + ": " + name + " present but not found");
+                        idx.insert(slot, HashIndex.slot(hash, position));
+                    }
+                    model.put(name, position);
+                }
+                assertEquals(model.size(), idx.size, "seed " + seed);
+            }
+            for (int i = 0; i < 600; i++) {
+                String name = "k" + i;
+                long found = idx.locate(name.hashCode() & 31, java.lang.foreign.MemorySegment.ofArray(name.getBytes()), keys, true);
+                assertEquals(model.getOrDefault(name, -1L), found, "seed " + seed + ": locate " + name);
+            }
+            // an absent key whose hash leads to a damaged record is reported, not taken for absence
+            String present = model.keySet().iterator().next();
+            long position = model.get(present);
+            damaged.add(position);
+            log.put(position, "changed on disk".getBytes());
+            assertEquals(-position - 2, idx.locate(present.hashCode() & 31, java.lang.foreign.MemorySegment.ofArray(present.getBytes()),
+                    keys, true));
+        }
+    }
+
     @Test
     void rebuildsFromSlotsAloneKeepEveryEntryFindable() {
         long seed = TestSeeds.seed("HashIndexTest.rebuild");
