@@ -1,0 +1,41 @@
+package io.seqs.kafka;
+
+import java.util.Collection;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.processor.StateRestoreCallback;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.internals.StoreQueryUtils;
+
+/**
+ * Every use of Kafka Streams' internal packages in this module, so that a Kafka upgrade that
+ * moves them breaks this one class: the batching restore callback (Kafka's own persistent stores
+ * restore through it, receiving whole {@link ConsumerRecord}s with null values for deletes) and
+ * the helpers that serve basic IQv2 queries and track a store's position.
+ */
+final class KafkaInternals {
+    private KafkaInternals() {}
+
+    /** A restore callback that hands Kafka's restore batches to {@code restoreBatch} whole. */
+    static StateRestoreCallback batchingRestoreCallback(Consumer<Collection<ConsumerRecord<byte[], byte[]>>> restoreBatch) {
+        return (RecordBatchingStateRestoreCallback) restoreBatch::accept;
+    }
+
+    /** Serves the queries Kafka serves for every store (position and collect-execution-info queries). */
+    static <R> QueryResult<R> handleBasicQueries(Query<R> query, PositionBound bound, QueryConfig config, StateStore store,
+            Position position, StateStoreContext context) {
+        return StoreQueryUtils.handleBasicQueries(query, bound, config, store, position, context);
+    }
+
+    /** Advances {@code position} to the record being processed, when there is one. */
+    static void updatePosition(Position position, StateStoreContext context) {
+        StoreQueryUtils.updatePosition(position, context);
+    }
+}
