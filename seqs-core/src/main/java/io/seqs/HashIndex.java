@@ -194,6 +194,32 @@ final class HashIndex implements AutoCloseable {
     }
 
     /**
+     * Writer's probe for a delete: the slot holding the key; or, when no intact record of the key
+     * is found, the first slot whose hash bits match and whose record fails its checks (it may be
+     * this key's record damaged on disk, and a get would report it rather than the delete); or -1.
+     */
+    long findForDelete(long hash, MemorySegment key, RecordKeys log) {
+        long i = bucket(hash);
+        long damaged = -1;
+        for (long probes = 0; probes < capacity; probes++) {
+            long s = getPlain(i);
+            if (s == EMPTY) {
+                break;
+            }
+            if (s != TOMBSTONE && hashMatches(s, hash)) {
+                if (log.keyEquals(position(s), key)) {
+                    return i;
+                }
+                if (damaged < 0 && !log.sound(position(s))) {
+                    damaged = i;
+                }
+            }
+            i = next(i);
+        }
+        return damaged;
+    }
+
+    /**
      * Writer's probe for a put: the slot holding the key, or when the key is absent
      * {@code -(slot to fill) - 1}, the slot being the first tombstone on the way or the empty
      * slot that ended the probe. The table must have room ({@link #needsRebuild()} false).

@@ -206,7 +206,7 @@ final class Shard implements HashIndex.RecordKeys {
         lockForWrite();
         try {
             HashIndex idx = table;
-            long slotIndex = idx.find(hash, key, this);
+            long slotIndex = idx.findForDelete(hash, key, this);
             if (slotIndex < 0) {
                 return -1;
             }
@@ -320,7 +320,11 @@ final class Shard implements HashIndex.RecordKeys {
 
     private void accountDeleted(long oldSlot, long tombstonePosition, long tombstoneLength) {
         long oldPosition = HashIndex.position(oldSlot);
-        moveLiveToDead(oldPosition, recordLengthAt(oldPosition));
+        if (sound(oldPosition)) {
+            moveLiveToDead(oldPosition, recordLengthAt(oldPosition));
+        }
+        // else the deleted record was damaged on disk: its length cannot be read back, so its
+        // bytes stay counted as live (an overstatement the size of one record)
         addDead(tombstonePosition, tombstoneLength);
     }
 
@@ -1077,7 +1081,7 @@ final class Shard implements HashIndex.RecordKeys {
             applyPut(hash, key, position, length);
         } else {
             HashIndex idx = table;
-            long slotIndex = idx.find(hash, key, this);
+            long slotIndex = idx.findForDelete(hash, key, this);
             if (slotIndex >= 0) {
                 accountDeleted(idx.remove(slotIndex), position, length);
             } else {

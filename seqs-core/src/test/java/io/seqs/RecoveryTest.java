@@ -274,4 +274,26 @@ class RecoveryTest {
             assertNull(s.get(key(12345)));
         }
     }
+
+    /** Deleting a key whose only record is damaged removes it: a get after the delete returns null, before and after reopen. */
+    @Test
+    void aKeyWhoseRecordIsDamagedCanBeDeleted() throws Exception {
+        write(20);
+        Path seg = lastSegment(dir);
+        List<long[]> recs = StoreFiles.records(Files.readAllBytes(seg));
+        patch(seg, recs.get(7)[0], new byte[RecordDescriptor.HEADER_LENGTH]); // the header zeroed, as a lost page leaves it
+        try (Seqs s = open()) {
+            org.junit.jupiter.api.Assertions.assertThrows(CorruptionException.class, () -> s.get(key(7)));
+            assertTrue(s.delete(key(7)), "the damaged record counts as the key's value");
+            assertNull(s.get(key(7)));
+            assertArrayEquals(value(8, 1), s.get(key(8)));
+        }
+        try (Seqs s = open()) {
+            assertNull(s.get(key(7)), "the delete survives a reopen");
+        }
+        deleteCheckpoints(dir);
+        try (Seqs s = open()) {
+            assertNull(s.get(key(7)), "and a replay of the log without a checkpoint");
+        }
+    }
 }
