@@ -314,17 +314,13 @@ final class Shard implements HashIndex.RecordKeys {
         if (scanning && (oldPosition < scanCursor || scanSkip.holds(oldPosition))) {
             scanSkip.add(position); // the scan visited this key at an older record already
         }
-        moveLiveToDead(oldPosition, recordLengthAt(oldPosition));
+        retireRecord(oldPosition);
         addLive(position, length);
     }
 
     private void accountDeleted(long oldSlot, long tombstonePosition, long tombstoneLength) {
         long oldPosition = HashIndex.position(oldSlot);
-        if (sound(oldPosition)) {
-            moveLiveToDead(oldPosition, recordLengthAt(oldPosition));
-        }
-        // else the deleted record was damaged on disk: its length cannot be read back, so its
-        // bytes stay counted as live (an overstatement the size of one record)
+        retireRecord(oldPosition);
         addDead(tombstonePosition, tombstoneLength);
     }
 
@@ -417,14 +413,18 @@ final class Shard implements HashIndex.RecordKeys {
         space.addDead(segments.at(position).id, length);
     }
 
-    private void moveLiveToDead(long position, long length) {
-        space.moveLiveToDead(segments.at(position).id, length);
-    }
-
-    private long recordLengthAt(long position) {
+    /**
+     * Moves the bytes of a record that is no longer the latest from live to dead. A record whose
+     * header was damaged on disk after it was indexed cannot tell its length: when the header is
+     * implausible, or claims more bytes than its segment has live, its bytes stay counted as live
+     * (an overstatement of one record) rather than driving the figures below zero.
+     */
+    private void retireRecord(long position) {
         Segment seg = segments.at(position);
-        long off = position - seg.base;
-        return RecordDescriptor.recordLength(RecordDescriptor.keyLength(seg.map, off), RecordDescriptor.storedLength(seg.map, off));
+        long length = RecordDescriptor.plausibleLength(seg.map, position - seg.base, seg.length);
+        if (length > 0 && length <= space.live(seg.id)) {
+            space.moveLiveToDead(seg.id, length);
+        }
     }
 
     /** Bytes reserved in the active segment but not yet written; a racy estimate for space accounting. */
