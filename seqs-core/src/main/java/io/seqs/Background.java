@@ -44,9 +44,12 @@ final class Background {
         }
     }
 
-    /** Runs {@code task} after this store's earlier deletions, off the caller's thread. */
+    /**
+     * Runs {@code task} after this store's earlier deletions, off the caller's thread. A task that
+     * fails (it should log and return) does not keep the ones after it from running.
+     */
     synchronized void delete(Runnable task) {
-        deletions = deletions.thenRunAsync(task, IoThreads.pool());
+        deletions = deletions.exceptionally(failed -> null).thenRunAsync(task, IoThreads.pool());
     }
 
     /** Stops the periodic tasks (one running now finishes on its own). */
