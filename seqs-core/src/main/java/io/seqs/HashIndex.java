@@ -179,18 +179,7 @@ final class HashIndex implements AutoCloseable {
 
     /** Writer's probe (plain loads; the writer is the only one to store): the slot holding the key, or -1. */
     long find(long hash, MemorySegment key, RecordKeys log) {
-        long i = bucket(hash);
-        for (long probes = 0; probes < capacity; probes++) {
-            long s = getPlain(i);
-            if (s == EMPTY) {
-                return -1;
-            }
-            if (s != TOMBSTONE && hashMatches(s, hash) && log.keyEquals(position(s), key)) {
-                return i;
-            }
-            i = next(i);
-        }
-        return -1;
+        return probe(hash, key, log, false);
     }
 
     /**
@@ -199,6 +188,11 @@ final class HashIndex implements AutoCloseable {
      * this key's record damaged on disk, and a get would report it rather than the delete); or -1.
      */
     long findForDelete(long hash, MemorySegment key, RecordKeys log) {
+        return probe(hash, key, log, true);
+    }
+
+    /** The writer's probes: the key's slot, else (with {@code damagedCounts}) the first damaged hash match, else -1. */
+    private long probe(long hash, MemorySegment key, RecordKeys log, boolean damagedCounts) {
         long i = bucket(hash);
         long damaged = -1;
         for (long probes = 0; probes < capacity; probes++) {
@@ -210,7 +204,7 @@ final class HashIndex implements AutoCloseable {
                 if (log.keyEquals(position(s), key)) {
                     return i;
                 }
-                if (damaged < 0 && !log.sound(position(s))) {
+                if (damagedCounts && damaged < 0 && !log.sound(position(s))) {
                     damaged = i;
                 }
             }

@@ -255,7 +255,6 @@ final class Shard implements HashIndex.RecordKeys {
         FileUtil.reserve(seg.path, from - seg.base, to - seg.base, config.freeSpaceMarginBytes() + promised);
         Failpoints.hit("segment.after-reserve");
         reservedEnd = to;
-        counters.reservations++;
     }
 
     /** Largest step by which a segment's reserved space grows. */

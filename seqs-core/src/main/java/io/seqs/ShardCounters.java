@@ -20,8 +20,6 @@ final class ShardCounters {
     long writeSamples;
     long writeSampleNanos;
     long rebuilds;
-    /** Times a segment's reserved space was extended (a native allocation or a free-space check). */
-    long reservations;
     long rebuildNanos;
     long checkpoints;
     long checkpointNanos;
