@@ -545,8 +545,8 @@ public final class Seqs implements AutoCloseable {
      * Visits every live key once, reading each shard's log in order (at sequential-read speed),
      * shard after shard: not a range scan, and in no key order. Every key live for the whole
      * call is visited exactly once, with a value it held during the call; keys written or
-     * deleted meanwhile may or may not be (a key deleted and written again during the call may
-     * be visited twice, once per life). Writers are never held up longer than a put holds
+     * deleted meanwhile may or may not be, and no key is visited twice. Writers are never held
+     * up longer than a put holds
      * them; the action runs without any lock of the store and may call it (but not
      * {@code forEach}). A reset during the call ends it early: no key of the old epoch was live
      * for the whole call.

@@ -117,6 +117,8 @@ final class Shard implements HashIndex.RecordKeys {
     private long scanCursor;
     /** Records appended during the scan for keys it had already visited: it skips them. */
     private final PositionList scanSkip = new PositionList();
+    /** Keys the scan visited and writers then deleted: written again, they are not visited twice. */
+    private final java.util.Set<ByteBuffer> scanDeletedKeys = new java.util.HashSet<>();
 
     private Shard(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
                   int generation, SpaceLedger ledger, ShardCounters counters, ReadGate gate) {
@@ -212,7 +214,11 @@ final class Shard implements HashIndex.RecordKeys {
             }
             long position = reserve(length);
             writeRecord(position, RecordDescriptor.TYPE_DELETE, key, MemorySegment.NULL, keyLength, 0);
-            accountDeleted(idx.remove(slotIndex), position, length);
+            long removed = idx.remove(slotIndex);
+            if (scanning && passedByScan(HashIndex.position(removed))) {
+                scanDeletedKeys.add(ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE))); // visited in this life already
+            }
+            accountDeleted(removed, position, length);
             counters.deletes++;
             counters.logicalBytes += keyLength;
             counters.physicalBytes += length;
@@ -306,11 +312,14 @@ final class Shard implements HashIndex.RecordKeys {
         long slotIndex = idx.findForPut(hash, key, this);
         if (slotIndex < 0) {
             idx.insert(slotIndex, fresh);
+            if (scanning && !scanDeletedKeys.isEmpty() && scanDeletedKeys.contains(ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE)))) {
+                scanSkip.add(position); // deleted and written again: the scan visited it in an earlier life
+            }
             addLive(position, length);
             return;
         }
         long oldPosition = HashIndex.position(idx.replace(slotIndex, fresh));
-        if (scanning && (oldPosition < scanCursor || scanSkip.holds(oldPosition))) {
+        if (scanning && passedByScan(oldPosition)) {
             scanSkip.add(position); // the scan visited this key at an older record already
         }
         retireRecord(oldPosition);
@@ -604,6 +613,7 @@ final class Shard implements HashIndex.RecordKeys {
             try {
                 scanning = false;
                 scanSkip.clear();
+                scanDeletedKeys.clear();
             } finally {
                 lock.unlock();
             }
@@ -624,6 +634,7 @@ final class Shard implements HashIndex.RecordKeys {
             }
             scanning = true;
             scanSkip.clear();
+            scanDeletedKeys.clear();
             position = segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
             scanCursor = position;
         } finally {
@@ -666,6 +677,15 @@ final class Shard implements HashIndex.RecordKeys {
                 deliver.run();
             }
         }
+    }
+
+    /**
+     * Whether the scan in progress has visited the key whose latest record is at
+     * {@code position}: the scan passed that record (it was the latest when looked at, since a
+     * key's latest record only moves forward), or was told to skip it (visited at an older one).
+     */
+    private boolean passedByScan(long position) {
+        return position < scanCursor || scanSkip.holds(position);
     }
 
     /** Whether the index points at the record at {@code position} (under the lock). */
