@@ -9,7 +9,13 @@ public final class CapacityExceededException extends SeqsException {
     /** Serialized form version. */
     private static final long serialVersionUID = 1L;
 
-    CapacityExceededException(String message) {
+    /**
+     * Reports a full index or log address space; the store throws this, applications normally
+     * only catch it.
+     *
+     * @param message which shard, which limit, and what to do
+     */
+    public CapacityExceededException(String message) {
         super(message);
     }
 }

@@ -15,7 +15,14 @@ public final class CorruptionException extends SeqsException {
     /** Where in the file the damage is. */
     private final long offset;
 
-    CorruptionException(Path file, long offset, String detail) {
+    /**
+     * Reports damage; the store throws this, applications normally only catch it.
+     *
+     * @param file the damaged file
+     * @param offset where in the file the damage is
+     * @param detail what was expected there and what was found
+     */
+    public CorruptionException(Path file, long offset, String detail) {
         super(file + " at offset " + offset + ": " + detail);
         this.file = file;
         this.offset = offset;

@@ -16,7 +16,14 @@ public final class DiskFullException extends SeqsException {
     /** Free space there was. */
     private final long usableBytes;
 
-    DiskFullException(Path directory, long bytesNeeded, long usableBytes) {
+    /**
+     * Reports a full file system; the store throws this, applications normally only catch it.
+     *
+     * @param directory the directory whose file system is full
+     * @param bytesNeeded free space the write needed
+     * @param usableBytes free space there was
+     */
+    public DiskFullException(Path directory, long bytesNeeded, long usableBytes) {
         super("no space for the log to grow in " + directory + ": need " + bytesNeeded
                 + " bytes (the next reservation, the free-space margin and space reserved by other shards but not yet written), "
                 + usableBytes + " usable");

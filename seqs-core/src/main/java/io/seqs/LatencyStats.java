@@ -1,5 +1,7 @@
 package io.seqs;
 
+import io.seqs.internal.metrics.LatencySummary;
+
 /**
  * Percentiles of sampled operation latencies, in nanoseconds. Latencies are taken from one
  * operation in {@code SeqsBuilder.latencySampleEvery(n)} (default 32), so {@code samples} counts
@@ -24,9 +26,11 @@ public final class LatencyStats {
         this.maxNanos = maxNanos;
     }
 
-    /** The figures, as the store collects them; not part of the API. */
-    static LatencyStats of(long samples, double meanNanos, long p50Nanos, long p90Nanos, long p99Nanos, long p999Nanos, long maxNanos) {
-        return new LatencyStats(samples, meanNanos, p50Nanos, p90Nanos, p99Nanos, p999Nanos, maxNanos);
+    /** The public view of a summary the store took; not part of the API. */
+    static LatencyStats of(LatencySummary s) {
+        return s.samples() == 0 ? EMPTY
+                : new LatencyStats(s.samples(), s.meanNanos(), s.p50Nanos(), s.p90Nanos(), s.p99Nanos(), s.p999Nanos(),
+                        s.maxNanos());
     }
 
     /**

@@ -14,6 +14,23 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.BiConsumer;
 import java.util.function.LongConsumer;
+import io.seqs.internal.format.Keys;
+import io.seqs.internal.format.Manifest;
+import io.seqs.internal.format.RecordDescriptor;
+import io.seqs.internal.fs.Failpoints;
+import io.seqs.internal.fs.FileUtil;
+import io.seqs.internal.fs.StoreLock;
+import io.seqs.internal.metrics.Instruments;
+import io.seqs.internal.metrics.Latencies;
+import io.seqs.internal.metrics.LatencySummary;
+import io.seqs.internal.metrics.MeterBinding;
+import io.seqs.internal.metrics.StatsCache;
+import io.seqs.internal.store.Background;
+import io.seqs.internal.store.Config;
+import io.seqs.internal.store.Epoch;
+import io.seqs.internal.store.ReadGate;
+import io.seqs.internal.store.Shard;
+import io.seqs.internal.store.StoreDirectory;
 
 /**
  * An embedded store of the latest value per key: puts append to a per-shard log of mapped
@@ -62,10 +79,7 @@ public final class Seqs implements AutoCloseable {
     private final LongConsumer putSink;
     /** How often latency samples are handed to the meter registry, off the operations' threads. */
     private static final long METER_DRAIN_MILLIS = 1_000;
-    private volatile SeqsStats cachedStats;
-    private volatile long cachedAt;
-    /** How long meters may reuse a snapshot of the figures. */
-    private static final long CACHE_NANOS = 500_000_000L;
+    private final StatsCache statsCache = new StatsCache(this::stats, this::isClosed);
 
     private volatile Epoch current;
     private Manifest manifest;
@@ -94,7 +108,7 @@ public final class Seqs implements AutoCloseable {
             throw e;
         }
         openNanos = System.nanoTime() - start;
-        instruments = config.meterRegistry() == null ? Instruments.NONE : MeterBinding.bind(config, this, current.shards.length);
+        instruments = config.meterRegistry() == null ? Instruments.NONE : MeterBinding.bind(config, statsCache, current.shards.length);
         getSink = instruments == Instruments.NONE ? null : instruments::get;
         putSink = instruments == Instruments.NONE ? null : instruments::put;
         instruments.recovery(openNanos);
@@ -626,36 +640,22 @@ public final class Seqs implements AutoCloseable {
             Epoch epoch = liveEpoch();
             List<ShardStats> shards = new ArrayList<>(epoch.shards.length);
             for (Shard shard : epoch.shards) {
-                shards.add(shard.stats());
+                shards.add(ShardStats.of(shard.stats()));
             }
-            LatencyStats[] gets = getLatency.snapshot(getSink);
-            LatencyStats[] puts = putLatency.snapshot(putSink);
+            LatencySummary[] gets = getLatency.snapshot(getSink);
+            LatencySummary[] puts = putLatency.snapshot(putSink);
             SeqsStats stats = SeqsStats.of(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos,
-                    System.nanoTime() - openedAt, gets[0], puts[0], gets[1], puts[1]);
-            cachedStats = stats;
-            cachedAt = System.nanoTime();
+                    System.nanoTime() - openedAt, LatencyStats.of(gets[0]), LatencyStats.of(puts[0]),
+                    LatencyStats.of(gets[1]), LatencyStats.of(puts[1]));
+            statsCache.remember(stats);
             return stats;
         } finally {
             lifecycle.readLock().unlock();
         }
     }
 
-    /** A snapshot at most half a second old, for meters; after close, the last one taken. */
-    SeqsStats cachedStats() {
-        SeqsStats stats = cachedStats;
-        if (closed.get() && stats != null) {
-            return stats;
-        }
-        if (stats == null || System.nanoTime() - cachedAt > CACHE_NANOS) {
-            try {
-                stats = stats();
-            } catch (IllegalStateException closedMeanwhile) {
-                if (stats == null) {
-                    throw closedMeanwhile;
-                }
-            }
-        }
-        return stats;
+    private boolean isClosed() {
+        return closed.get();
     }
 
     /** Hands the latency samples taken since the last drain to the meter registry. */

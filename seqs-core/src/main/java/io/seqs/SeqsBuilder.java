@@ -2,6 +2,9 @@ package io.seqs;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import io.seqs.internal.index.HashIndex;
+import io.seqs.internal.store.Config;
+import io.seqs.internal.store.StoreDirectory;
 
 /**
  * Options for {@link Seqs}. Every setter checks its argument and names the bad value; a builder
@@ -255,13 +258,15 @@ public final class SeqsBuilder {
 
     /**
      * Registers the store's meters ({@code seqs.*}) in a Micrometer registry. Micrometer is an
-     * optional dependency: without this call seqs runs with no Micrometer on the class path.
+     * optional dependency: without this call seqs runs with no Micrometer on the class path. On
+     * the module path, an application that calls this requires {@code micrometer.core} itself.
      *
      * @param registry a Micrometer {@code MeterRegistry}
      * @return this builder
      * @throws IllegalArgumentException when the value is null or out of its range; the message names it
      * @throws IllegalStateException when this builder already opened a store
      */
+    @SuppressWarnings("exports") // Micrometer is optional, so io.seqs does not require it transitively
     public SeqsBuilder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
         requireUnused();
         this.meterRegistry = requireArgument(registry, "meterRegistry");

@@ -1,5 +1,7 @@
 package io.seqs;
 
+import io.seqs.internal.store.ShardFigures;
+
 /**
  * One shard's figures at the moment of a {@link Seqs#stats()} call. Counters start at zero when
  * the store is opened and carry across resets to the shard with the same index; state figures
@@ -7,79 +9,16 @@ package io.seqs;
  * Times are in nanoseconds, sizes in bytes.
  */
 public final class ShardStats {
-    private final int shard;
-    private final long keys;
-    private final long indexCapacity;
-    private final long indexBytes;
-    private final long tombstones;
-    private final int segments;
-    private final long puts;
-    private final long deletes;
-    private final long gets;
-    private final long getHits;
-    private final long logicalBytes;
-    private final long physicalBytes;
-    private final long liveBytes;
-    private final long deadBytes;
-    private final long logPosition;
-    private final long durablePosition;
-    private final long lockWaits;
-    private final long lockWaitNanos;
-    private final long writeNanos;
-    private final long indexRebuilds;
-    private final long indexRebuildNanos;
-    private final long flushes;
-    private final long flushNanos;
-    private final long checkpoints;
-    private final long checkpointNanos;
-    private final long checkpointBytes;
-    private final long checkpointStallNanosMax;
-    private final boolean recoveredFromCheckpoint;
-    private final long recoveryReplayedRecords;
-    private final long recoveryDroppedRecords;
-    private final long recoveryDroppedBytes;
-    private final long recoveryDroppedSegments;
-    private final long recoveryNanos;
 
-    private ShardStats(int shard, long keys, long indexCapacity, long indexBytes, long tombstones, int segments, long puts, long deletes, long gets, long getHits, long logicalBytes, long physicalBytes, long liveBytes, long deadBytes, long logPosition, long durablePosition, long lockWaits, long lockWaitNanos, long writeNanos, long indexRebuilds, long indexRebuildNanos, long flushes, long flushNanos, long checkpoints, long checkpointNanos, long checkpointBytes, long checkpointStallNanosMax, boolean recoveredFromCheckpoint, long recoveryReplayedRecords, long recoveryDroppedRecords, long recoveryDroppedBytes, long recoveryDroppedSegments, long recoveryNanos) {
-        this.shard = shard;
-        this.keys = keys;
-        this.indexCapacity = indexCapacity;
-        this.indexBytes = indexBytes;
-        this.tombstones = tombstones;
-        this.segments = segments;
-        this.puts = puts;
-        this.deletes = deletes;
-        this.gets = gets;
-        this.getHits = getHits;
-        this.logicalBytes = logicalBytes;
-        this.physicalBytes = physicalBytes;
-        this.liveBytes = liveBytes;
-        this.deadBytes = deadBytes;
-        this.logPosition = logPosition;
-        this.durablePosition = durablePosition;
-        this.lockWaits = lockWaits;
-        this.lockWaitNanos = lockWaitNanos;
-        this.writeNanos = writeNanos;
-        this.indexRebuilds = indexRebuilds;
-        this.indexRebuildNanos = indexRebuildNanos;
-        this.flushes = flushes;
-        this.flushNanos = flushNanos;
-        this.checkpoints = checkpoints;
-        this.checkpointNanos = checkpointNanos;
-        this.checkpointBytes = checkpointBytes;
-        this.checkpointStallNanosMax = checkpointStallNanosMax;
-        this.recoveredFromCheckpoint = recoveredFromCheckpoint;
-        this.recoveryReplayedRecords = recoveryReplayedRecords;
-        this.recoveryDroppedRecords = recoveryDroppedRecords;
-        this.recoveryDroppedBytes = recoveryDroppedBytes;
-        this.recoveryDroppedSegments = recoveryDroppedSegments;
-        this.recoveryNanos = recoveryNanos;
+    private final ShardFigures f;
+
+    private ShardStats(ShardFigures f) {
+        this.f = f;
     }
 
-    /** The figures, as the store collects them; not part of the API. */
-    static ShardStats of(int shard, long keys, long indexCapacity, long indexBytes, long tombstones, int segments, long puts, long deletes, long gets, long getHits, long logicalBytes, long physicalBytes, long liveBytes, long deadBytes, long logPosition, long durablePosition, long lockWaits, long lockWaitNanos, long writeNanos, long indexRebuilds, long indexRebuildNanos, long flushes, long flushNanos, long checkpoints, long checkpointNanos, long checkpointBytes, long checkpointStallNanosMax, boolean recoveredFromCheckpoint, long recoveryReplayedRecords, long recoveryDroppedRecords, long recoveryDroppedBytes, long recoveryDroppedSegments, long recoveryNanos) {
-        return new ShardStats(shard, keys, indexCapacity, indexBytes, tombstones, segments, puts, deletes, gets, getHits, logicalBytes, physicalBytes, liveBytes, deadBytes, logPosition, durablePosition, lockWaits, lockWaitNanos, writeNanos, indexRebuilds, indexRebuildNanos, flushes, flushNanos, checkpoints, checkpointNanos, checkpointBytes, checkpointStallNanosMax, recoveredFromCheckpoint, recoveryReplayedRecords, recoveryDroppedRecords, recoveryDroppedBytes, recoveryDroppedSegments, recoveryNanos);
+    /** Wraps the figures a shard collected; not part of the API. */
+    static ShardStats of(ShardFigures figures) {
+        return new ShardStats(figures);
     }
 
     /**
@@ -88,7 +27,7 @@ public final class ShardStats {
      * @return the figure
      */
     public int shard() {
-        return shard;
+        return f.shard();
     }
 
     /**
@@ -97,7 +36,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long keys() {
-        return keys;
+        return f.keys();
     }
 
     /**
@@ -106,7 +45,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long indexCapacity() {
-        return indexCapacity;
+        return f.indexCapacity();
     }
 
     /**
@@ -115,7 +54,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long indexBytes() {
-        return indexBytes;
+        return f.indexBytes();
     }
 
     /**
@@ -124,7 +63,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long tombstones() {
-        return tombstones;
+        return f.tombstones();
     }
 
     /**
@@ -133,7 +72,7 @@ public final class ShardStats {
      * @return the figure
      */
     public int segments() {
-        return segments;
+        return f.segments();
     }
 
     /**
@@ -142,7 +81,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long puts() {
-        return puts;
+        return f.puts();
     }
 
     /**
@@ -151,7 +90,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long deletes() {
-        return deletes;
+        return f.deletes();
     }
 
     /**
@@ -160,7 +99,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long gets() {
-        return gets;
+        return f.gets();
     }
 
     /**
@@ -169,7 +108,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long getHits() {
-        return getHits;
+        return f.getHits();
     }
 
     /**
@@ -178,7 +117,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long logicalBytes() {
-        return logicalBytes;
+        return f.logicalBytes();
     }
 
     /**
@@ -187,7 +126,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long physicalBytes() {
-        return physicalBytes;
+        return f.physicalBytes();
     }
 
     /**
@@ -196,7 +135,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long liveBytes() {
-        return liveBytes;
+        return f.liveBytes();
     }
 
     /**
@@ -205,7 +144,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long deadBytes() {
-        return deadBytes;
+        return f.deadBytes();
     }
 
     /**
@@ -214,7 +153,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long logPosition() {
-        return logPosition;
+        return f.logPosition();
     }
 
     /**
@@ -223,7 +162,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long durablePosition() {
-        return durablePosition;
+        return f.durablePosition();
     }
 
     /**
@@ -232,7 +171,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long lockWaits() {
-        return lockWaits;
+        return f.lockWaits();
     }
 
     /**
@@ -241,7 +180,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long lockWaitNanos() {
-        return lockWaitNanos;
+        return f.lockWaitNanos();
     }
 
     /**
@@ -250,7 +189,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long writeNanos() {
-        return writeNanos;
+        return f.writeNanos();
     }
 
     /**
@@ -259,7 +198,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long indexRebuilds() {
-        return indexRebuilds;
+        return f.indexRebuilds();
     }
 
     /**
@@ -268,7 +207,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long indexRebuildNanos() {
-        return indexRebuildNanos;
+        return f.indexRebuildNanos();
     }
 
     /**
@@ -277,7 +216,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long flushes() {
-        return flushes;
+        return f.flushes();
     }
 
     /**
@@ -286,7 +225,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long flushNanos() {
-        return flushNanos;
+        return f.flushNanos();
     }
 
     /**
@@ -295,7 +234,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long checkpoints() {
-        return checkpoints;
+        return f.checkpoints();
     }
 
     /**
@@ -304,7 +243,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long checkpointNanos() {
-        return checkpointNanos;
+        return f.checkpointNanos();
     }
 
     /**
@@ -313,7 +252,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long checkpointBytes() {
-        return checkpointBytes;
+        return f.checkpointBytes();
     }
 
     /**
@@ -322,7 +261,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long checkpointStallNanosMax() {
-        return checkpointStallNanosMax;
+        return f.checkpointStallNanosMax();
     }
 
     /**
@@ -331,7 +270,7 @@ public final class ShardStats {
      * @return the figure
      */
     public boolean recoveredFromCheckpoint() {
-        return recoveredFromCheckpoint;
+        return f.recoveredFromCheckpoint();
     }
 
     /**
@@ -340,7 +279,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long recoveryReplayedRecords() {
-        return recoveryReplayedRecords;
+        return f.recoveryReplayedRecords();
     }
 
     /**
@@ -349,7 +288,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long recoveryDroppedRecords() {
-        return recoveryDroppedRecords;
+        return f.recoveryDroppedRecords();
     }
 
     /**
@@ -358,7 +297,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long recoveryDroppedBytes() {
-        return recoveryDroppedBytes;
+        return f.recoveryDroppedBytes();
     }
 
     /**
@@ -367,7 +306,7 @@ public final class ShardStats {
      * @return the figure
      */
     public long recoveryDroppedSegments() {
-        return recoveryDroppedSegments;
+        return f.recoveryDroppedSegments();
     }
 
     /**
@@ -376,55 +315,22 @@ public final class ShardStats {
      * @return the figure
      */
     public long recoveryNanos() {
-        return recoveryNanos;
+        return f.recoveryNanos();
     }
 
     @Override
     public String toString() {
-        return "ShardStats[shard=" + shard + ", keys=" + keys + ", indexCapacity=" + indexCapacity + ", indexBytes=" + indexBytes + ", tombstones=" + tombstones + ", segments=" + segments + ", puts=" + puts + ", deletes=" + deletes + ", gets=" + gets + ", getHits=" + getHits + ", logicalBytes=" + logicalBytes + ", physicalBytes=" + physicalBytes + ", liveBytes=" + liveBytes + ", deadBytes=" + deadBytes + ", logPosition=" + logPosition + ", durablePosition=" + durablePosition + ", lockWaits=" + lockWaits + ", lockWaitNanos=" + lockWaitNanos + ", writeNanos=" + writeNanos + ", indexRebuilds=" + indexRebuilds + ", indexRebuildNanos=" + indexRebuildNanos + ", flushes=" + flushes + ", flushNanos=" + flushNanos + ", checkpoints=" + checkpoints + ", checkpointNanos=" + checkpointNanos + ", checkpointBytes=" + checkpointBytes + ", checkpointStallNanosMax=" + checkpointStallNanosMax + ", recoveredFromCheckpoint=" + recoveredFromCheckpoint + ", recoveryReplayedRecords=" + recoveryReplayedRecords + ", recoveryDroppedRecords=" + recoveryDroppedRecords + ", recoveryDroppedBytes=" + recoveryDroppedBytes + ", recoveryDroppedSegments=" + recoveryDroppedSegments + ", recoveryNanos=" + recoveryNanos + "]";
+        return "ShardStats" + f.toString().substring("ShardFigures".length());
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof ShardStats other
-                && shard == other.shard
-                && keys == other.keys
-                && indexCapacity == other.indexCapacity
-                && indexBytes == other.indexBytes
-                && tombstones == other.tombstones
-                && segments == other.segments
-                && puts == other.puts
-                && deletes == other.deletes
-                && gets == other.gets
-                && getHits == other.getHits
-                && logicalBytes == other.logicalBytes
-                && physicalBytes == other.physicalBytes
-                && liveBytes == other.liveBytes
-                && deadBytes == other.deadBytes
-                && logPosition == other.logPosition
-                && durablePosition == other.durablePosition
-                && lockWaits == other.lockWaits
-                && lockWaitNanos == other.lockWaitNanos
-                && writeNanos == other.writeNanos
-                && indexRebuilds == other.indexRebuilds
-                && indexRebuildNanos == other.indexRebuildNanos
-                && flushes == other.flushes
-                && flushNanos == other.flushNanos
-                && checkpoints == other.checkpoints
-                && checkpointNanos == other.checkpointNanos
-                && checkpointBytes == other.checkpointBytes
-                && checkpointStallNanosMax == other.checkpointStallNanosMax
-                && recoveredFromCheckpoint == other.recoveredFromCheckpoint
-                && recoveryReplayedRecords == other.recoveryReplayedRecords
-                && recoveryDroppedRecords == other.recoveryDroppedRecords
-                && recoveryDroppedBytes == other.recoveryDroppedBytes
-                && recoveryDroppedSegments == other.recoveryDroppedSegments
-                && recoveryNanos == other.recoveryNanos;
+        return o instanceof ShardStats other && f.equals(other.f);
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(shard, keys, indexCapacity, indexBytes, tombstones, segments, puts, deletes, gets, getHits, logicalBytes, physicalBytes, liveBytes, deadBytes, logPosition, durablePosition, lockWaits, lockWaitNanos, writeNanos, indexRebuilds, indexRebuildNanos, flushes, flushNanos, checkpoints, checkpointNanos, checkpointBytes, checkpointStallNanosMax, recoveredFromCheckpoint, recoveryReplayedRecords, recoveryDroppedRecords, recoveryDroppedBytes, recoveryDroppedSegments, recoveryNanos);
+        return f.hashCode();
     }
     /**
      * Index memory per live key; 0 when there are no keys.
@@ -432,7 +338,7 @@ public final class ShardStats {
      * @return the figure
      */
     public double indexBytesPerKey() {
-        return keys == 0 ? 0 : (double) indexBytes / keys;
+        return f.keys() == 0 ? 0 : (double) f.indexBytes() / f.keys();
     }
 
     /**
@@ -441,6 +347,6 @@ public final class ShardStats {
      * @return the figure
      */
     public double indexLoadFactor() {
-        return (double) (keys + tombstones) / indexCapacity;
+        return (double) (f.keys() + f.tombstones()) / f.indexCapacity();
     }
 }

@@ -2,6 +2,7 @@ package io.seqs;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.seqs.internal.format.Keys;
 
 /**
  * Puts and deletes to apply together with {@link Seqs#write(WriteBatch)}. Arguments are checked

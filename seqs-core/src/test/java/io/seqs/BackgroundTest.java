@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import io.seqs.internal.store.Background;
 
 /** A store's deletions run in order, off the caller's thread, and one that fails does not stop the rest. */
 class BackgroundTest {

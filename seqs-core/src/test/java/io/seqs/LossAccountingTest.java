@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.seqs.internal.format.SegmentDescriptor;
 
 /**
  * Every record open gives up is counted in stats() and named in one log line, whatever the

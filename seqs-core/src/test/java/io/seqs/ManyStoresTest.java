@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.seqs.internal.store.Background;
 
 /** A JVM holding many open stores (a Kafka Streams instance with many tasks) runs a handful of threads, not two per store. */
 class ManyStoresTest {

@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.seqs.internal.fs.FileUtil;
 
 /**
  * What seqs does when the application grants native access (the tests themselves run without

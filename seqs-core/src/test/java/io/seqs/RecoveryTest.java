@@ -13,6 +13,9 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.seqs.internal.format.Manifest;
+import io.seqs.internal.format.RecordDescriptor;
+import io.seqs.internal.format.SegmentDescriptor;
 
 /** Recovery from damaged files: the log is cut at the first unsound byte and the loss reported. */
 class RecoveryTest {

@@ -7,27 +7,30 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import io.seqs.internal.format.RecordDescriptor;
+import io.seqs.internal.format.SegmentDescriptor;
+import io.seqs.internal.index.CheckpointFile;
 
 /** Finds the files of a closed store and the records in a segment, for tests that damage them. */
-final class StoreFiles {
+public final class StoreFiles {
     private StoreFiles() {}
 
-    static List<Path> find(Path root, String suffix) throws IOException {
+    public static List<Path> find(Path root, String suffix) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
             return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
         }
     }
 
-    static List<Path> segments(Path dir) throws IOException {
+    public static List<Path> segments(Path dir) throws IOException {
         return find(dir, SegmentDescriptor.FILE_SUFFIX);
     }
 
-    static List<Path> checkpoints(Path dir) throws IOException {
+    public static List<Path> checkpoints(Path dir) throws IOException {
         return find(dir, CheckpointFile.SUFFIX);
     }
 
     /** Offsets of the records in a segment file's bytes, in order. */
-    static List<long[]> records(byte[] file) {
+    public static List<long[]> records(byte[] file) {
         MemorySegment seg = MemorySegment.ofArray(file);
         List<long[]> out = new ArrayList<>();
         long off = SegmentDescriptor.HEADER_LENGTH;

@@ -14,6 +14,13 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import io.seqs.internal.format.Manifest;
+import io.seqs.internal.fs.FileUtil;
+import io.seqs.internal.fs.StoreLock;
+import io.seqs.internal.index.HashIndex;
+import io.seqs.internal.store.Epoch;
+import io.seqs.internal.store.Shard;
+import io.seqs.internal.store.StoreDirectory;
 
 /** A store takes over no directory it did not create, grows with its data, and its figures and builder say what is true. */
 class TrustTest {
