@@ -48,8 +48,6 @@ import io.seqs.internal.log.SegmentTable;
 public final class Shard implements HashIndex.RecordKeys {
     private static final System.Logger LOG = System.getLogger("io.seqs");
     private static final long PAGE = 4096;
-    /** How far past the last record recovery looks for the remains of a torn write. */
-    static final long TAIL_LOOKAHEAD = 1 << 20;
 
     /** Thrown to a caller whose shard was retired (reset or close) while it waited or read. */
     public static final class Retired extends RuntimeException {
@@ -59,19 +57,6 @@ public final class Shard implements HashIndex.RecordKeys {
             super("shard retired", null, false, false);
         }
     }
-
-    /** What recovery found and did, for stats and logs. */
-    record Recovery(
-            boolean fromCheckpoint,
-            long checkpointPosition,
-            long segments,
-            long replayedRecords,
-            long replayedBytes,
-            long droppedRecords,
-            long droppedBytes,
-            long droppedSegments,
-            long nanos,
-            String problem) {}
 
     public final int index;
     final long epoch;
@@ -123,7 +108,7 @@ public final class Shard implements HashIndex.RecordKeys {
     /** Running totals; lock-guarded fields under {@link #lock}. */
     private final ShardCounters counters;
 
-    private Recovery recovery;
+    private ShardRecovery.Report recovery;
 
     // ---- a whole-shard scan in progress (forEachLive), guarded by lock ----
     /** One scan of a shard at a time; held by the scanning thread for the whole scan. */
@@ -421,7 +406,7 @@ public final class Shard implements HashIndex.RecordKeys {
     }
 
     /** Makes a segment reachable by readers, with room for its space figures. */
-    private void install(Segment seg) {
+    void install(Segment seg) {
         space.ensureWindows(seg.nextId());
         segments.install(seg);
     }
@@ -870,109 +855,8 @@ public final class Shard implements HashIndex.RecordKeys {
     // ================================================================== recovery
 
     private void recover() throws IOException {
-        long start = System.nanoTime();
-        List<Path> files = listSegmentFiles();
-        RecoveryDamage damage = new RecoveryDamage();
-
-        // 1. Map the chain of segment files: ids must follow each other and headers must be sound.
-        int chainEnd = 0;
-        long expectedId = 0;
-        for (; chainEnd < files.size(); chainEnd++) {
-            Path file = files.get(chainEnd);
-            long id = SegmentDescriptor.parseFileName(file.getFileName().toString());
-            if (id != expectedId) {
-                damage.note("segment " + file.getFileName() + " follows a missing segment " + SegmentDescriptor.fileName(expectedId));
-                break;
-            }
-            Segment seg;
-            try {
-                seg = map(file, id, damage);
-            } catch (CorruptionException e) {
-                // Only the newest file can be one a roll created and never got to write; a blank
-                // file with others after it is damage like any other.
-                if (chainEnd != files.size() - 1 || !neverWritten(file)) {
-                    damage.note(e.getMessage());
-                }
-                break;
-            }
-            install(seg);
-            expectedId = seg.nextId();
-        }
-
-        // 2. The newest checkpoint that is sound and covers a prefix of this chain. The newest one
-        // that is sound but covers more than survives tells which keys the damage took.
-        CheckpointFile.Loaded checkpoint = null;
-        CheckpointFile.Loaded beyond = null;
-        for (Path candidate : CheckpointFile.list(checkpointDir)) {
-            try {
-                CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount, scratchDirectory());
-                if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition()) && loaded.coveredPosition() <= damage.cutPosition
-                        && slotsInsideSegments(loaded.index())) {
-                    checkpoint = loaded;
-                    break;
-                }
-                LOG.log(System.Logger.Level.INFO, "checkpoint {0} covers log position {1}, beyond what is left of the log of {2}; trying an older one",
-                        candidate, loaded.coveredPosition(), dir);
-                if (beyond == null) {
-                    beyond = loaded;
-                } else {
-                    loaded.index().close();
-                }
-            } catch (CorruptionException | IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "checkpoint {0} is unusable ({1}); trying an older one", candidate, e.getMessage());
-            }
-        }
-
-        long scanFrom;
-        if (checkpoint != null) {
-            table = checkpoint.index();
-            scanFrom = checkpoint.coveredPosition();
-            space.load(checkpoint.liveBytes(), checkpoint.deadBytes());
-        } else {
-            table = HashIndex.forKeys(config.expectedKeys() / shardCount, scratchDirectory());
-            scanFrom = segments.isEmpty() ? 0 : segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
-        }
-
-        // 3. Replay the records after the checkpoint, stopping at the first unsound byte.
-        Replay replay = replayFrom(scanFrom, checkpoint != null ? checkpoint.generation() : 0, damage);
-
-        // 4. Drop what follows the point where the log stops being sound, counting every record.
-        List<Path> toDelete = new ArrayList<>();
-        List<Path> orphans = files.subList(chainEnd, files.size());
-        for (int f = 0; f < orphans.size(); f++) {
-            Path orphan = orphans.get(f);
-            if (f == orphans.size() - 1 && f == 0 && damage.problem == null && neverWritten(orphan)) {
-                // created by a roll that did not get to write its header: it held nothing
-                LOG.log(System.Logger.Level.DEBUG, "removing empty segment file {0}", orphan);
-            } else {
-                damage.dropFile(orphan, countRecords(orphan), Files.size(orphan));
-            }
-            toDelete.add(orphan);
-        }
-        while (segments.size() > replay.keptSegments) {
-            Segment seg = segments.removeLast();
-            long[] counted = countRecords(seg.map, seg.length);
-            damage.dropFile(seg.path, counted, seg.length);
-            damage.walked(seg.base, seg.base + SegmentDescriptor.HEADER_LENGTH + counted[1]);
-            toDelete.add(seg.path);
-        }
-        if (!config.readOnly()) {
-            for (Path file : toDelete) {
-                Files.deleteIfExists(file);
-            }
-            if (!toDelete.isEmpty()) {
-                FileUtil.fsyncDirectory(dir);
-            }
-        }
-        if (beyond != null) {
-            damage.lostFromCheckpoint(beyond, replay.end);
-            beyond.index().close();
-        }
-        segments.publish();
-        // Recovery read the log in order, with the kernel's readahead; from now on it is read at random.
-        for (Segment seg : segments.list()) {
-            FileUtil.adviseRandomAccess(seg.map);
-        }
+        logDirectoryExists = Files.isDirectory(dir);
+        ShardRecovery.Result result = new ShardRecovery(this).run();
         if (!segments.isEmpty()) {
             // The files may have been created by a session that was killed before it forced
             // their directory: the first flush forces it, whatever this session creates.
@@ -980,132 +864,42 @@ public final class Shard implements HashIndex.RecordKeys {
             epochDirectoryDirty = true;
             active = segments.last();
             activeBuffer = active.map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            tail = replay.end;
-            reservedEnd = replay.end; // what lies beyond may be a hole: reserve again before writing there
+            tail = result.end();
+            reservedEnd = result.end(); // what lies beyond may be a hole: reserve again before writing there
         }
-        durable = checkpoint != null ? checkpoint.coveredPosition() : 0;
-        lastCheckpointPosition = checkpoint != null && replay.records == 0 ? checkpoint.coveredPosition() : -1;
-        if (!config.readOnly()) {
-            CheckpointFile.deleteNewerThan(checkpointDir, tail);
-        }
-        damage.report(dir, tail, config.readOnly());
-        recovery = new Recovery(checkpoint != null, scanFrom, segments.size(), replay.records, replay.bytes,
-                damage.records, damage.bytes, damage.files, System.nanoTime() - start, damage.problem);
+        assert tail == result.end() : tail + " vs " + result.end();
+        long checkpointed = result.report().fromCheckpoint() ? result.report().checkpointPosition() : -1;
+        durable = Math.max(0, checkpointed);
+        lastCheckpointPosition = result.report().replayedRecords() == 0 ? checkpointed : -1;
+        recovery = result.report();
     }
 
-    /** What {@link #replayFrom} read and where the sound log ends. */
-    private record Replay(long records, long bytes, long end, int keptSegments) {}
-
-    /**
-     * Applies the records from log position {@code from} to the index, segment by segment,
-     * stopping at the first unsound byte; the bytes after it are scrubbed and counted in
-     * {@code damage}, and segments after it are left for the caller to drop.
-     */
-    private Replay replayFrom(long from, int firstGeneration, RecoveryDamage damage) {
-        long records = 0;
-        long bytes = 0;
-        int minGeneration = firstGeneration;
-        int firstSegment = 0;
-        while (firstSegment < segments.size() && segments.get(firstSegment).limit() < from) {
-            firstSegment++;
-        }
-        long position = from;
-        int kept = segments.size();
-        for (int s = firstSegment; s < segments.size(); s++) {
-            Segment seg = segments.get(s);
-            boolean last = s == segments.size() - 1;
-            if (s > firstSegment) {
-                long previousEnd = SegmentDescriptor.read(seg.map, seg.path, seg.length).previousEnd();
-                if (previousEnd != position) {
-                    damage.note("segment " + seg.path.getFileName() + " continues from log position " + previousEnd
-                            + " but the records of the segment before it end at " + position);
-                    kept = s;
-                    break;
-                }
-                position = seg.base + SegmentDescriptor.HEADER_LENGTH;
-            }
-            long off = position - seg.base;
-            ByteBuffer view = seg.map.asByteBuffer(); // this thread's own, for CRCs read in place
-            while (off + HEADER_LENGTH <= seg.length && !RecordDescriptor.isEnd(seg.map, off)) {
-                String bad = RecordDescriptor.check(seg.map, view, off, seg.length, minGeneration, generation - 1);
-                if (bad != null) {
-                    long[] dropped = scrub(seg, off);
-                    if (last) {
-                        damage.tornTail(seg.path.getFileName() + " at offset " + off + ": " + bad, dropped);
-                    } else {
-                        damage.note(seg.path.getFileName() + " at offset " + off + ": " + bad);
-                        damage.add(dropped);
-                    }
-                    kept = s + 1;
-                    break;
-                }
-                minGeneration = RecordDescriptor.generation(seg.map, off);
-                long length = replay(seg, off);
-                records++;
-                bytes += length;
-                off += length;
-            }
-            position = seg.base + off;
-            if (kept != segments.size()) {
-                break;
-            }
-            if (last) {
-                // A clean end in the last segment may still hide a torn write whose first page
-                // never reached the disk while later ones did: look past it.
-                long[] dropped = scrub(seg, off);
-                if (dropped[1] > 0) {
-                    damage.tornTail(seg.path.getFileName() + " at offset " + off + ": " + dropped[1] + " bytes past the last complete record",
-                            dropped);
-                }
-            }
-        }
-        return new Replay(records, bytes, position, kept);
+    /** Makes an index loaded or created by recovery the shard's. */
+    void useIndex(HashIndex idx) {
+        table = idx;
     }
 
-    /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
-    private boolean slotsInsideSegments(HashIndex idx) {
-        long[] chunk = new long[HashIndex.SCAN_CHUNK];
-        for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
-            int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
-            idx.copySlots(base, chunk, count);
-            for (int j = 0; j < count; j++) {
-                long slot = chunk[j];
-                if (!HashIndex.isEntry(slot)) {
-                    continue;
-                }
-                if (!segments.holdsRecordAt(HashIndex.position(slot))) {
-                    return false;
-                }
-            }
-        }
-        return true;
+    /** The shard's segment table, which recovery fills. */
+    SegmentTable segmentTable() {
+        return segments;
     }
 
-    /** Bytes at the start of a file that must all be zero for it to count as never written. */
-    static final int NEVER_WRITTEN_PROBE_BYTES = 64 << 10;
-
-    /**
-     * True when a file's header and the first records' place are all zero: a segment a roll
-     * created but did not get to write (it writes the header before any record).
-     */
-    private static boolean neverWritten(Path file) throws IOException {
-        return FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-                ByteBuffer head = ByteBuffer.allocate(NEVER_WRITTEN_PROBE_BYTES);
-                while (head.hasRemaining() && ch.read(head) >= 0) {
-                    // fill, or stop at the end of a short file
-                }
-                return Zeros.allZero(MemorySegment.ofArray(head.array()), 0, head.position());
-            }
-        });
+    /** The shard's live and dead bytes per segment, which recovery loads or rebuilds. */
+    SegmentSpace space() {
+        return space;
     }
 
-    private boolean coversChainPrefix(long coveredPosition, long maxPosition) {
-        return segments.holdsPosition(coveredPosition) && maxPosition < coveredPosition;
+    /** The memory scope recovery maps the shard's segment files in. */
+    Arena arena() {
+        return arena;
+    }
+
+    Config config() {
+        return config;
     }
 
     /** Applies the sound record at {@code off} to the index; returns its length. */
-    private long replay(Segment seg, long off) {
+    long replayRecord(Segment seg, long off) {
         int keyLength = RecordDescriptor.keyLength(seg.map, off);
         int stored = RecordDescriptor.storedLength(seg.map, off);
         long length = RecordDescriptor.recordLength(keyLength, stored);
@@ -1126,124 +920,6 @@ public final class Shard implements HashIndex.RecordKeys {
         return length;
     }
 
-    /**
-     * Cuts the log at {@code off}: counts the record headers found in the bytes after it (up
-     * to {@link #TAIL_LOOKAHEAD} past the last non-zero word seen), zeroes those bytes so that a
-     * later recovery sees a clean end, and forces them. A read-only store only counts them.
-     *
-     * @return {records dropped, bytes dropped}
-     */
-    private long[] scrub(Segment seg, long off) {
-        long records = 0;
-        long lastNonZero = -1;
-        long q = off;
-        long limit = Math.min(seg.length, off + TAIL_LOOKAHEAD);
-        while (q + RecordDescriptor.ALIGNMENT <= limit) {
-            if (seg.map.get(RecordDescriptor.LONG, q) == 0) {
-                // skip the zeros in bulk (vectorized), to the 8-byte word holding the next non-zero byte
-                long nonZero = Zeros.firstNonZero(seg.map, q, limit);
-                q = nonZero < 0 ? limit : nonZero & -RecordDescriptor.ALIGNMENT;
-                continue;
-            }
-            long next = q + RecordDescriptor.ALIGNMENT;
-            long length = RecordDescriptor.plausibleLength(seg.map, q, seg.length);
-            if (length > 0) {
-                // a record header, sound or not: count it as a dropped record
-                records++;
-                next = q + length;
-            }
-            lastNonZero = next;
-            limit = Math.min(seg.length, Math.max(limit, next + TAIL_LOOKAHEAD));
-            q = next;
-        }
-        if (lastNonZero < 0) {
-            return new long[] {0, 0};
-        }
-        if (!config.readOnly()) {
-            seg.map.asSlice(off, lastNonZero - off).fill((byte) 0);
-            seg.map.asSlice(off, lastNonZero - off).force();
-        }
-        return new long[] {records, lastNonZero - off};
-    }
-
-
-    /**
-     * Counts the sound records at the start of a segment's bytes, for the report of what is
-     * dropped: {records, bytes they span}.
-     */
-    private static long[] countRecords(MemorySegment map, long length) {
-        long records = 0;
-        long off = SegmentDescriptor.HEADER_LENGTH;
-        while (off + HEADER_LENGTH <= length && !RecordDescriptor.isEnd(map, off)) {
-            if (RecordDescriptor.check(map, off, length, 0, -1) != null) {
-                break;
-            }
-            records++;
-            off += RecordDescriptor.recordLength(RecordDescriptor.keyLength(map, off), RecordDescriptor.storedLength(map, off));
-        }
-        return new long[] {records, Math.max(0, off - SegmentDescriptor.HEADER_LENGTH)};
-    }
-
-    /** {@link #countRecords(MemorySegment, long)} of a file outside the chain, whatever its header says. */
-    private static long[] countRecords(Path file) throws IOException {
-        return FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena scratch = Arena.ofConfined()) {
-                long length = ch.size() / RecordDescriptor.ALIGNMENT * RecordDescriptor.ALIGNMENT;
-                if (length < SegmentDescriptor.HEADER_LENGTH + HEADER_LENGTH) {
-                    return new long[] {0, 0};
-                }
-                return countRecords(ch.map(FileChannel.MapMode.READ_ONLY, 0, length, scratch), length);
-            }
-        });
-    }
-
-
-    /** Maps a segment file of the chain after checking its header; a file cut short is noted in {@code damage}. */
-    private Segment map(Path file, long id, RecoveryDamage damage) throws IOException {
-        long length = Files.size(file);
-        if (length < SegmentDescriptor.HEADER_LENGTH) {
-            throw new CorruptionException(file, 0, "segment file of " + length + " bytes is shorter than its header");
-        }
-        boolean readOnly = config.readOnly();
-        return FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
-                    : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
-                while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
-                    // fill
-                }
-                SegmentDescriptor.Header h = SegmentDescriptor.read(MemorySegment.ofArray(head.array()), file, length);
-                if (h.epoch() != epoch || h.shard() != index || h.shardCount() != shardCount || h.segmentId() != id
-                        || h.windowSize() != windowSize) {
-                    throw new CorruptionException(file, 0, "segment header " + h + " does not belong to epoch " + epoch + ", shard "
-                            + index + " of " + shardCount + ", segment " + id + ", window size " + windowSize);
-                }
-                if (id * windowSize + h.length() > HashIndex.MAX_POSITION) {
-                    throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
-                }
-                long mapped = h.length();
-                if (length < h.length()) {
-                    // Cut short on disk: what was cut is gone, what is left is kept. Give the file back
-                    // its length (zeros) so the log can go on, and report the loss; a read-only store
-                    // maps what is there.
-                    damage.cut(file, length, h.length() - length, id * windowSize + length);
-                    if (readOnly) {
-                        mapped = length / RecordDescriptor.ALIGNMENT * RecordDescriptor.ALIGNMENT;
-                    } else {
-                        ch.write(ByteBuffer.allocate(1), h.length() - 1);
-                    }
-                }
-                MemorySegment map = ch.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, mapped, arena);
-                return new Segment(file, map, id, h.windowCount(), id * windowSize);
-            }
-        });
-    }
-
-    /** Where lazily zeroed tables may make their sparse file: the store directory, or nowhere for a read-only store. */
-    private Path scratchDirectory() {
-        return config.readOnly() ? null : config.directory();
-    }
-
     /** Creates a shard's directory (the epoch's directory exists). */
     private static void createDirectory(Path directory) {
         try {
@@ -1251,25 +927,6 @@ public final class Shard implements HashIndex.RecordKeys {
         } catch (IOException e) {
             throw new SeqsException("cannot create shard directory " + directory, e);
         }
-    }
-
-    private List<Path> listSegmentFiles() throws IOException {
-        List<Path> files = new ArrayList<>();
-        logDirectoryExists = Files.isDirectory(dir);
-        if (!logDirectoryExists) {
-            return files; // the shard never wrote in this epoch
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SegmentDescriptor.FILE_SUFFIX)) {
-            for (Path p : entries) {
-                if (SegmentDescriptor.parseFileName(p.getFileName().toString()) >= 0) {
-                    files.add(p);
-                }
-            }
-        }
-        files.sort((a, b) -> Long.compareUnsigned(
-                SegmentDescriptor.parseFileName(a.getFileName().toString()),
-                SegmentDescriptor.parseFileName(b.getFileName().toString())));
-        return files;
     }
 
     // ================================================================== lifecycle and stats
@@ -1358,7 +1015,7 @@ public final class Shard implements HashIndex.RecordKeys {
             int n = active == null ? 0 : (int) active.nextId();
             long live = space.totalLive(n);
             long dead = space.totalDead(n);
-            Recovery r = recovery;
+            ShardRecovery.Report r = recovery;
             ShardCounters c = counters;
             return new ShardFigures(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
                     c.puts, c.deletes, c.gets.sum(), c.getHits.sum(), c.logicalBytes, c.physicalBytes, live, dead,
