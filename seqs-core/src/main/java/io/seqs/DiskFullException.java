@@ -25,7 +25,8 @@ public final class DiskFullException extends SeqsException {
      */
     public DiskFullException(Path directory, long bytesNeeded, long usableBytes) {
         super("no space for the log to grow in " + directory + ": need " + bytesNeeded
-                + " bytes (the next reservation, the free-space margin and space reserved by other shards but not yet written), "
+                + " bytes (the next reservation, the free-space margin and space reserved by other shards but "
+                + "not yet written), "
                 + usableBytes + " usable");
         this.directory = directory;
         this.bytesNeeded = bytesNeeded;

@@ -13,7 +13,9 @@ package io.seqs;
  * </ul>
  */
 public enum Durability {
-    /** Completed writes survive the process being killed; a power loss keeps what the last {@link Seqs#flush()} forced. */
+    /**
+     * Completed writes survive the process being killed; a power loss keeps what the last {@link Seqs#flush()} forced.
+     */
     PROCESS,
     /** As {@link #PROCESS}, and the log is forced in the background every {@code flushInterval}. */
     PERIODIC,

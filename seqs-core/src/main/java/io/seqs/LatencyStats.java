@@ -16,7 +16,14 @@ public final class LatencyStats {
     private final long p999Nanos;
     private final long maxNanos;
 
-    private LatencyStats(long samples, double meanNanos, long p50Nanos, long p90Nanos, long p99Nanos, long p999Nanos, long maxNanos) {
+    private LatencyStats(
+            long samples,
+            double meanNanos,
+            long p50Nanos,
+            long p90Nanos,
+            long p99Nanos,
+            long p999Nanos,
+            long maxNanos) {
         this.samples = samples;
         this.meanNanos = meanNanos;
         this.p50Nanos = p50Nanos;
@@ -28,8 +35,15 @@ public final class LatencyStats {
 
     /** The public view of a summary the store took; not part of the API. */
     static LatencyStats of(LatencySummary s) {
-        return s.samples() == 0 ? EMPTY
-                : new LatencyStats(s.samples(), s.meanNanos(), s.p50Nanos(), s.p90Nanos(), s.p99Nanos(), s.p999Nanos(),
+        return s.samples() == 0
+                ? EMPTY
+                : new LatencyStats(
+                        s.samples(),
+                        s.meanNanos(),
+                        s.p50Nanos(),
+                        s.p90Nanos(),
+                        s.p99Nanos(),
+                        s.p999Nanos(),
                         s.maxNanos());
     }
 
@@ -112,11 +126,15 @@ public final class LatencyStats {
     public int hashCode() {
         return java.util.Objects.hash(samples, meanNanos, p50Nanos, p90Nanos, p99Nanos, p999Nanos, maxNanos);
     }
+
     static final LatencyStats EMPTY = new LatencyStats(0, 0, 0, 0, 0, 0, 0);
 
     @Override
     public String toString() {
-        return samples == 0 ? "no samples" : String.format("p50 %.2f µs  p99 %.2f µs  p99.9 %.2f µs  max %.2f µs  (%,d samples)",
-                p50Nanos / 1e3, p99Nanos / 1e3, p999Nanos / 1e3, maxNanos / 1e3, samples);
+        return samples == 0
+                ? "no samples"
+                : String.format(
+                        "p50 %.2f µs  p99 %.2f µs  p99.9 %.2f µs  max %.2f µs  (%,d samples)",
+                        p50Nanos / 1e3, p99Nanos / 1e3, p999Nanos / 1e3, maxNanos / 1e3, samples);
     }
 }

@@ -1,19 +1,5 @@
 package io.seqs;
 
-import java.io.IOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
-import java.util.function.BiConsumer;
-import java.util.function.LongConsumer;
 import io.seqs.internal.format.Keys;
 import io.seqs.internal.format.Manifest;
 import io.seqs.internal.format.RecordDescriptor;
@@ -31,6 +17,20 @@ import io.seqs.internal.store.Epoch;
 import io.seqs.internal.store.ReadGate;
 import io.seqs.internal.store.Shard;
 import io.seqs.internal.store.StoreDirectory;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 
 /**
  * An embedded store of the latest value per key: puts append to a per-shard log of mapped
@@ -64,11 +64,13 @@ public final class Seqs implements AutoCloseable {
     private final StoreLock lock;
     /** Reset and close take it exclusively; flush, checkpoint and batches share it. */
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
+
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Lock-free readers of every shard announce themselves here; see {@link ReadGate}. */
     private final ReadGate gate = new ReadGate();
     /** Periodic flushes, checkpoints and meter updates, and deletions, on threads shared by every store. */
     private final Background background = new Background();
+
     private final long openNanos;
     private final long openedAt = System.nanoTime();
     private final Latencies getLatency;
@@ -76,9 +78,11 @@ public final class Seqs implements AutoCloseable {
     private final Instruments instruments;
     /** Where drained latency samples go besides the store's own figures: the meter registry's timers, or nowhere. */
     private final LongConsumer getSink;
+
     private final LongConsumer putSink;
     /** How often latency samples are handed to the meter registry, off the operations' threads. */
     private static final long METER_DRAIN_MILLIS = 1_000;
+
     private final StatsCache statsCache = new StatsCache(this::stats, this::isClosed);
 
     private volatile Epoch current;
@@ -108,7 +112,9 @@ public final class Seqs implements AutoCloseable {
             throw e;
         }
         openNanos = System.nanoTime() - start;
-        instruments = config.meterRegistry() == null ? Instruments.NONE : MeterBinding.bind(config, statsCache, current.shards.length);
+        instruments = config.meterRegistry() == null
+                ? Instruments.NONE
+                : MeterBinding.bind(config, statsCache, current.shards.length);
         getSink = instruments == Instruments.NONE ? null : instruments::get;
         putSink = instruments == Instruments.NONE ? null : instruments::put;
         instruments.recovery(openNanos);
@@ -209,7 +215,8 @@ public final class Seqs implements AutoCloseable {
      */
     public void put(ByteBuffer key, ByteBuffer value) {
         if (key == null || value == null) {
-            throw new IllegalArgumentException(key == null ? "key is null" : "value is null; use delete to remove a key");
+            throw new IllegalArgumentException(
+                    key == null ? "key is null" : "value is null; use delete to remove a key");
         }
         put(MemorySegment.ofBuffer(key), MemorySegment.ofBuffer(value));
     }
@@ -227,7 +234,7 @@ public final class Seqs implements AutoCloseable {
 
     private void putUntimed(long hash, MemorySegment key, MemorySegment value) {
         requireWritable("put");
-        for (;;) {
+        for (; ; ) {
             Shard shard = liveEpoch().shard(hash);
             long end;
             try {
@@ -265,7 +272,7 @@ public final class Seqs implements AutoCloseable {
     }
 
     private byte[] getUntimed(long hash, MemorySegment k) {
-        for (;;) {
+        for (; ; ) {
             Shard shard = liveEpoch().shard(hash);
             try {
                 return shard.get(hash, k);
@@ -302,7 +309,7 @@ public final class Seqs implements AutoCloseable {
     }
 
     private long getUntimed(long hash, MemorySegment key, MemorySegment dst) {
-        for (;;) {
+        for (; ; ) {
             Shard shard = liveEpoch().shard(hash);
             try {
                 return shard.get(hash, key, dst);
@@ -362,7 +369,7 @@ public final class Seqs implements AutoCloseable {
 
     private boolean delete(long hash, MemorySegment key) {
         requireWritable("delete");
-        for (;;) {
+        for (; ; ) {
             Shard shard = liveEpoch().shard(hash);
             long end;
             try {
@@ -483,8 +490,13 @@ public final class Seqs implements AutoCloseable {
             lastResetNanos = took;
             resetNanos += took;
             instruments.reset(took);
-            LOG.log(System.Logger.Level.DEBUG, "store {0}: epoch {1} replaced epoch {2} in {3} µs",
-                    config.directory(), next.epoch(), old.number, took / 1000);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "store {0}: epoch {1} replaced epoch {2} in {3} µs",
+                    config.directory(),
+                    next.epoch(),
+                    old.number,
+                    took / 1000);
         } finally {
             lifecycle.writeLock().unlock();
         }
@@ -580,10 +592,12 @@ public final class Seqs implements AutoCloseable {
         }
         byte[][] record = new byte[2][];
         for (Shard shard : liveEpoch().shards) {
-            boolean whole = shard.forEachLive((map, keyOffset, keyLength, valueOffset, valueLength) -> {
-                record[0] = map.asSlice(keyOffset, keyLength).toArray(ValueLayout.JAVA_BYTE);
-                record[1] = map.asSlice(valueOffset, valueLength).toArray(ValueLayout.JAVA_BYTE);
-            }, () -> action.accept(record[0], record[1]));
+            boolean whole = shard.forEachLive(
+                    (map, keyOffset, keyLength, valueOffset, valueLength) -> {
+                        record[0] = map.asSlice(keyOffset, keyLength).toArray(ValueLayout.JAVA_BYTE);
+                        record[1] = map.asSlice(valueOffset, valueLength).toArray(ValueLayout.JAVA_BYTE);
+                    },
+                    () -> action.accept(record[0], record[1]));
             if (!whole) {
                 return; // reset or closed meanwhile
             }
@@ -608,16 +622,19 @@ public final class Seqs implements AutoCloseable {
             MemorySegment[] buffer = {arena.allocate(FOR_EACH_BUFFER_BYTES)};
             MemorySegment[] record = new MemorySegment[2];
             for (Shard shard : liveEpoch().shards) {
-                boolean whole = shard.forEachLive((map, keyOffset, keyLength, valueOffset, valueLength) -> {
-                    long needed = (long) keyLength + valueLength;
-                    if (needed > buffer[0].byteSize()) {
-                        buffer[0] = arena.allocate(Math.max(needed, buffer[0].byteSize() * 2));
-                    }
-                    MemorySegment.copy(map, keyOffset, buffer[0], 0, keyLength);
-                    MemorySegment.copy(map, valueOffset, buffer[0], keyLength, valueLength);
-                    record[0] = buffer[0].asSlice(0, keyLength).asReadOnly();
-                    record[1] = buffer[0].asSlice(keyLength, valueLength).asReadOnly();
-                }, () -> action.accept(record[0], record[1]));
+                boolean whole = shard.forEachLive(
+                        (map, keyOffset, keyLength, valueOffset, valueLength) -> {
+                            long needed = (long) keyLength + valueLength;
+                            if (needed > buffer[0].byteSize()) {
+                                buffer[0] = arena.allocate(Math.max(needed, buffer[0].byteSize() * 2));
+                            }
+                            MemorySegment.copy(map, keyOffset, buffer[0], 0, keyLength);
+                            MemorySegment.copy(map, valueOffset, buffer[0], keyLength, valueLength);
+                            record[0] = buffer[0].asSlice(0, keyLength).asReadOnly();
+                            record[1] =
+                                    buffer[0].asSlice(keyLength, valueLength).asReadOnly();
+                        },
+                        () -> action.accept(record[0], record[1]));
                 if (!whole) {
                     return;
                 }
@@ -644,9 +661,19 @@ public final class Seqs implements AutoCloseable {
             }
             LatencySummary[] gets = getLatency.snapshot(getSink);
             LatencySummary[] puts = putLatency.snapshot(putSink);
-            SeqsStats stats = SeqsStats.of(epoch.number, config.durability(), shards, resets, lastResetNanos, resetNanos, openNanos,
-                    System.nanoTime() - openedAt, LatencyStats.of(gets[0]), LatencyStats.of(puts[0]),
-                    LatencyStats.of(gets[1]), LatencyStats.of(puts[1]));
+            SeqsStats stats = SeqsStats.of(
+                    epoch.number,
+                    config.durability(),
+                    shards,
+                    resets,
+                    lastResetNanos,
+                    resetNanos,
+                    openNanos,
+                    System.nanoTime() - openedAt,
+                    LatencyStats.of(gets[0]),
+                    LatencyStats.of(puts[0]),
+                    LatencyStats.of(gets[1]),
+                    LatencyStats.of(puts[1]));
             statsCache.remember(stats);
             return stats;
         } finally {
@@ -734,7 +761,8 @@ public final class Seqs implements AutoCloseable {
     /** Refuses a change to a read-only store. */
     private void requireWritable(String what) {
         if (config.readOnly()) {
-            throw new IllegalStateException("store " + config.directory() + " was opened read-only; " + what + " is refused");
+            throw new IllegalStateException(
+                    "store " + config.directory() + " was opened read-only; " + what + " is refused");
         }
     }
 
@@ -816,5 +844,4 @@ public final class Seqs implements AutoCloseable {
         first.addSuppressed(next);
         return first;
     }
-
 }

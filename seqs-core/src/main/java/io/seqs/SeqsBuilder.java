@@ -1,10 +1,10 @@
 package io.seqs;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import io.seqs.internal.index.HashIndex;
 import io.seqs.internal.store.Config;
 import io.seqs.internal.store.StoreDirectory;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * Options for {@link Seqs}. Every setter checks its argument and names the bad value; a builder
@@ -167,8 +167,8 @@ public final class SeqsBuilder {
     public SeqsBuilder expectedKeys(long n) {
         requireUnused();
         if (n < 0 || n > MAX_KEYS) {
-            throw new IllegalArgumentException("expectedKeys must be in 0.." + MAX_KEYS + " (" + MAX_SHARDS + " shards of "
-                    + MAX_KEYS_PER_SHARD + " keys), was " + n);
+            throw new IllegalArgumentException("expectedKeys must be in 0.." + MAX_KEYS + " (" + MAX_SHARDS
+                    + " shards of " + MAX_KEYS_PER_SHARD + " keys), was " + n);
         }
         this.expectedKeys = n;
         return this;
@@ -318,10 +318,26 @@ public final class SeqsBuilder {
                     + MAX_KEYS_PER_SHARD + " keys per shard; ask for at least " + shardsFor(expectedKeys) + " shards");
         }
         Path dir = directory.toAbsolutePath();
-        Path ckpt = checkpointDirectory == null ? dir.resolve(StoreDirectory.DEFAULT_CHECKPOINT_DIR) : checkpointDirectory.toAbsolutePath();
+        Path ckpt = checkpointDirectory == null
+                ? dir.resolve(StoreDirectory.DEFAULT_CHECKPOINT_DIR)
+                : checkpointDirectory.toAbsolutePath();
         String name = metricsName != null ? metricsName : String.valueOf(dir.getFileName());
-        Config config = new Config(dir, ckpt, n, shards != 0, segmentSize, durability, flushInterval, checkpointInterval,
-                expectedKeys, freeSpaceMargin, verifyChecksums, latencySampleEvery, meterRegistry, name, readOnly);
+        Config config = new Config(
+                dir,
+                ckpt,
+                n,
+                shards != 0,
+                segmentSize,
+                durability,
+                flushInterval,
+                checkpointInterval,
+                expectedKeys,
+                freeSpaceMargin,
+                verifyChecksums,
+                latencySampleEvery,
+                meterRegistry,
+                name,
+                readOnly);
         Seqs store = Seqs.open(config);
         used = true;
         return store;
@@ -337,7 +353,8 @@ public final class SeqsBuilder {
 
     private void requireUnused() {
         if (used) {
-            throw new IllegalStateException("this builder already opened a store; make a new one with Seqs.builder(dir)");
+            throw new IllegalStateException(
+                    "this builder already opened a store; make a new one with Seqs.builder(dir)");
         }
     }
 

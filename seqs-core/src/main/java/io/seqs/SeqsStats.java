@@ -23,7 +23,19 @@ public final class SeqsStats {
     private final LatencyStats recentGetLatency;
     private final LatencyStats recentPutLatency;
 
-    private SeqsStats(long epoch, Durability durability, List<ShardStats> shards, long resets, long lastResetNanos, long resetNanos, long openNanos, long uptimeNanos, LatencyStats getLatency, LatencyStats putLatency, LatencyStats recentGetLatency, LatencyStats recentPutLatency) {
+    private SeqsStats(
+            long epoch,
+            Durability durability,
+            List<ShardStats> shards,
+            long resets,
+            long lastResetNanos,
+            long resetNanos,
+            long openNanos,
+            long uptimeNanos,
+            LatencyStats getLatency,
+            LatencyStats putLatency,
+            LatencyStats recentGetLatency,
+            LatencyStats recentPutLatency) {
         this.epoch = epoch;
         this.durability = durability;
         this.shards = List.copyOf(shards);
@@ -39,8 +51,32 @@ public final class SeqsStats {
     }
 
     /** The figures, as the store collects them; not part of the API. */
-    static SeqsStats of(long epoch, Durability durability, List<ShardStats> shards, long resets, long lastResetNanos, long resetNanos, long openNanos, long uptimeNanos, LatencyStats getLatency, LatencyStats putLatency, LatencyStats recentGetLatency, LatencyStats recentPutLatency) {
-        return new SeqsStats(epoch, durability, shards, resets, lastResetNanos, resetNanos, openNanos, uptimeNanos, getLatency, putLatency, recentGetLatency, recentPutLatency);
+    static SeqsStats of(
+            long epoch,
+            Durability durability,
+            List<ShardStats> shards,
+            long resets,
+            long lastResetNanos,
+            long resetNanos,
+            long openNanos,
+            long uptimeNanos,
+            LatencyStats getLatency,
+            LatencyStats putLatency,
+            LatencyStats recentGetLatency,
+            LatencyStats recentPutLatency) {
+        return new SeqsStats(
+                epoch,
+                durability,
+                shards,
+                resets,
+                lastResetNanos,
+                resetNanos,
+                openNanos,
+                uptimeNanos,
+                getLatency,
+                putLatency,
+                recentGetLatency,
+                recentPutLatency);
     }
 
     /**
@@ -170,7 +206,19 @@ public final class SeqsStats {
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(epoch, durability, shards, resets, lastResetNanos, resetNanos, openNanos, uptimeNanos, getLatency, putLatency, recentGetLatency, recentPutLatency);
+        return java.util.Objects.hash(
+                epoch,
+                durability,
+                shards,
+                resets,
+                lastResetNanos,
+                resetNanos,
+                openNanos,
+                uptimeNanos,
+                getLatency,
+                putLatency,
+                recentGetLatency,
+                recentPutLatency);
     }
     /**
      * Live keys, summed over shards.
@@ -370,7 +418,10 @@ public final class SeqsStats {
      * @return the figure
      */
     public long checkpointStallNanosMax() {
-        return shards.stream().mapToLong(ShardStats::checkpointStallNanosMax).max().orElse(0);
+        return shards.stream()
+                .mapToLong(ShardStats::checkpointStallNanosMax)
+                .max()
+                .orElse(0);
     }
 
     /**
@@ -392,7 +443,8 @@ public final class SeqsStats {
     }
 
     /**
-     * Records open gave up (a torn tail, damage), summed over shards; for a read-only open, what a read-write open would drop.
+     * Records open gave up (a torn tail, damage), summed over shards; for a read-only open, what a read-write open
+     * would drop.
      *
      * @return the figure
      */
@@ -420,20 +472,40 @@ public final class SeqsStats {
     @Override
     public String toString() {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("seqs epoch %d (%s), %d shards, opened in %.1f ms%n", epoch, durability, shards.size(), openNanos / 1e6));
-        b.append(String.format("  keys %,d  puts %,d  deletes %,d  gets %,d (hits %,d)%n", keys(), puts(), deletes(), gets(), getHits()));
-        b.append(String.format("  logical %,d B  physical %,d B  write amplification %.3f%n", logicalBytes(), physicalBytes(), writeAmplification()));
-        b.append(String.format("  live %,d B  dead %,d B  space amplification %.3f%n", liveBytes(), deadBytes(), spaceAmplification()));
-        b.append(String.format("  %.0f records/s since open  get %s%n  put %s%n", recordsPerSecond(), getLatency, putLatency));
-        b.append(String.format("  index %,d B  %.2f B/key  shard lock: waited %.1f ms, held to write %.1f ms (est.)%n",
+        b.append(String.format(
+                "seqs epoch %d (%s), %d shards, opened in %.1f ms%n",
+                epoch, durability, shards.size(), openNanos / 1e6));
+        b.append(String.format(
+                "  keys %,d  puts %,d  deletes %,d  gets %,d (hits %,d)%n",
+                keys(), puts(), deletes(), gets(), getHits()));
+        b.append(String.format(
+                "  logical %,d B  physical %,d B  write amplification %.3f%n",
+                logicalBytes(), physicalBytes(), writeAmplification()));
+        b.append(String.format(
+                "  live %,d B  dead %,d B  space amplification %.3f%n",
+                liveBytes(), deadBytes(), spaceAmplification()));
+        b.append(String.format(
+                "  %.0f records/s since open  get %s%n  put %s%n", recordsPerSecond(), getLatency, putLatency));
+        b.append(String.format(
+                "  index %,d B  %.2f B/key  shard lock: waited %.1f ms, held to write %.1f ms (est.)%n",
                 indexBytes(), indexBytesPerKey(), lockWaitNanos() / 1e6, writeNanos() / 1e6));
-        b.append(String.format("  flushes %,d (%.1f ms)  checkpoints %,d (%.1f ms, longest stall %.2f ms)  index rebuilds %.1f ms  resets %d (last %.2f ms)%n",
-                flushes(), flushNanos() / 1e6, checkpoints(), checkpointNanos() / 1e6, checkpointStallNanosMax() / 1e6,
-                indexRebuildNanos() / 1e6, resets, lastResetNanos / 1e6));
-        b.append(String.format("  recovery replayed %,d records, dropped %,d records / %,d B%n",
+        b.append(String.format(
+                "  flushes %,d (%.1f ms)  checkpoints %,d (%.1f ms, longest stall %.2f ms)  index rebuilds %.1f "
+                        + "ms  resets %d (last %.2f ms)%n",
+                flushes(),
+                flushNanos() / 1e6,
+                checkpoints(),
+                checkpointNanos() / 1e6,
+                checkpointStallNanosMax() / 1e6,
+                indexRebuildNanos() / 1e6,
+                resets,
+                lastResetNanos / 1e6));
+        b.append(String.format(
+                "  recovery replayed %,d records, dropped %,d records / %,d B%n",
                 recoveryReplayedRecords(), recoveryDroppedRecords(), recoveryDroppedBytes()));
         for (ShardStats s : shards) {
-            b.append(String.format("  shard %3d: keys %,d  load %.2f  segments %d  puts %,d  live %,d B  dead %,d B%n",
+            b.append(String.format(
+                    "  shard %3d: keys %,d  load %.2f  segments %d  puts %,d  live %,d B  dead %,d B%n",
                     s.shard(), s.keys(), s.indexLoadFactor(), s.segments(), s.puts(), s.liveBytes(), s.deadBytes()));
         }
         return b.toString();

@@ -1,8 +1,8 @@
 package io.seqs;
 
+import io.seqs.internal.format.Keys;
 import java.util.ArrayList;
 import java.util.List;
-import io.seqs.internal.format.Keys;
 
 /**
  * Puts and deletes to apply together with {@link Seqs#write(WriteBatch)}. Arguments are checked

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Argument checks, limits, closed-store behaviour, exclusivity and the builder's rules. */
 class ApiContractTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void badArgumentsThrowAndWriteNothing() {
@@ -83,7 +84,8 @@ class ApiContractTest {
 
     @Test
     void zeroCopyGetReportsLengthWhenTheBufferIsSmall() {
-        try (Seqs s = Seqs.open(dir); Arena arena = Arena.ofConfined()) {
+        try (Seqs s = Seqs.open(dir);
+                Arena arena = Arena.ofConfined()) {
             s.put(new byte[] {9}, new byte[] {1, 2, 3, 4, 5});
             MemorySegment small = arena.allocate(2);
             assertEquals(5, s.get(MemorySegment.ofArray(new byte[] {9}), small));
@@ -107,8 +109,15 @@ class ApiContractTest {
         assertDoesNotThrow(s::close);
         byte[] k = {1};
         List<Executable> calls = List.of(
-                () -> s.put(k, k), () -> s.get(k), () -> s.delete(k), s::resetEpoch, s::epoch, s::flush,
-                s::checkpoint, s::stats, () -> s.write(new WriteBatch().put(k, k)),
+                () -> s.put(k, k),
+                () -> s.get(k),
+                () -> s.delete(k),
+                s::resetEpoch,
+                s::epoch,
+                s::flush,
+                s::checkpoint,
+                s::stats,
+                () -> s.write(new WriteBatch().put(k, k)),
                 () -> s.put(MemorySegment.ofArray(k), MemorySegment.ofArray(k)),
                 () -> s.get(MemorySegment.ofArray(k), MemorySegment.ofArray(new byte[4])));
         for (int i = 0; i < calls.size(); i++) {
@@ -125,13 +134,23 @@ class ApiContractTest {
 
             // and from another process
             String java = ProcessHandle.current().info().command().orElseThrow();
-            Process p = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny",
-                    "-cp", System.getProperty("java.class.path"), OpenProbe.class.getName(), dir.toString())
-                    .redirectErrorStream(true).start();
+            Process p = new ProcessBuilder(
+                            java,
+                            "--sun-misc-unsafe-memory-access=deny",
+                            "--illegal-native-access=deny",
+                            "-cp",
+                            System.getProperty("java.class.path"),
+                            OpenProbe.class.getName(),
+                            dir.toString())
+                    .redirectErrorStream(true)
+                    .start();
             assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the second process did not give up at once");
             String out = new String(p.getInputStream().readAllBytes());
             assertEquals(3, p.exitValue(), out);
-            assertTrue(out.contains("already open") && out.contains(dir.toAbsolutePath().toString()), out);
+            assertTrue(
+                    out.contains("already open")
+                            && out.contains(dir.toAbsolutePath().toString()),
+                    out);
         }
         try (Seqs s = Seqs.open(dir)) {
             assertNull(s.get(new byte[] {1}), "the lock is released on close");
@@ -161,11 +180,15 @@ class ApiContractTest {
         assertThrows(IllegalArgumentException.class, () -> b.flushInterval(Duration.ZERO));
         assertThrows(IllegalArgumentException.class, () -> b.checkpointInterval(Duration.ofMillis(-1)));
         assertThrows(IllegalArgumentException.class, () -> b.expectedKeys(-1));
-        assertThrows(IllegalArgumentException.class, () -> b.durability(null)); // one null policy: every null argument is an IllegalArgumentException
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> b.durability(null)); // one null policy: every null argument is an IllegalArgumentException
         b.shards(4).open().close();
         IllegalStateException e = assertThrows(IllegalStateException.class, b::open);
         assertTrue(e.getMessage().contains("already opened"));
-        IllegalArgumentException wrongShards = assertThrows(IllegalArgumentException.class, () -> Seqs.builder(dir).shards(8).open());
+        IllegalArgumentException wrongShards = assertThrows(
+                IllegalArgumentException.class,
+                () -> Seqs.builder(dir).shards(8).open());
         assertTrue(wrongShards.getMessage().contains("4 shards"), wrongShards.getMessage());
         try (Seqs s = Seqs.open(dir)) {
             assertEquals(4, s.stats().shards().size(), "an existing store keeps its shard count");
@@ -195,7 +218,10 @@ class ApiContractTest {
     void batchesAndPutAll() {
         try (Seqs s = Seqs.builder(dir).durability(Durability.SYNC).open()) {
             s.put("gone".getBytes(), new byte[] {1});
-            s.write(new WriteBatch().put("a".getBytes(), new byte[] {1}).put("b".getBytes(), new byte[] {2}).delete("gone".getBytes())
+            s.write(new WriteBatch()
+                    .put("a".getBytes(), new byte[] {1})
+                    .put("b".getBytes(), new byte[] {2})
+                    .delete("gone".getBytes())
                     .put("a".getBytes(), new byte[] {3}));
             s.putAll(java.util.Map.of("c".getBytes(), new byte[] {4}));
             assertArrayEquals(new byte[] {3}, s.get("a".getBytes()));

@@ -3,10 +3,10 @@ package io.seqs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seqs.internal.store.Background;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import io.seqs.internal.store.Background;
 
 /** A store's deletions run in order, off the caller's thread, and one that fails does not stop the rest. */
 class BackgroundTest {

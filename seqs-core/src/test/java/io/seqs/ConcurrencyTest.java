@@ -25,11 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  * across resets.
  */
 class ConcurrencyTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static final int KEYS_PER_WRITER = 40_000;
     static final long RUN_NANOS = 6_000_000_000L;
 
+    // one scenario told start to finish: writers, readers and the checks they share
+    @SuppressWarnings("checkstyle:MethodLength")
     @Test
     void versionsNeverGoBackAndBytesAreIntact() throws Exception {
         long seed = TestSeeds.seed("ConcurrencyTest");
@@ -41,8 +44,12 @@ class ConcurrencyTest {
         AtomicLong reads = new AtomicLong();
         AtomicLong writes = new AtomicLong();
         AtomicLong resets = new AtomicLong();
-        try (Seqs store = Seqs.builder(dir).shards(4).segmentSize(256 << 10)
-                .checkpointInterval(java.time.Duration.ofMillis(100)).flushInterval(java.time.Duration.ofMillis(10)).open()) {
+        try (Seqs store = Seqs.builder(dir)
+                .shards(4)
+                .segmentSize(256 << 10)
+                .checkpointInterval(java.time.Duration.ofMillis(100))
+                .flushInterval(java.time.Duration.ofMillis(10))
+                .open()) {
             List<Thread> threads = new ArrayList<>();
             for (int w = 0; w < writers; w++) {
                 int writer = w;
@@ -58,9 +65,14 @@ class ConcurrencyTest {
                             byte[] back = store.get(key);
                             // Read-your-write, unless a reset intervened.
                             if (store.epoch() == epochBefore) {
-                                assertEquals(version, check(key, back, writer, k), "read after own write of " + new String(key));
+                                assertEquals(
+                                        version,
+                                        check(key, back, writer, k),
+                                        "read after own write of " + new String(key));
                             }
-                            assertFalse(Thread.currentThread().isInterrupted(), "a put or get came back with the thread interrupted");
+                            assertFalse(
+                                    Thread.currentThread().isInterrupted(),
+                                    "a put or get came back with the thread interrupted");
                             writes.incrementAndGet();
                         }
                     } catch (Throwable t) {
@@ -82,11 +94,14 @@ class ConcurrencyTest {
                             if (v != null) {
                                 long version = check(key, v, w, k);
                                 if (version < seen[w][k]) {
-                                    fail("key " + new String(key) + " went back from version " + seen[w][k] + " to " + version);
+                                    fail("key " + new String(key) + " went back from version " + seen[w][k] + " to "
+                                            + version);
                                 }
                                 seen[w][k] = version;
                             }
-                            assertFalse(Thread.currentThread().isInterrupted(), "a get came back with the thread interrupted");
+                            assertFalse(
+                                    Thread.currentThread().isInterrupted(),
+                                    "a get came back with the thread interrupted");
                             reads.incrementAndGet();
                         }
                     } catch (Throwable t) {
@@ -129,13 +144,16 @@ class ConcurrencyTest {
                 t.join();
             }
             SeqsStats stats = store.stats();
-            System.out.printf("ConcurrencyTest: %,d writes, %,d reads, %d resets; %s%n", writes.get(), reads.get(), resets.get(), stats);
+            System.out.printf(
+                    "ConcurrencyTest: %,d writes, %,d reads, %d resets; %s%n",
+                    writes.get(), reads.get(), resets.get(), stats);
             if (!failures.isEmpty()) {
                 Throwable first = failures.peek();
                 throw new AssertionError("seed " + seed + ": " + failures.size() + " failures, first: " + first, first);
             }
             assertTrue(resets.get() >= 3, "resets ran");
-            assertTrue(stats.shards().stream().mapToLong(ShardStats::indexRebuilds).sum() > 0 || resets.get() > 0);
+            assertTrue(
+                    stats.shards().stream().mapToLong(ShardStats::indexRebuilds).sum() > 0 || resets.get() > 0);
         }
     }
 
@@ -159,7 +177,8 @@ class ConcurrencyTest {
     /** Checks a value's integrity and ownership; returns its version. */
     static long check(byte[] key, byte[] v, int writer, int k) {
         if (v == null || v.length < 20) {
-            throw new AssertionError("value of " + new String(key) + " is " + (v == null ? "null" : v.length + " bytes"));
+            throw new AssertionError(
+                    "value of " + new String(key) + " is " + (v == null ? "null" : v.length + " bytes"));
         }
         ByteBuffer b = ByteBuffer.wrap(v).order(ByteOrder.LITTLE_ENDIAN);
         CRC32C crc = new CRC32C();
@@ -168,7 +187,8 @@ class ConcurrencyTest {
             throw new AssertionError("value of " + new String(key) + " fails its checksum");
         }
         if (b.getInt(0) != writer || b.getInt(4) != k) {
-            throw new AssertionError("value of " + new String(key) + " belongs to writer " + b.getInt(0) + " key " + b.getInt(4));
+            throw new AssertionError(
+                    "value of " + new String(key) + " belongs to writer " + b.getInt(0) + " key " + b.getInt(4));
         }
         return b.getLong(8);
     }

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
  * once space is freed. Skipped where mounting a tmpfs is not permitted.
  */
 class DiskFullTest {
-    @TempDir Path tmp;
+    @TempDir
+    Path tmp;
 
     @Test
     void fullFileSystemIsAnExceptionNotACrash() throws Exception {
@@ -30,8 +31,13 @@ class DiskFullTest {
             byte[] value = new byte[2000];
             java.util.Arrays.fill(value, (byte) 0x5a);
             int written = 0;
-            try (Seqs s = Seqs.builder(dir).shards(2).segmentSize(1 << 20).freeSpaceMargin(1 << 20)
-                    .durability(Durability.PROCESS).checkpointInterval(Duration.ZERO).open()) {
+            try (Seqs s = Seqs.builder(dir)
+                    .shards(2)
+                    .segmentSize(1 << 20)
+                    .freeSpaceMargin(1 << 20)
+                    .durability(Durability.PROCESS)
+                    .checkpointInterval(Duration.ZERO)
+                    .open()) {
                 DiskFullException full = null;
                 while (full == null) {
                     try {
@@ -72,11 +78,14 @@ class DiskFullTest {
         void run(Path mnt) throws Exception;
     }
 
-    /** Runs {@code body} on a tmpfs of {@code size} mounted for it, or skips the test where mounting is not permitted. */
+    /**
+     * Runs {@code body} on a tmpfs of {@code size} mounted for it, or skips the test where mounting is not permitted.
+     */
     private void onTmpfs(String size, OnTmpfs body) throws Exception {
         Path mnt = tmp.resolve("mnt-" + size);
         Files.createDirectories(mnt);
-        Assumptions.assumeTrue(run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mnt.toString()),
+        Assumptions.assumeTrue(
+                run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", mnt.toString()),
                 "skipped: cannot mount a size-limited tmpfs here (needs root or CAP_SYS_ADMIN)");
         try {
             body.run(mnt);

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** forEach against a HashMap model, alone and with writes, deletes and resets racing it. */
 class ForEachTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static String k(byte[] key) {
         return new String(key, StandardCharsets.US_ASCII);
@@ -40,7 +41,11 @@ class ForEachTest {
         long seed = TestSeeds.seed("ForEachTest.model");
         SplittableRandom rnd = new SplittableRandom(seed);
         Map<String, byte[]> model = new HashMap<>();
-        try (Seqs s = Seqs.builder(dir).shards(4).segmentSize(64 << 10).checkpointInterval(Duration.ZERO).open()) {
+        try (Seqs s = Seqs.builder(dir)
+                .shards(4)
+                .segmentSize(64 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .open()) {
             for (int i = 0; i < 20_000; i++) {
                 String key = "key-" + rnd.nextInt(3_000);
                 if (rnd.nextInt(5) == 0) {
@@ -53,17 +58,19 @@ class ForEachTest {
                 }
             }
             Map<String, byte[]> seen = new HashMap<>();
-            s.forEach((key, v) -> assertEquals(null, seen.put(k(key), v), "seed " + seed + ": " + k(key) + " visited twice"));
+            s.forEach((key, v) ->
+                    assertEquals(null, seen.put(k(key), v), "seed " + seed + ": " + k(key) + " visited twice"));
             assertEquals(model.keySet(), seen.keySet(), "seed " + seed);
             model.forEach((key, v) -> assertArrayEquals(v, seen.get(key), "seed " + seed + ": " + key));
 
             Map<String, byte[]> zeroCopy = new HashMap<>();
-            s.forEachSegment((key, v) -> zeroCopy.put(new String(key.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII),
+            s.forEachSegment((key, v) -> zeroCopy.put(
+                    new String(key.toArray(ValueLayout.JAVA_BYTE), StandardCharsets.US_ASCII),
                     v.toArray(ValueLayout.JAVA_BYTE)));
             assertEquals(model.keySet(), zeroCopy.keySet());
             model.forEach((key, v) -> assertArrayEquals(v, zeroCopy.get(key), key));
 
-            assertThrows(IllegalStateException.class, () -> s.forEach((key, v) -> s.forEach((k2, v2) -> { })));
+            assertThrows(IllegalStateException.class, () -> s.forEach((key, v) -> s.forEach((k2, v2) -> {})));
             assertThrows(IllegalArgumentException.class, () -> s.forEach(null));
         }
     }
@@ -80,7 +87,11 @@ class ForEachTest {
         int stable = 20_000;
         int hot = 2_000;
         int churn = 2_000;
-        try (Seqs s = Seqs.builder(dir).shards(4).segmentSize(256 << 10).checkpointInterval(Duration.ZERO).open()) {
+        try (Seqs s = Seqs.builder(dir)
+                .shards(4)
+                .segmentSize(256 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .open()) {
             for (int i = 0; i < stable; i++) {
                 s.put(("s" + i).getBytes(), value("s" + i, 1, 100));
             }
@@ -119,8 +130,10 @@ class ForEachTest {
                         long version = ByteBuffer.wrap(v).getLong();
                         switch (name.charAt(0)) {
                             case 's' -> assertArrayEquals(value(name, 1, 100), v, name);
-                            case 'h' -> assertTrue(version >= versionsAtStart[Integer.parseInt(name.substring(1))] - 1,
-                                    name + " came back with version " + version);
+                            case 'h' ->
+                                assertTrue(
+                                        version >= versionsAtStart[Integer.parseInt(name.substring(1))] - 1,
+                                        name + " came back with version " + version);
                             case 'c' -> assertEquals(7, version, name);
                             default -> throw new AssertionError("never written: " + name);
                         }
@@ -129,10 +142,15 @@ class ForEachTest {
                         assertEquals(1, visits.getOrDefault("s" + i, 0), "seed " + seed + ": visits of s" + i);
                     }
                     for (int i = 0; i < hot; i++) {
-                        assertEquals(1, visits.getOrDefault("h" + i, 0), "seed " + seed + ": visits of h" + i + " (rewritten all along)");
+                        assertEquals(
+                                1,
+                                visits.getOrDefault("h" + i, 0),
+                                "seed " + seed + ": visits of h" + i + " (rewritten all along)");
                     }
                     for (int c = 0; c < churn; c++) {
-                        assertTrue(visits.getOrDefault("c" + c, 0) <= 1, "seed " + seed + ": visits of c" + c + " (deleted and written again all along)");
+                        assertTrue(
+                                visits.getOrDefault("c" + c, 0) <= 1,
+                                "seed " + seed + ": visits of c" + c + " (deleted and written again all along)");
                     }
                 }
             } finally {
@@ -147,7 +165,8 @@ class ForEachTest {
 
     @Test
     void aResetDuringTheCallEndsItCleanly() throws Exception {
-        try (Seqs s = Seqs.builder(dir).shards(4).checkpointInterval(Duration.ZERO).open()) {
+        try (Seqs s =
+                Seqs.builder(dir).shards(4).checkpointInterval(Duration.ZERO).open()) {
             for (int i = 0; i < 5_000; i++) {
                 s.put(("k" + i).getBytes(), value("k" + i, 1, 50));
             }

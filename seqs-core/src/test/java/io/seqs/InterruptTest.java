@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and an interrupt the caller set is kept and never breaks the store.
  */
 class InterruptTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static byte[] key(int i) {
         return ("key-" + i).getBytes();
@@ -36,9 +37,17 @@ class InterruptTest {
         return v;
     }
 
-    /** Small segments, so that puts roll to new files (channels opened on the caller's thread), and SYNC, so that puts force. */
+    /**
+     * Small segments, so that puts roll to new files (channels opened on the caller's thread), and SYNC, so that puts
+     * force.
+     */
     private Seqs open() {
-        return Seqs.builder(dir).shards(2).segmentSize(64 << 10).durability(Durability.SYNC).checkpointInterval(Duration.ZERO).open();
+        return Seqs.builder(dir)
+                .shards(2)
+                .segmentSize(64 << 10)
+                .durability(Durability.SYNC)
+                .checkpointInterval(Duration.ZERO)
+                .open();
     }
 
     @Test
@@ -63,7 +72,9 @@ class InterruptTest {
                     s.checkpoint();
                     s.resetEpoch();
                     s.put(key(1), value(1, 2));
-                    assertTrue(Thread.currentThread().isInterrupted(), "get, delete, flush, checkpoint, reset kept the interrupt");
+                    assertTrue(
+                            Thread.currentThread().isInterrupted(),
+                            "get, delete, flush, checkpoint, reset kept the interrupt");
                 }
                 assertTrue(Thread.currentThread().isInterrupted(), "close kept the interrupt");
                 try (Seqs s = open()) { // opening and recovering with the interrupt still set
@@ -130,7 +141,9 @@ class InterruptTest {
             stop.set(true);
             interrupter.join();
             worker.join();
-            System.out.printf("InterruptTest: %,d operations, %,d came back interrupted%n", operations.get(), interruptsSeen.get());
+            System.out.printf(
+                    "InterruptTest: %,d operations, %,d came back interrupted%n",
+                    operations.get(), interruptsSeen.get());
             if (!failures.isEmpty()) {
                 throw new AssertionError(failures.peek());
             }
@@ -138,7 +151,8 @@ class InterruptTest {
         }
         try (Seqs s = open()) {
             for (int k = 0; k < keys; k++) {
-                assertArrayEquals(versions[k] == 0 ? null : value(k, versions[k]), s.get(key(k)), "key " + k + ", seed " + seed);
+                assertArrayEquals(
+                        versions[k] == 0 ? null : value(k, versions[k]), s.get(key(k)), "key " + k + ", seed " + seed);
             }
         }
     }
@@ -170,7 +184,9 @@ class InterruptTest {
                                     assertArrayEquals(value(k, 1), v);
                                 }
                             }
-                            assertFalse(Thread.currentThread().isInterrupted(), (writer ? "put" : "get") + " came back interrupted");
+                            assertFalse(
+                                    Thread.currentThread().isInterrupted(),
+                                    (writer ? "put" : "get") + " came back interrupted");
                         }
                     } catch (Throwable e) {
                         failures.add(e);

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seqs.internal.format.SegmentDescriptor;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.seqs.internal.format.SegmentDescriptor;
 
 /**
  * Every record open gives up is counted in stats() and named in one log line, whatever the
@@ -28,7 +28,9 @@ import io.seqs.internal.format.SegmentDescriptor;
  * never had, and the dropped-records figure is at least the number of keys lost.
  */
 class LossAccountingTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
+
     private final List<LogRecord> logged = new ArrayList<>();
     private final Handler capture = new Handler() {
         @Override
@@ -58,7 +60,11 @@ class LossAccountingTest {
     }
 
     private Seqs open() {
-        return Seqs.builder(dir).shards(1).segmentSize(64 << 10).checkpointInterval(Duration.ZERO).open();
+        return Seqs.builder(dir)
+                .shards(1)
+                .segmentSize(64 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .open();
     }
 
     private static byte[] key(int i) {
@@ -120,17 +126,23 @@ class LossAccountingTest {
                     lost++; // it went back to an older version: its latest was lost
                 }
             }
-            System.out.printf("%s: %d keys lost, %d records and %d bytes reported dropped%n", shape, lost,
-                    st.recoveryDroppedRecords(), st.recoveryDroppedBytes());
+            System.out.printf(
+                    "%s: %d keys lost, %d records and %d bytes reported dropped%n",
+                    shape, lost, st.recoveryDroppedRecords(), st.recoveryDroppedBytes());
             assertTrue(lost > 0, shape + ": the damage took keys");
-            assertTrue(st.recoveryDroppedRecords() >= lost, shape + ": " + st.recoveryDroppedRecords() + " records reported dropped, "
-                    + lost + " keys lost");
+            assertTrue(
+                    st.recoveryDroppedRecords() >= lost,
+                    shape + ": " + st.recoveryDroppedRecords() + " records reported dropped, " + lost + " keys lost");
             List<LogRecord> warnings;
             synchronized (logged) {
-                warnings = logged.stream().filter(r -> r.getLevel() == Level.WARNING && r.getMessage().contains("damaged log")).toList();
+                warnings = logged.stream()
+                        .filter(r ->
+                                r.getLevel() == Level.WARNING && r.getMessage().contains("damaged log"))
+                        .toList();
             }
             assertEquals(1, warnings.size(), shape + ": one log line names the loss: " + warnings);
-            String line = java.text.MessageFormat.format(warnings.get(0).getMessage(), warnings.get(0).getParameters());
+            String line = java.text.MessageFormat.format(
+                    warnings.get(0).getMessage(), warnings.get(0).getParameters());
             assertTrue(line.contains(String.valueOf(st.recoveryDroppedRecords())) && line.contains(".seg"), line);
             // the store goes on
             s.put(key(0), value(0, 99));
@@ -221,8 +233,13 @@ class LossAccountingTest {
             assertArrayEquals(value(48, 1), s.get(key(48)));
         }
         synchronized (logged) {
-            assertTrue(logged.stream().noneMatch(r -> r.getLevel() == Level.WARNING), "no warning for a torn tail: " + logged);
-            assertTrue(logged.stream().anyMatch(r -> r.getLevel() == Level.INFO && r.getMessage().contains("did not complete")),
+            assertTrue(
+                    logged.stream().noneMatch(r -> r.getLevel() == Level.WARNING),
+                    "no warning for a torn tail: " + logged);
+            assertTrue(
+                    logged.stream()
+                            .anyMatch(r ->
+                                    r.getLevel() == Level.INFO && r.getMessage().contains("did not complete")),
                     "a torn tail is reported as information");
         }
     }

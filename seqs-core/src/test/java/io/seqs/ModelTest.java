@@ -2,7 +2,6 @@ package io.seqs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -23,7 +22,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * agree with the model, across segment rolls, index rebuilds, checkpoints, resets and reopens.
  */
 class ModelTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @ParameterizedTest(name = "shards={0} ops={1} durability={2}")
     @CsvSource({"1, 100000, PROCESS", "2, 200000, PERIODIC", "8, 40000, SYNC"})
@@ -45,7 +45,12 @@ class ModelTest {
                     switch (rnd.nextInt(3)) {
                         case 0 -> store.put(key, value);
                         case 1 -> store.put(offHeap(arena, key), offHeap(arena, value));
-                        default -> store.put(ByteBuffer.wrap(key), ByteBuffer.allocateDirect(value.length).put(value).flip());
+                        default ->
+                            store.put(
+                                    ByteBuffer.wrap(key),
+                                    ByteBuffer.allocateDirect(value.length)
+                                            .put(value)
+                                            .flip());
                     }
                     model.put(new Key(key), value);
                 } else if (dice < 860) {
@@ -101,7 +106,8 @@ class ModelTest {
             store = open(shards, durability);
             for (int k = 0; k < keySpace; k++) {
                 byte[] key = key(k);
-                assertArrayEquals(model.get(new Key(key)), store.get(key), "seed " + seed + ", final check of key " + k);
+                assertArrayEquals(
+                        model.get(new Key(key)), store.get(key), "seed " + seed + ", final check of key " + k);
             }
             SeqsStats stats = store.stats();
             assertEquals(model.size(), stats.keys(), "seed " + seed);
@@ -112,8 +118,13 @@ class ModelTest {
     }
 
     private Seqs open(int shards, Durability durability) {
-        return Seqs.builder(dir).shards(shards).segmentSize(64 << 10).durability(durability)
-                .flushInterval(Duration.ofMillis(5)).checkpointInterval(Duration.ofMillis(50)).open();
+        return Seqs.builder(dir)
+                .shards(shards)
+                .segmentSize(64 << 10)
+                .durability(durability)
+                .flushInterval(Duration.ofMillis(5))
+                .checkpointInterval(Duration.ofMillis(50))
+                .open();
     }
 
     static byte[] key(int k) {

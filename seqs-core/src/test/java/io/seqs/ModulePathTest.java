@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * it only when a registry is given.
  */
 class ModulePathTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static final String MODULE_INFO = """
             module app {
@@ -82,8 +83,10 @@ class ModulePathTest {
         String modules = compileApplication();
         for (boolean nativeAccess : new boolean[] {true, false}) {
             Path store = dir.resolve("store-" + nativeAccess);
-            List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElseThrow(),
-                    "--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny"));
+            List<String> command = new ArrayList<>(List.of(
+                    ProcessHandle.current().info().command().orElseThrow(),
+                    "--sun-misc-unsafe-memory-access=deny",
+                    "--illegal-native-access=deny"));
             if (nativeAccess) {
                 command.add("--enable-native-access=io.seqs");
             }
@@ -111,18 +114,29 @@ class ModulePathTest {
         Files.writeString(src.resolve("module-info.java"), MODULE_INFO);
         Files.writeString(src.resolve("app/Main.java"), MAIN);
         Path classes = dir.resolve("app-classes");
-        String modulePath = location(Seqs.class) + File.pathSeparator + location(com.dynatrace.hash4j.hashing.Hashing.class);
+        String modulePath =
+                location(Seqs.class) + File.pathSeparator + location(com.dynatrace.hash4j.hashing.Hashing.class);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter diagnostics = new StringWriter();
-        int rc = javac.getTask(diagnostics, null, null, List.of("--module-path", modulePath, "-d", classes.toString(),
-                "-Xlint:all", "-Werror"), null, javac.getStandardFileManager(null, null, null).getJavaFileObjects(
-                src.resolve("module-info.java"), src.resolve("app/Main.java"))).call() ? 0 : 1;
+        int rc = javac.getTask(
+                                diagnostics,
+                                null,
+                                null,
+                                List.of("--module-path", modulePath, "-d", classes.toString(), "-Xlint:all", "-Werror"),
+                                null,
+                                javac.getStandardFileManager(null, null, null)
+                                        .getJavaFileObjects(
+                                                src.resolve("module-info.java"), src.resolve("app/Main.java")))
+                        .call()
+                ? 0
+                : 1;
         assertEquals(0, rc, diagnostics.toString());
         return classes + File.pathSeparator + modulePath;
     }
 
     /** The class directory or jar a class was loaded from: seqs-core's own classes, or a dependency's jar. */
     private static String location(Class<?> c) throws URISyntaxException {
-        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI())
+                .toString();
     }
 }

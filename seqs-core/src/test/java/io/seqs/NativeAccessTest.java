@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seqs.internal.fs.FileUtil;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,7 +17,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.seqs.internal.fs.FileUtil;
 
 /**
  * What seqs does when the application grants native access (the tests themselves run without
@@ -27,21 +27,30 @@ import io.seqs.internal.fs.FileUtil;
  * sun.misc.Unsafe denied.
  */
 class NativeAccessTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void mappingsAreAdvisedRandomAndBlocksAllocated() throws Exception {
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=deny",
-                "-cp", System.getProperty("java.class.path"), Probe.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "--sun-misc-unsafe-memory-access=deny",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Probe.class.getName(),
+                        dir.toString())
+                .redirectErrorStream(true)
+                .start();
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), "probe did not finish");
         String out = new String(p.getInputStream().readAllBytes());
         System.out.println(out.strip());
         assertEquals(0, p.exitValue(), out);
         assertFalse(out.lines().anyMatch(l -> l.startsWith("WARNING:")), out);
         for (String when : List.of("created", "recovered")) {
-            Matcher m = Pattern.compile(when + ": (\\d+) of (\\d+) segment mappings advised random \\((\\d+) segment files")
+            Matcher m = Pattern.compile(
+                            when + ": (\\d+) of (\\d+) segment mappings advised random \\((\\d+) segment files")
                     .matcher(out);
             assertTrue(m.find(), out);
             int advised = Integer.parseInt(m.group(1));
@@ -62,13 +71,18 @@ class NativeAccessTest {
             Path root = Path.of(args[0]);
             Path dir = root.resolve("store");
             if (!FileUtil.canAllocate() || !FileUtil.canAdvise()) {
-                System.out.println("native calls unavailable: allocate " + FileUtil.canAllocate() + ", advise " + FileUtil.canAdvise());
+                System.out.println("native calls unavailable: allocate " + FileUtil.canAllocate() + ", advise "
+                        + FileUtil.canAdvise());
                 System.exit(2);
             }
             byte[] value = new byte[3000];
             Arrays.fill(value, (byte) 7);
-            try (Seqs s = Seqs.builder(dir).shards(2).segmentSize(64 << 10).checkpointInterval(Duration.ZERO)
-                    .durability(Durability.PROCESS).open()) {
+            try (Seqs s = Seqs.builder(dir)
+                    .shards(2)
+                    .segmentSize(64 << 10)
+                    .checkpointInterval(Duration.ZERO)
+                    .durability(Durability.PROCESS)
+                    .open()) {
                 for (int i = 0; i < 100; i++) {
                     s.put(("key-" + i).getBytes(), value);
                 }
@@ -98,8 +112,8 @@ class NativeAccessTest {
                 // a record did not fit in may stay unreserved: under a page and a record per file)
                 int files = segments(dir).size();
                 boolean ok = allocated >= log - files * (4096L + value.length) && allocated <= log + 2 * (64 << 10);
-                System.out.println("allocated: " + ok + " (" + allocated + " bytes allocated for " + log + " bytes of log, "
-                        + apparent + " bytes apparent)");
+                System.out.println("allocated: " + ok + " (" + allocated + " bytes allocated for " + log
+                        + " bytes of log, " + apparent + " bytes apparent)");
             }
             // A store of 100 small keys with default settings allocates little, whatever the segment size.
             Path small = root.resolve("small");
@@ -112,8 +126,12 @@ class NativeAccessTest {
             System.out.println("small store allocated: " + (smallBytes < (64L << 20)) + " (" + smallBytes + " bytes)");
             // Index tables for 60 M keys (about 600 MB) come from the kernel as untouched zero pages.
             long before = residentBytes();
-            try (Seqs s = Seqs.builder(root.resolve("big")).shards(2).expectedKeys(60_000_000)
-                    .checkpointInterval(Duration.ZERO).durability(Durability.PROCESS).open()) {
+            try (Seqs s = Seqs.builder(root.resolve("big"))
+                    .shards(2)
+                    .expectedKeys(60_000_000)
+                    .checkpointInterval(Duration.ZERO)
+                    .durability(Durability.PROCESS)
+                    .open()) {
                 long indexBytes = s.stats().indexBytes();
                 for (int i = 0; i < 1000; i++) {
                     s.put(("key-" + i).getBytes(), value);
@@ -121,9 +139,13 @@ class NativeAccessTest {
                 s.resetEpoch();
                 s.put("after".getBytes(), value);
                 long grown = residentBytes() - before;
-                boolean ok = FileUtil.canAllocateLazily() && indexBytes > 500_000_000L && grown < indexBytes / 4
-                        && Arrays.equals(value, s.get("after".getBytes())) && s.get("key-1".getBytes()) == null;
-                System.out.println("lazy index: " + ok + " (" + indexBytes + " index bytes per epoch, resident grew by " + grown + " over two epochs)");
+                boolean ok = FileUtil.canAllocateLazily()
+                        && indexBytes > 500_000_000L
+                        && grown < indexBytes / 4
+                        && Arrays.equals(value, s.get("after".getBytes()))
+                        && s.get("key-1".getBytes()) == null;
+                System.out.println("lazy index: " + ok + " (" + indexBytes + " index bytes per epoch, resident grew by "
+                        + grown + " over two epochs)");
             }
         }
 
@@ -152,8 +174,11 @@ class NativeAccessTest {
 
         /** Bytes of disk blocks behind a file, as stat(1) reports them. */
         static long allocatedBytes(Path file) throws IOException {
-            Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
-            String[] out = new String(stat.getInputStream().readAllBytes()).trim().split(" ");
+            Process stat = new ProcessBuilder("stat", "-c", "%b %B", file.toString())
+                    .redirectErrorStream(true)
+                    .start();
+            String[] out =
+                    new String(stat.getInputStream().readAllBytes()).trim().split(" ");
             return Long.parseLong(out[0]) * Long.parseLong(out[1]);
         }
 
@@ -179,7 +204,9 @@ class NativeAccessTest {
                     mapped++;
                 } else if (fields.length >= 6 && fields[0].contains("-")) {
                     current = null;
-                } else if (current != null && line.startsWith("VmFlags:") && Arrays.asList(fields).contains("rr")) {
+                } else if (current != null
+                        && line.startsWith("VmFlags:")
+                        && Arrays.asList(fields).contains("rr")) {
                     advised++;
                 }
             }

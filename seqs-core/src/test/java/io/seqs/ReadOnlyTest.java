@@ -24,9 +24,13 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A read-only open changes no byte on disk, reports damage instead of repairing it, shares its lock, and refuses writes. */
+/**
+ * A read-only open changes no byte on disk, reports damage instead of repairing it, shares its lock, and refuses
+ * writes.
+ */
 class ReadOnlyTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static byte[] key(int i) {
         return ("key-" + i).getBytes();
@@ -48,8 +52,10 @@ class ReadOnlyTest {
                     out.put(name + "/", "dir " + Files.getLastModifiedTime(p));
                 } else {
                     MessageDigest sha = MessageDigest.getInstance("SHA-256");
-                    out.put(name, HexFormat.of().formatHex(sha.digest(Files.readAllBytes(p))) + " " + Files.size(p) + " "
-                            + Files.getLastModifiedTime(p));
+                    out.put(
+                            name,
+                            HexFormat.of().formatHex(sha.digest(Files.readAllBytes(p))) + " " + Files.size(p) + " "
+                                    + Files.getLastModifiedTime(p));
                 }
             }
         }
@@ -59,7 +65,11 @@ class ReadOnlyTest {
     @Test
     void aDamagedStoreIsReportedAndLeftByteForByteAsItWas() throws Exception {
         Path store = dir.resolve("store");
-        try (Seqs s = Seqs.builder(store).shards(1).segmentSize(64 << 10).checkpointInterval(Duration.ZERO).open()) {
+        try (Seqs s = Seqs.builder(store)
+                .shards(1)
+                .segmentSize(64 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .open()) {
             for (int i = 0; i < 3_000; i++) {
                 s.put(key(i), value(i));
             }
@@ -104,10 +114,12 @@ class ReadOnlyTest {
     @Test
     void aReadOnlyOpenCreatesNothingAndNeedsAStore() throws Exception {
         Path absent = dir.resolve("absent");
-        assertThrows(SeqsException.class, () -> Seqs.builder(absent).readOnly(true).open());
+        assertThrows(
+                SeqsException.class, () -> Seqs.builder(absent).readOnly(true).open());
         assertFalse(Files.exists(absent));
         Path empty = Files.createDirectory(dir.resolve("empty"));
-        assertThrows(SeqsException.class, () -> Seqs.builder(empty).readOnly(true).open());
+        assertThrows(
+                SeqsException.class, () -> Seqs.builder(empty).readOnly(true).open());
         try (Stream<Path> s = Files.list(empty)) {
             assertEquals(0, s.count());
         }
@@ -120,9 +132,16 @@ class ReadOnlyTest {
             s.put(key(1), value(1));
         }
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process child = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny", "-cp",
-                System.getProperty("java.class.path"), Reader.class.getName(), store.toString())
-                .redirectErrorStream(true).start();
+        Process child = new ProcessBuilder(
+                        java,
+                        "--sun-misc-unsafe-memory-access=deny",
+                        "--illegal-native-access=deny",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Reader.class.getName(),
+                        store.toString())
+                .redirectErrorStream(true)
+                .start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream()))) {
             String line = out.readLine();
             assertEquals("ready", line, "the child opened the store read-only");

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seqs.internal.format.Manifest;
+import io.seqs.internal.format.RecordDescriptor;
+import io.seqs.internal.format.SegmentDescriptor;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,13 +16,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.seqs.internal.format.Manifest;
-import io.seqs.internal.format.RecordDescriptor;
-import io.seqs.internal.format.SegmentDescriptor;
 
 /** Recovery from damaged files: the log is cut at the first unsound byte and the loss reported. */
 class RecoveryTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     static byte[] key(int i) {
         return ("key-" + i).getBytes();
@@ -32,7 +33,11 @@ class RecoveryTest {
     }
 
     private Seqs open() {
-        return Seqs.builder(dir).shards(1).segmentSize(64 << 10).checkpointInterval(Duration.ZERO).open();
+        return Seqs.builder(dir)
+                .shards(1)
+                .segmentSize(64 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .open();
     }
 
     /** Writes keys 0..n-1 (version 1) and closes without a checkpoint covering the tail being needed. */
@@ -93,7 +98,10 @@ class RecoveryTest {
         Path seg = lastSegment(dir);
         List<long[]> recs = StoreFiles.records(Files.readAllBytes(seg));
         long[] victim = recs.get(recs.size() - 3);
-        patch(seg, victim[0], new byte[RecordDescriptor.HEADER_LENGTH]); // header lost, body and two later records present
+        patch(
+                seg,
+                victim[0],
+                new byte[RecordDescriptor.HEADER_LENGTH]); // header lost, body and two later records present
         try (Seqs s = open()) {
             SeqsStats st = s.stats();
             assertEquals(2, st.recoveryDroppedRecords(), st.toString());
@@ -249,19 +257,23 @@ class RecoveryTest {
         Path seg = lastSegment(dir);
         List<long[]> recs = StoreFiles.records(Files.readAllBytes(seg));
         long[] victim = recs.get(5);
-        patch(seg, victim[0] + RecordDescriptor.STORED_LENGTH_OFFSET + 3, new byte[] {(byte) 0x80}); // stored length now negative
+        patch(seg, victim[0] + RecordDescriptor.STORED_LENGTH_OFFSET + 3, new byte[] {(byte) 0x80
+        }); // stored length now negative
         try (Seqs s = open()) {
             assertTrue(s.stats().shards().get(0).recoveredFromCheckpoint());
-            CorruptionException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptionException.class, () -> s.get(key(5)));
+            CorruptionException e =
+                    org.junit.jupiter.api.Assertions.assertThrows(CorruptionException.class, () -> s.get(key(5)));
             assertTrue(e.getMessage().contains(seg.toString()), e.getMessage());
             java.lang.foreign.MemorySegment dst = java.lang.foreign.MemorySegment.ofArray(new byte[1024]);
-            org.junit.jupiter.api.Assertions.assertThrows(CorruptionException.class,
-                    () -> s.get(java.lang.foreign.MemorySegment.ofArray(key(5)), dst));
+            org.junit.jupiter.api.Assertions.assertThrows(
+                    CorruptionException.class, () -> s.get(java.lang.foreign.MemorySegment.ofArray(key(5)), dst));
             assertArrayEquals(value(6, 1), s.get(key(6)));
             // overwriting the damaged record neither trusts its length nor breaks the space figures
             s.put(key(5), value(5, 2));
             assertArrayEquals(value(5, 2), s.get(key(5)));
-            assertTrue(s.stats().liveBytes() > 0 && s.stats().deadBytes() >= 0, s.stats().toString());
+            assertTrue(
+                    s.stats().liveBytes() > 0 && s.stats().deadBytes() >= 0,
+                    s.stats().toString());
         }
     }
 
@@ -282,13 +294,19 @@ class RecoveryTest {
         }
     }
 
-    /** Deleting a key whose only record is damaged removes it: a get after the delete returns null, before and after reopen. */
+    /**
+     * Deleting a key whose only record is damaged removes it: a get after the delete returns null, before and after
+     * reopen.
+     */
     @Test
     void aKeyWhoseRecordIsDamagedCanBeDeleted() throws Exception {
         write(20);
         Path seg = lastSegment(dir);
         List<long[]> recs = StoreFiles.records(Files.readAllBytes(seg));
-        patch(seg, recs.get(7)[0], new byte[RecordDescriptor.HEADER_LENGTH]); // the header zeroed, as a lost page leaves it
+        patch(
+                seg,
+                recs.get(7)[0],
+                new byte[RecordDescriptor.HEADER_LENGTH]); // the header zeroed, as a lost page leaves it
         try (Seqs s = open()) {
             org.junit.jupiter.api.Assertions.assertThrows(CorruptionException.class, () -> s.get(key(7)));
             assertTrue(s.delete(key(7)), "the damaged record counts as the key's value");

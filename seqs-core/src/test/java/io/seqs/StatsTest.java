@@ -9,6 +9,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.seqs.internal.format.RecordDescriptor;
+import io.seqs.internal.format.SegmentDescriptor;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,16 +18,19 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.seqs.internal.format.RecordDescriptor;
-import io.seqs.internal.format.SegmentDescriptor;
 
 /** The figures are right, not just present: they equal what known operations must produce. */
 class StatsTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private SeqsBuilder builder() {
-        return Seqs.builder(dir).shards(2).segmentSize(64 << 10).checkpointInterval(Duration.ZERO)
-                .durability(Durability.PROCESS).latencySampleEvery(1);
+        return Seqs.builder(dir)
+                .shards(2)
+                .segmentSize(64 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .durability(Durability.PROCESS)
+                .latencySampleEvery(1);
     }
 
     static byte[] key(int i) {
@@ -64,7 +69,8 @@ class StatsTest {
             // Delete 50 others: their records and the delete records are dead.
             long deleted = 0;
             for (int i = 500; i < 550; i++) {
-                deleted += RecordDescriptor.recordLength(key(i).length, i % 300) + RecordDescriptor.recordLength(key(i).length, 0);
+                deleted += RecordDescriptor.recordLength(key(i).length, i % 300)
+                        + RecordDescriptor.recordLength(key(i).length, 0);
                 assertTrue(s.delete(key(i)));
             }
             for (int i = 0; i < 10; i++) {
@@ -83,7 +89,9 @@ class StatsTest {
             assertEquals(1100, after.putLatency().samples());
             assertTrue(after.getLatency().p99Nanos() > 0);
             assertEquals(0, s.stats().recentGetLatency().samples(), "nothing since the previous snapshot");
-            assertEquals(after.keys(), after.shards().stream().mapToLong(ShardStats::keys).sum());
+            assertEquals(
+                    after.keys(),
+                    after.shards().stream().mapToLong(ShardStats::keys).sum());
             assertTrue(after.toString().contains("write amplification"));
         }
         try (Seqs s = builder().open()) {
@@ -121,9 +129,18 @@ class StatsTest {
             s.checkpoint();
             s.resetEpoch();
             SeqsStats st = s.stats();
-            assertEquals(501, registry.get("seqs.records.written").tag("name", "products").functionCounter().count());
-            assertEquals(st.logicalBytes(), registry.get("seqs.bytes.logical").functionCounter().count());
-            assertEquals(st.physicalBytes(), registry.get("seqs.bytes.written").functionCounter().count());
+            assertEquals(
+                    501,
+                    registry.get("seqs.records.written")
+                            .tag("name", "products")
+                            .functionCounter()
+                            .count());
+            assertEquals(
+                    st.logicalBytes(),
+                    registry.get("seqs.bytes.logical").functionCounter().count());
+            assertEquals(
+                    st.physicalBytes(),
+                    registry.get("seqs.bytes.written").functionCounter().count());
             assertEquals(300, registry.get("seqs.get").timer().count());
             assertEquals(500, registry.get("seqs.put").timer().count());
             assertEquals(1, registry.get("seqs.reset").timer().count());
@@ -141,7 +158,8 @@ class StatsTest {
             assertNotNull(registry.get("seqs.recovery.dropped.records").functionCounter());
             Timer get = registry.get("seqs.get").timer();
             assertTrue(get.totalTime(TimeUnit.NANOSECONDS) > 0);
-            FunctionCounter dropped = registry.get("seqs.recovery.dropped.records").functionCounter();
+            FunctionCounter dropped =
+                    registry.get("seqs.recovery.dropped.records").functionCounter();
             assertEquals(0, dropped.count());
         }
         assertTrue(registry.getMeters().isEmpty(), "close removes the store's meters: " + registry.getMeters());
@@ -179,9 +197,16 @@ class StatsTest {
         }
         assertTrue(classPath.contains("micrometer"), "the test class path has Micrometer to remove");
         String java = ProcessHandle.current().info().command().orElseThrow();
-        Process p = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny",
-                "-cp", withoutMicrometer.toString(), NoMicrometerProbe.class.getName(), dir.toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        java,
+                        "--sun-misc-unsafe-memory-access=deny",
+                        "--illegal-native-access=deny",
+                        "-cp",
+                        withoutMicrometer.toString(),
+                        NoMicrometerProbe.class.getName(),
+                        dir.toString())
+                .redirectErrorStream(true)
+                .start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         String out = new String(p.getInputStream().readAllBytes());
         assertEquals(0, p.exitValue(), out);
@@ -198,7 +223,8 @@ class StatsTest {
             } catch (ClassNotFoundException expected) {
                 // as intended
             }
-            try (Seqs s = Seqs.builder(Path.of(args[0])).durability(Durability.SYNC).open()) {
+            try (Seqs s =
+                    Seqs.builder(Path.of(args[0])).durability(Durability.SYNC).open()) {
                 s.put("a".getBytes(), new byte[] {1});
                 s.flush();
                 s.checkpoint();

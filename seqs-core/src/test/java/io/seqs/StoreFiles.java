@@ -1,5 +1,8 @@
 package io.seqs;
 
+import io.seqs.internal.format.RecordDescriptor;
+import io.seqs.internal.format.SegmentDescriptor;
+import io.seqs.internal.index.CheckpointFile;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
@@ -7,9 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import io.seqs.internal.format.RecordDescriptor;
-import io.seqs.internal.format.SegmentDescriptor;
-import io.seqs.internal.index.CheckpointFile;
 
 /** Finds the files of a closed store and the records in a segment, for tests that damage them. */
 public final class StoreFiles {
@@ -17,7 +17,9 @@ public final class StoreFiles {
 
     public static List<Path> find(Path root, String suffix) throws IOException {
         try (Stream<Path> s = Files.walk(root)) {
-            return s.filter(p -> p.getFileName().toString().endsWith(suffix)).sorted().toList();
+            return s.filter(p -> p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .toList();
         }
     }
 

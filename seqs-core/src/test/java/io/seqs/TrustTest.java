@@ -6,14 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.lang.foreign.MemorySegment;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.stream.Stream;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import io.seqs.internal.format.Manifest;
 import io.seqs.internal.fs.FileUtil;
 import io.seqs.internal.fs.StoreLock;
@@ -21,10 +13,20 @@ import io.seqs.internal.index.HashIndex;
 import io.seqs.internal.store.Epoch;
 import io.seqs.internal.store.Shard;
 import io.seqs.internal.store.StoreDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** A store takes over no directory it did not create, grows with its data, and its figures and builder say what is true. */
+/**
+ * A store takes over no directory it did not create, grows with its data, and its figures and builder say what is true.
+ */
 class TrustTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     private static List<String> names(Path d) throws Exception {
         try (Stream<Path> s = Files.list(d)) {
@@ -74,7 +76,9 @@ class TrustTest {
                 reserved += shard.logPosition() % SeqsBuilder.DEFAULT_SEGMENT_SIZE;
             }
             assertTrue(reserved < 64L << 20, "log bytes " + reserved);
-            assertTrue(s.stats().indexBytes() < 16L << 20, "index bytes " + s.stats().indexBytes());
+            assertTrue(
+                    s.stats().indexBytes() < 16L << 20,
+                    "index bytes " + s.stats().indexBytes());
         }
         // Without native access a shard's promise is its reservation, not its segment: the free-space
         // check needs a chunk per shard, so a store opens and writes on a disk with far less than 8 GiB.
@@ -93,7 +97,8 @@ class TrustTest {
             assertEquals(42, idx.getPlain(idx.capacity / 2));
         }
         try (Stream<Path> s = Files.list(dir)) {
-            assertTrue(s.noneMatch(p -> FileUtil.isScratchFile(p.getFileName().toString())), "the scratch file is gone");
+            assertTrue(
+                    s.noneMatch(p -> FileUtil.isScratchFile(p.getFileName().toString())), "the scratch file is gone");
         }
     }
 
@@ -154,7 +159,11 @@ class TrustTest {
 
     @Test
     void liveAndDeadBytesAreKeptPerSegmentEvenWhenASegmentSpansSeveralWindows() throws Exception {
-        try (Seqs s = Seqs.builder(dir).shards(1).segmentSize(64 << 10).checkpointInterval(Duration.ZERO).open()) {
+        try (Seqs s = Seqs.builder(dir)
+                .shards(1)
+                .segmentSize(64 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .open()) {
             s.put("a".getBytes(), new byte[100]);
             s.put("big".getBytes(), new byte[200 << 10]); // a segment of four windows of its own
             for (int i = 0; i < 20; i++) { // small records behind it, in the segment's later windows
@@ -166,7 +175,11 @@ class TrustTest {
             checkSegmentSpace(s);
             s.checkpoint();
         }
-        try (Seqs s = Seqs.builder(dir).shards(1).segmentSize(64 << 10).checkpointInterval(Duration.ZERO).open()) {
+        try (Seqs s = Seqs.builder(dir)
+                .shards(1)
+                .segmentSize(64 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .open()) {
             checkSegmentSpace(s); // as the checkpoint kept them
         }
     }
@@ -201,11 +214,16 @@ class TrustTest {
 
     @Test
     void tooManyExpectedKeysSaysWhatTheLimitIs() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Seqs.builder(dir).expectedKeys(Long.MAX_VALUE));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> Seqs.builder(dir).expectedKeys(Long.MAX_VALUE));
         assertTrue(e.getMessage().contains(String.valueOf(SeqsBuilder.MAX_KEYS)), e.getMessage());
         assertFalse(e.getMessage().contains("use more shards"), e.getMessage());
-        IllegalArgumentException few = assertThrows(IllegalArgumentException.class,
-                () -> Seqs.builder(dir).shards(1).expectedKeys(SeqsBuilder.MAX_KEYS_PER_SHARD * 3).open());
+        IllegalArgumentException few = assertThrows(
+                IllegalArgumentException.class,
+                () -> Seqs.builder(dir)
+                        .shards(1)
+                        .expectedKeys(SeqsBuilder.MAX_KEYS_PER_SHARD * 3)
+                        .open());
         assertTrue(few.getMessage().contains("at least 4 shards"), few.getMessage());
     }
 }

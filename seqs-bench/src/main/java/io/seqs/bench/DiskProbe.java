@@ -37,7 +37,8 @@ final class DiskProbe {
     }
 
     private static ByteBuffer randomChunk(boolean aligned) {
-        ByteBuffer b = aligned ? ByteBuffer.allocateDirect(CHUNK + 4096).alignedSlice(4096) : ByteBuffer.allocateDirect(CHUNK);
+        ByteBuffer b =
+                aligned ? ByteBuffer.allocateDirect(CHUNK + 4096).alignedSlice(4096) : ByteBuffer.allocateDirect(CHUNK);
         SplittableRandom r = new SplittableRandom(7);
         while (b.remaining() >= 8) {
             b.putLong(r.nextLong());
@@ -49,7 +50,8 @@ final class DiskProbe {
         ByteBuffer chunk = randomChunk(false);
         try {
             long start = System.nanoTime();
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            try (FileChannel ch = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
                 writeAll(ch, chunk, bytes);
                 ch.force(true);
             }
@@ -69,8 +71,12 @@ final class DiskProbe {
         ByteBuffer chunk = randomChunk(true);
         try {
             long start = System.nanoTime();
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, directOption)) {
+            try (FileChannel ch = FileChannel.open(
+                    file,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE,
+                    directOption)) {
                 writeAll(ch, chunk, bytes);
                 ch.force(true);
             }

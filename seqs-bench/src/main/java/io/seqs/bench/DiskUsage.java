@@ -50,8 +50,10 @@ public final class DiskUsage {
             return 0;
         }
         try {
-            Process p = new ProcessBuilder("du", "-s", "-B1", dir.toAbsolutePath().toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(
+                            "du", "-s", "-B1", dir.toAbsolutePath().toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             if (!p.waitFor(60, TimeUnit.SECONDS)) {
                 p.destroyForcibly();

@@ -18,7 +18,10 @@ interface Engine extends AutoCloseable {
     /** The store directory. */
     Path directory();
 
-    /** Upserts {@code value[0, valueLength)} under {@code key[0, keyLength)}. Positions and limits are the engine's to change. */
+    /**
+     * Upserts {@code value[0, valueLength)} under {@code key[0, keyLength)}. Positions and limits are the engine's to
+     * change.
+     */
     void put(ByteBuffer key, int keyLength, ByteBuffer value, int valueLength);
 
     /**

@@ -24,14 +24,25 @@ record EngineConfig(
 
     Engine open() {
         return switch (name) {
-            case "seqs" -> new SeqsEngine(dir, durability, expectedKeys, seqsSegmentBytes, seqsShards, seqsCheckpointSeconds);
+            case "seqs" ->
+                new SeqsEngine(dir, durability, expectedKeys, seqsSegmentBytes, seqsShards, seqsCheckpointSeconds);
             case "lmdb" -> new LmdbEngine(dir, durability, lmdbMapBytes);
-            default -> new RocksEngine(RocksEngine.Variant.of(name), dir, durability, rocksCacheBytes, rocksCompression);
+            default ->
+                new RocksEngine(RocksEngine.Variant.of(name), dir, durability, rocksCacheBytes, rocksCompression);
         };
     }
 
     EngineConfig withExpectedKeys(long keys) {
-        return new EngineConfig(name, dir, durability, keys, seqsSegmentBytes, seqsShards, seqsCheckpointSeconds, rocksCacheBytes, rocksCompression,
+        return new EngineConfig(
+                name,
+                dir,
+                durability,
+                keys,
+                seqsSegmentBytes,
+                seqsShards,
+                seqsCheckpointSeconds,
+                rocksCacheBytes,
+                rocksCompression,
                 lmdbMapBytes);
     }
 

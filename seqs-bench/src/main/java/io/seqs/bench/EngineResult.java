@@ -11,6 +11,7 @@ final class EngineResult {
     PhaseResult incremental;
     /** Allocated bytes of the store after the incremental phase (and its settle wait); -1 unknown. */
     long diskBytes = -1;
+
     long diskApparentBytes = -1;
     long diskBytesAfterBootstrap = -1;
     long keysAfterBootstrap = -1;
@@ -55,7 +56,9 @@ final class EngineResult {
         m.put("get_max_us", Json.round(bootstrap.gets.maxUs(), 3));
         m.put("update_records_per_s", incremental == null ? null : Json.round(incremental.recordsPerSecond(), 1));
         m.put("update_mb_s", incremental == null ? null : Json.round(incremental.mbPerSecond(), 2));
-        m.put("update_write_amplification", incremental == null ? null : Json.round(incremental.writeAmplification(), 4));
+        m.put(
+                "update_write_amplification",
+                incremental == null ? null : Json.round(incremental.writeAmplification(), 4));
         m.put("update_get_p99_us", incremental == null ? null : Json.round(incremental.gets.p99Us(), 3));
         m.put("reset_ms", Json.round(resetMs, 3));
         m.put("reset_empty_ms", Json.round(resetEmptyMs, 3));

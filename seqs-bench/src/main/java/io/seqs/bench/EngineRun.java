@@ -40,17 +40,26 @@ final class EngineRun {
         warmUp();
         DiskUsage.deleteTree(config.dir());
         EngineResult r = new EngineResult(config.name(), log);
-        out.printf(Locale.ROOT, "%n== %s: %,d records, %d writers, %d readers, durability %s%n",
-                config.name(), o.records, o.writers, o.readers, o.durability.name().toLowerCase(Locale.ROOT));
+        out.printf(
+                Locale.ROOT,
+                "%n== %s: %,d records, %d writers, %d readers, durability %s%n",
+                config.name(),
+                o.records,
+                o.writers,
+                o.readers,
+                o.durability.name().toLowerCase(Locale.ROOT));
         try (Engine engine = config.open()) {
-            r.bootstrap = new LoadPhase(LoadPhase.Kind.BOOTSTRAP, engine, gen, zipf, o.records, o.records, o, io, out).run();
+            r.bootstrap =
+                    new LoadPhase(LoadPhase.Kind.BOOTSTRAP, engine, gen, zipf, o.records, o.records, o, io, out).run();
             r.diskBytesAfterBootstrap = DiskUsage.allocatedBytes(config.dir());
             r.keysAfterBootstrap = engine.keys();
             r.detailsAfterBootstrap = engine.details();
             r.indexBytesPerKey = engine.indexBytesPerKey();
 
             if (o.updates > 0) {
-                r.incremental = new LoadPhase(LoadPhase.Kind.INCREMENTAL, engine, gen, zipf, o.records, o.updates, o, io, out).run();
+                r.incremental = new LoadPhase(
+                                LoadPhase.Kind.INCREMENTAL, engine, gen, zipf, o.records, o.updates, o, io, out)
+                        .run();
             }
             r.diskBytes = DiskUsage.allocatedBytes(config.dir());
             r.diskApparentBytes = DiskUsage.apparentBytes(config.dir());
@@ -75,20 +84,54 @@ final class EngineRun {
         if (records == 0) {
             return;
         }
-        EngineConfig warm = new EngineConfig(config.name(), o.dataDir.resolve("warmup-" + config.name()), config.durability(),
-                records, Math.min(config.seqsSegmentBytes(), 64L << 20), config.seqsShards(), config.seqsCheckpointSeconds(),
-                config.rocksCacheBytes(), config.rocksCompression(), config.lmdbMapBytes());
+        EngineConfig warm = new EngineConfig(
+                config.name(),
+                o.dataDir.resolve("warmup-" + config.name()),
+                config.durability(),
+                records,
+                Math.min(config.seqsSegmentBytes(), 64L << 20),
+                config.seqsShards(),
+                config.seqsCheckpointSeconds(),
+                config.rocksCacheBytes(),
+                config.rocksCompression(),
+                config.lmdbMapBytes());
         DiskUsage.deleteTree(warm.dir());
         long t0 = System.nanoTime();
         PrintStream quiet = new PrintStream(java.io.OutputStream.nullOutputStream());
         try (Engine engine = warm.open()) {
-            new LoadPhase(LoadPhase.Kind.BOOTSTRAP, engine, gen, new ZipfianKeys(records, o.zipfTheta), records, records, o, io, quiet).run();
-            new LoadPhase(LoadPhase.Kind.INCREMENTAL, engine, gen, new ZipfianKeys(records, o.zipfTheta), records, records / 2, o, io, quiet).run();
+            new LoadPhase(
+                            LoadPhase.Kind.BOOTSTRAP,
+                            engine,
+                            gen,
+                            new ZipfianKeys(records, o.zipfTheta),
+                            records,
+                            records,
+                            o,
+                            io,
+                            quiet)
+                    .run();
+            new LoadPhase(
+                            LoadPhase.Kind.INCREMENTAL,
+                            engine,
+                            gen,
+                            new ZipfianKeys(records, o.zipfTheta),
+                            records,
+                            records / 2,
+                            o,
+                            io,
+                            quiet)
+                    .run();
         } finally {
             DiskUsage.deleteTree(warm.dir());
         }
-        out.printf(Locale.ROOT, "%-14s %-11s %,d records and %,d read-modify-writes on a throwaway store in %.1f s (not measured)%n",
-                config.name(), "warm-up", records, records / 2, (System.nanoTime() - t0) / 1e9);
+        out.printf(
+                Locale.ROOT,
+                "%-14s %-11s %,d records and %,d read-modify-writes on a throwaway store in %.1f s (not measured)%n",
+                config.name(),
+                "warm-up",
+                records,
+                records / 2,
+                (System.nanoTime() - t0) / 1e9);
     }
 
     /** Records of the warm-up: a twentieth of the run, between 20,000 and 200,000 (none in quick mode). */
@@ -106,7 +149,8 @@ final class EngineRun {
         r.resetMs = (System.nanoTime() - t0) / 1e6;
         long resetDone = System.nanoTime();
         LoadPhase.Buffers b = new LoadPhase.Buffers(gen);
-        r.resetVerified = engine.get(b.key, b.key(0), b.value) < 0 && engine.get(b.key, b.key(o.records - 1), b.value) < 0;
+        r.resetVerified =
+                engine.get(b.key, b.key(0), b.value) < 0 && engine.get(b.key, b.key(o.records - 1), b.value) < 0;
         // seqs and RocksDB return the space in the background; wait for it, bounded. LMDB keeps its
         // file and reuses the pages, so there is nothing to wait for.
         long target = Math.max(64L << 20, r.diskBytes / 10);
@@ -132,11 +176,24 @@ final class EngineRun {
         r.resetEmptyMs = (System.nanoTime() - t1) / 1e6;
         r.fsyncProbeAfterResetMs = fsyncProbe();
         r.diskBytesAfterReset = after;
-        String freed = !engine.freesDiskOnReset() ? "(kept for reuse)"
-                : Double.isNaN(r.diskFreedAfterResetMs) ? String.format(Locale.ROOT, "not within %,d ms", RESET_DISK_WAIT_MS)
-                : String.format(Locale.ROOT, "in %.0f ms", r.diskFreedAfterResetMs);
-        out.printf(Locale.ROOT, "%-14s %-11s %.1f ms (again on the empty store: %.1f ms; a durable 64-byte file replace: %.1f ms before, %.1f ms after); old keys gone: %s; disk %s -> %s %s%n",
-                config.name(), "reset", r.resetMs, r.resetEmptyMs, r.fsyncProbeBeforeResetMs, r.fsyncProbeAfterResetMs, r.resetVerified, mb(r.diskBytes), mb(after),
+        String freed = !engine.freesDiskOnReset()
+                ? "(kept for reuse)"
+                : Double.isNaN(r.diskFreedAfterResetMs)
+                        ? String.format(Locale.ROOT, "not within %,d ms", RESET_DISK_WAIT_MS)
+                        : String.format(Locale.ROOT, "in %.0f ms", r.diskFreedAfterResetMs);
+        out.printf(
+                Locale.ROOT,
+                "%-14s %-11s %.1f ms (again on the empty store: %.1f ms; a durable 64-byte file replace: %.1f "
+                        + "ms before, %.1f ms after); old keys gone: %s; disk %s -> %s %s%n",
+                config.name(),
+                "reset",
+                r.resetMs,
+                r.resetEmptyMs,
+                r.fsyncProbeBeforeResetMs,
+                r.fsyncProbeAfterResetMs,
+                r.resetVerified,
+                mb(r.diskBytes),
+                mb(after),
                 freed);
     }
 
@@ -150,7 +207,8 @@ final class EngineRun {
         Path tmp = o.dataDir.resolve("fsync-probe.tmp");
         long t0 = System.nanoTime();
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ch.write(ByteBuffer.allocate(64));
                 ch.force(true);
             }

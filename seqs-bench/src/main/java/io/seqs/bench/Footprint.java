@@ -32,10 +32,20 @@ final class Footprint {
         Path root = args.length > 1 ? Path.of(args[1]) : Path.of("bench-results", "footprint");
         Files.createDirectories(root);
         boolean nativeAccess = Seqs.class.getModule().isNativeAccessEnabled();
-        out.printf(Locale.ROOT, "footprint: native access %s, %d processors%n", nativeAccess ? "enabled" : "not enabled",
+        out.printf(
+                Locale.ROOT,
+                "footprint: native access %s, %d processors%n",
+                nativeAccess ? "enabled" : "not enabled",
                 Runtime.getRuntime().availableProcessors());
-        out.printf(Locale.ROOT, "%-14s %10s %14s %14s %14s %16s%n", "expectedKeys", "open ms", "RSS +open MB", "reset ms med",
-                "reset ms max", "RSS +resets MB");
+        out.printf(
+                Locale.ROOT,
+                "%-14s %10s %14s %14s %14s %16s%n",
+                "expectedKeys",
+                "open ms",
+                "RSS +open MB",
+                "reset ms med",
+                "reset ms max",
+                "RSS +resets MB");
         for (long expected : EXPECTED_KEYS) {
             Path dir = root.resolve("presized-" + expected);
             DiskUsage.deleteTree(dir);
@@ -52,8 +62,15 @@ final class Footprint {
                 }
                 Arrays.sort(resets);
                 long rssResets = residentBytes() - rss0;
-                out.printf(Locale.ROOT, "%-14d %10.1f %14.1f %14.2f %14.2f %16.1f%n", expected, openNanos / 1e6, rssOpen / 1e6,
-                        resets[RESETS / 2] / 1e6, resets[RESETS - 1] / 1e6, rssResets / 1e6);
+                out.printf(
+                        Locale.ROOT,
+                        "%-14d %10.1f %14.1f %14.2f %14.2f %16.1f%n",
+                        expected,
+                        openNanos / 1e6,
+                        rssOpen / 1e6,
+                        resets[RESETS / 2] / 1e6,
+                        resets[RESETS - 1] / 1e6,
+                        rssResets / 1e6);
             }
             DiskUsage.deleteTree(dir);
         }
@@ -64,35 +81,47 @@ final class Footprint {
                 s.put(("key-" + i).getBytes(), ("value-" + i).getBytes());
             }
         }
-        out.printf(Locale.ROOT, "%d small keys, default settings: seqs %.1f MB allocated (%.1f MB apparent)%n",
-                SMALL_KEYS, DiskUsage.allocatedBytes(small) / 1e6, apparentBytes(small) / 1e6);
+        out.printf(
+                Locale.ROOT,
+                "%d small keys, default settings: seqs %.1f MB allocated (%.1f MB apparent)%n",
+                SMALL_KEYS,
+                DiskUsage.allocatedBytes(small) / 1e6,
+                apparentBytes(small) / 1e6);
         DiskUsage.deleteTree(small);
         if (!nativeAccess) {
-            out.println("RocksDB is measured only with native access (it loads JNI code): run with java -jar or --enable-native-access");
+            out.println("RocksDB is measured only with native access (it loads JNI code): run with java -jar or "
+                    + "--enable-native-access");
             return;
         }
         Path rocks = root.resolve("small-rocksdb");
         DiskUsage.deleteTree(rocks);
         RocksDB.loadLibrary();
-        try (Options options = new Options().setCreateIfMissing(true); RocksDB db = RocksDB.open(options, rocks.toString())) {
+        try (Options options = new Options().setCreateIfMissing(true);
+                RocksDB db = RocksDB.open(options, rocks.toString())) {
             for (int i = 0; i < SMALL_KEYS; i++) {
                 db.put(("key-" + i).getBytes(), ("value-" + i).getBytes());
             }
         }
-        out.printf(Locale.ROOT, "%d small keys, default settings: RocksDB %.1f MB allocated (%.1f MB apparent)%n",
-                SMALL_KEYS, DiskUsage.allocatedBytes(rocks) / 1e6, apparentBytes(rocks) / 1e6);
+        out.printf(
+                Locale.ROOT,
+                "%d small keys, default settings: RocksDB %.1f MB allocated (%.1f MB apparent)%n",
+                SMALL_KEYS,
+                DiskUsage.allocatedBytes(rocks) / 1e6,
+                apparentBytes(rocks) / 1e6);
         DiskUsage.deleteTree(rocks);
     }
 
     private static long apparentBytes(Path dir) throws IOException {
         try (var files = Files.walk(dir)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
-                }
-            }).sum();
+            return files.filter(Files::isRegularFile)
+                    .mapToLong(p -> {
+                        try {
+                            return Files.size(p);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
         }
     }
 

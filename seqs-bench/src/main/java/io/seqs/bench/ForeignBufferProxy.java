@@ -61,7 +61,8 @@ final class ForeignBufferProxy extends BufferProxy<ByteBuffer> {
     protected Comparator<ByteBuffer> getComparator(DbiFlags... flags) {
         for (DbiFlags f : flags) {
             if (f == DbiFlags.MDB_INTEGERKEY || f == DbiFlags.MDB_REVERSEKEY) {
-                throw new IllegalArgumentException(f + " key order is not supported by " + ForeignBufferProxy.class.getSimpleName());
+                throw new IllegalArgumentException(
+                        f + " key order is not supported by " + ForeignBufferProxy.class.getSimpleName());
             }
         }
         return UNSIGNED;
@@ -86,13 +87,15 @@ final class ForeignBufferProxy extends BufferProxy<ByteBuffer> {
         // Pointer uses. A direct buffer's segment spans [position, limit), so its address is that
         // of the first byte LMDB is to see.
         mdbVal.putLong(STRUCT_FIELD_OFFSET_SIZE, buffer.remaining());
-        mdbVal.putAddress(STRUCT_FIELD_OFFSET_DATA, MemorySegment.ofBuffer(buffer).address());
+        mdbVal.putAddress(
+                STRUCT_FIELD_OFFSET_DATA, MemorySegment.ofBuffer(buffer).address());
         return null;
     }
 
     @Override
     protected Pointer in(ByteBuffer buffer, int size, Pointer mdbVal) {
-        throw new UnsupportedOperationException("MDB_RESERVE puts are not supported by " + ForeignBufferProxy.class.getSimpleName());
+        throw new UnsupportedOperationException(
+                "MDB_RESERVE puts are not supported by " + ForeignBufferProxy.class.getSimpleName());
     }
 
     /** A view of LMDB's memory: giving a raw address a size is restricted, hence native access. */
@@ -119,6 +122,7 @@ final class ForeignBufferProxy extends BufferProxy<ByteBuffer> {
         if (i == a.remaining() || i == b.remaining()) {
             return Integer.compare(a.remaining(), b.remaining());
         }
-        return Integer.compare(Byte.toUnsignedInt(a.get(a.position() + i)), Byte.toUnsignedInt(b.get(b.position() + i)));
+        return Integer.compare(
+                Byte.toUnsignedInt(a.get(a.position() + i)), Byte.toUnsignedInt(b.get(b.position() + i)));
     }
 }

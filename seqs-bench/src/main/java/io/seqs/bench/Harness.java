@@ -27,6 +27,8 @@ final class Harness {
 
     private Harness() {}
 
+    // the phases of the weekly cycle in the order they run
+    @SuppressWarnings("checkstyle:MethodLength")
     static void run(Options o, PrintStream out) throws IOException, InterruptedException {
         long began = System.nanoTime();
         Files.createDirectories(o.out);
@@ -40,36 +42,78 @@ final class Harness {
         double generateRate = generatorRate(gen, Math.min(o.records, 200_000));
         Map<String, Object> machine = Machine.describe(o.dataDir);
 
-        out.printf(Locale.ROOT, "seqs-bench: %s mode, %,d records (%,.1f MB of keys and values; values %,.0f B mean, %,d of 10-100 KiB), seed %d%n",
-                o.mode.name().toLowerCase(Locale.ROOT), o.records, data.logicalBytes / 1e6, data.valueMean(), data.largeValues, o.seed);
-        out.printf(Locale.ROOT, "machine: %d processors, %,.1f GiB RAM, %s; data in %s (%s)%n",
-                Runtime.getRuntime().availableProcessors(), Machine.totalMemoryBytes() / (double) (1L << 30), Machine.cpuModel(),
-                o.dataDir.toAbsolutePath(), Machine.fileSystem(o.dataDir).get("type"));
-        out.printf(Locale.ROOT, "engines: %s; durability %s; %d writers, %d readers at %s gets/s%n", String.join(", ", o.engines),
-                o.durability.name().toLowerCase(Locale.ROOT), o.writers, o.readers, o.readRate == 0 ? "unthrottled" : String.format(Locale.ROOT, "%,d", o.readRate));
+        out.printf(
+                Locale.ROOT,
+                "seqs-bench: %s mode, %,d records (%,.1f MB of keys and values; values %,.0f B mean, %,d of "
+                        + "10-100 KiB), seed %d%n",
+                o.mode.name().toLowerCase(Locale.ROOT),
+                o.records,
+                data.logicalBytes / 1e6,
+                data.valueMean(),
+                data.largeValues,
+                o.seed);
+        out.printf(
+                Locale.ROOT,
+                "machine: %d processors, %,.1f GiB RAM, %s; data in %s (%s)%n",
+                Runtime.getRuntime().availableProcessors(),
+                Machine.totalMemoryBytes() / (double) (1L << 30),
+                Machine.cpuModel(),
+                o.dataDir.toAbsolutePath(),
+                Machine.fileSystem(o.dataDir).get("type"));
+        out.printf(
+                Locale.ROOT,
+                "engines: %s; durability %s; %d writers, %d readers at %s gets/s%n",
+                String.join(", ", o.engines),
+                o.durability.name().toLowerCase(Locale.ROOT),
+                o.writers,
+                o.readers,
+                o.readRate == 0 ? "unthrottled" : String.format(Locale.ROOT, "%,d", o.readRate));
 
-        out.printf(Locale.ROOT, "harness: one thread generates %,.0f records/s (%,.0f MB/s) of keys and values, the ceiling of one writer%n",
-                generateRate, generateRate * (data.logicalBytes / (double) o.records) / 1e6);
+        out.printf(
+                Locale.ROOT,
+                "harness: one thread generates %,.0f records/s (%,.0f MB/s) of keys and values, the ceiling of "
+                        + "one writer%n",
+                generateRate,
+                generateRate * (data.logicalBytes / (double) o.records) / 1e6);
 
         long probeBytes = o.diskTestMb << 20;
-        out.printf(Locale.ROOT, "%ndisk probe: writing %,d MB and fsync in %s ...%n", probeBytes / 1_000_000, o.dataDir);
+        out.printf(
+                Locale.ROOT, "%ndisk probe: writing %,d MB and fsync in %s ...%n", probeBytes / 1_000_000, o.dataDir);
         DiskProbe.Result before = DiskProbe.measure(o.dataDir, probeBytes, true);
-        out.printf(Locale.ROOT, "disk probe: %,.0f MB/s buffered write + fsync (O_DIRECT: %s)%n", before.bufferedMbPerS(), mbs(before.directMbPerS()));
+        out.printf(
+                Locale.ROOT,
+                "disk probe: %,.0f MB/s buffered write + fsync (O_DIRECT: %s)%n",
+                before.bufferedMbPerS(),
+                mbs(before.directMbPerS()));
 
-        long segmentBytes = o.seqsSegmentMb > 0 ? o.seqsSegmentMb << 20
+        long segmentBytes = o.seqsSegmentMb > 0
+                ? o.seqsSegmentMb << 20
                 : SeqsEngine.autoSegmentBytes(data.logicalBytes, o.seqsShards > 0 ? o.seqsShards : 8);
         // LMDB reserves its map up front: size it for the larger of the bootstrap and the recovery load.
         long lmdbMapBytes = LmdbEngine.mapBytes(Math.max(o.records, o.recoveryRecords) * (o.valueSize + 26L));
         List<EngineResult> results = new ArrayList<>();
         for (String name : o.engines) {
-            EngineConfig config = new EngineConfig(name, o.dataDir.resolve(name), o.durability, o.records, segmentBytes,
-                    o.seqsShards, o.seqsCheckpointSeconds, o.rocksCacheMb << 20, o.rocksCompression, lmdbMapBytes);
+            EngineConfig config = new EngineConfig(
+                    name,
+                    o.dataDir.resolve(name),
+                    o.durability,
+                    o.records,
+                    segmentBytes,
+                    o.seqsShards,
+                    o.seqsCheckpointSeconds,
+                    o.rocksCacheMb << 20,
+                    o.rocksCompression,
+                    lmdbMapBytes);
             results.add(new EngineRun(config, o, gen, zipf, io, out).run());
         }
 
         out.printf(Locale.ROOT, "%ndisk probe again ...%n");
         DiskProbe.Result after = DiskProbe.measure(o.dataDir, probeBytes, true);
-        out.printf(Locale.ROOT, "disk probe: %,.0f MB/s buffered write + fsync (O_DIRECT: %s)%n", after.bufferedMbPerS(), mbs(after.directMbPerS()));
+        out.printf(
+                Locale.ROOT,
+                "disk probe: %,.0f MB/s buffered write + fsync (O_DIRECT: %s)%n",
+                after.bufferedMbPerS(),
+                mbs(after.directMbPerS()));
         // The higher of the two is the ceiling: using it can only make the engines' fractions smaller.
         double disk = Math.max(before.bufferedMbPerS(), after.bufferedMbPerS());
 
@@ -95,21 +139,38 @@ final class Harness {
         probe.put("after_mb_s", Json.round(after.bufferedMbPerS(), 1));
         probe.put("direct_before_mb_s", Json.round(before.directMbPerS(), 1));
         probe.put("direct_after_mb_s", Json.round(after.directMbPerS(), 1));
-        probe.put("method", "buffered sequential write of random data in 8 MiB chunks, then fsync; time includes the fsync; MB = 10^6 bytes");
+        probe.put(
+                "method",
+                "buffered sequential write of random data in 8 MiB chunks, then fsync; time includes the fsync; "
+                        + "MB = 10^6 bytes");
         json.put("disk_probe", probe);
         json.put("config", config(o, segmentBytes, lmdbMapBytes));
         json.put("machine", machine);
         json.put("source", Machine.source());
-        json.put("io_counters", Map.of("process", "/proc/self/io write_bytes", "device", io.hasDevice() ? "block device sectors written" : "unavailable"));
+        json.put(
+                "io_counters",
+                Map.of(
+                        "process",
+                        "/proc/self/io write_bytes",
+                        "device",
+                        io.hasDevice() ? "block device sectors written" : "unavailable"));
         json.put("started", Instant.now().minusNanos(System.nanoTime() - began).toString());
         json.put("duration_s", Json.round((System.nanoTime() - began) / 1e9, 1));
 
         List<String> plotFiles = new ArrayList<>();
         if (o.plots) {
             try {
-                String subtitle = String.format(Locale.ROOT, "%,d records, %,.0f B mean value, %d writers, %d readers, durability %s, %d cores, %.0f GiB RAM",
-                        o.records, data.valueMean(), o.writers, o.readers, o.durability.name().toLowerCase(Locale.ROOT),
-                        Runtime.getRuntime().availableProcessors(), Machine.totalMemoryBytes() / (double) (1L << 30));
+                String subtitle = String.format(
+                        Locale.ROOT,
+                        "%,d records, %,.0f B mean value, %d writers, %d readers, durability %s, %d cores, %.0f "
+                                + "GiB RAM",
+                        o.records,
+                        data.valueMean(),
+                        o.writers,
+                        o.readers,
+                        o.durability.name().toLowerCase(Locale.ROOT),
+                        Runtime.getRuntime().availableProcessors(),
+                        Machine.totalMemoryBytes() / (double) (1L << 30));
                 for (Path p : Plots.write(o.out, results, disk, subtitle)) {
                     plotFiles.add(p.getFileName().toString());
                 }
@@ -123,8 +184,11 @@ final class Harness {
         Files.writeString(o.out.resolve("summary.txt"), text, StandardCharsets.UTF_8);
         Files.writeString(o.out.resolve("summary.md"), report.markdown(), StandardCharsets.UTF_8);
         out.printf(Locale.ROOT, "%n== summary (disk: %,.0f MB/s write + fsync)%n%s", disk, text);
-        out.printf(Locale.ROOT, "%nresults: %s (and summary.txt, summary.md%s) in %.0f s%n",
-                o.out.resolve("results.json").toAbsolutePath(), plotFiles.isEmpty() ? "" : ", " + String.join(", ", plotFiles),
+        out.printf(
+                Locale.ROOT,
+                "%nresults: %s (and summary.txt, summary.md%s) in %.0f s%n",
+                o.out.resolve("results.json").toAbsolutePath(),
+                plotFiles.isEmpty() ? "" : ", " + String.join(", ", plotFiles),
                 (System.nanoTime() - began) / 1e9);
     }
 
@@ -136,11 +200,18 @@ final class Harness {
         long needed = (o.diskTestMb << 20) + (long) (DISK_PER_LOGICAL_BYTE * o.expectedLogicalBytes()) + (1L << 30);
         long usable = Machine.usableBytes(o.dataDir);
         if (usable < needed) {
-            throw new CannotRunException(String.format(Locale.ROOT,
-                    "%s has %,d MB free but this run needs about %,d MB (%,d records of ~%,d bytes, %.1fx for the largest engine's files, "
+            throw new CannotRunException(String.format(
+                    Locale.ROOT,
+                    "%s has %,d MB free but this run needs about %,d MB (%,d records of ~%,d bytes, %.1fx for "
+                            + "the largest engine's files, "
                             + "plus the %,d MB probe and 1 GB headroom); use fewer --records or another --data-dir",
-                    o.dataDir.toAbsolutePath(), usable / 1_000_000, needed / 1_000_000, o.records, o.valueSize + 26,
-                    DISK_PER_LOGICAL_BYTE, o.diskTestMb));
+                    o.dataDir.toAbsolutePath(),
+                    usable / 1_000_000,
+                    needed / 1_000_000,
+                    o.records,
+                    o.valueSize + 26,
+                    DISK_PER_LOGICAL_BYTE,
+                    o.diskTestMb));
         }
     }
 

@@ -27,13 +27,25 @@ final class IoCounters {
      * steal is the time the hypervisor ran something else while this machine's CPUs wanted to
      * run, summed over all CPUs, from {@code /proc/stat}.
      */
-    record Snapshot(long processWriteBytes, long processCancelledBytes, long processReadBytes, long deviceWriteBytes,
-                    long cpuUserMillis, long cpuSystemMillis, long machineBusyMillis, long machineStealMillis) {
+    record Snapshot(
+            long processWriteBytes,
+            long processCancelledBytes,
+            long processReadBytes,
+            long deviceWriteBytes,
+            long cpuUserMillis,
+            long cpuSystemMillis,
+            long machineBusyMillis,
+            long machineStealMillis) {
         Snapshot minus(Snapshot earlier) {
-            return new Snapshot(diff(processWriteBytes, earlier.processWriteBytes), diff(processCancelledBytes, earlier.processCancelledBytes),
-                    diff(processReadBytes, earlier.processReadBytes), diff(deviceWriteBytes, earlier.deviceWriteBytes),
-                    diff(cpuUserMillis, earlier.cpuUserMillis), diff(cpuSystemMillis, earlier.cpuSystemMillis),
-                    diff(machineBusyMillis, earlier.machineBusyMillis), diff(machineStealMillis, earlier.machineStealMillis));
+            return new Snapshot(
+                    diff(processWriteBytes, earlier.processWriteBytes),
+                    diff(processCancelledBytes, earlier.processCancelledBytes),
+                    diff(processReadBytes, earlier.processReadBytes),
+                    diff(deviceWriteBytes, earlier.deviceWriteBytes),
+                    diff(cpuUserMillis, earlier.cpuUserMillis),
+                    diff(cpuSystemMillis, earlier.cpuSystemMillis),
+                    diff(machineBusyMillis, earlier.machineBusyMillis),
+                    diff(machineStealMillis, earlier.machineStealMillis));
         }
 
         /**
@@ -42,7 +54,9 @@ final class IoCounters {
          * meaningful as a difference of two readings; -1 when unknown.
          */
         long otherCpuMillis() {
-            return machineBusyMillis < 0 || cpuUserMillis < 0 ? -1 : Math.max(0, machineBusyMillis - cpuUserMillis - cpuSystemMillis);
+            return machineBusyMillis < 0 || cpuUserMillis < 0
+                    ? -1
+                    : Math.max(0, machineBusyMillis - cpuUserMillis - cpuSystemMillis);
         }
 
         private static long diff(long a, long b) {
@@ -102,7 +116,12 @@ final class IoCounters {
         try {
             // First line of /proc/stat: "cpu user nice system idle iowait irq softirq steal ...", all CPUs, 1/100 s.
             String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
-            busy = (Long.parseLong(f[1]) + Long.parseLong(f[2]) + Long.parseLong(f[3]) + Long.parseLong(f[6]) + Long.parseLong(f[7])) * 10;
+            busy = (Long.parseLong(f[1])
+                            + Long.parseLong(f[2])
+                            + Long.parseLong(f[3])
+                            + Long.parseLong(f[6])
+                            + Long.parseLong(f[7]))
+                    * 10;
             steal = Long.parseLong(f[8]) * 10;
         } catch (IOException | RuntimeException e) {
             // not Linux, or no steal column
@@ -123,7 +142,8 @@ final class IoCounters {
                     continue;
                 }
                 String mountPoint = f[4].replace("\\040", " ");
-                boolean contains = real.toString().equals(mountPoint) || mountPoint.equals("/")
+                boolean contains = real.toString().equals(mountPoint)
+                        || mountPoint.equals("/")
                         || real.toString().startsWith(mountPoint + "/");
                 if (contains && (best == null || mountPoint.length() >= best.length())) {
                     best = mountPoint;

@@ -43,8 +43,13 @@ final class LatencyRecorder {
             if (h.getTotalCount() == 0) {
                 return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
             }
-            return new Summary(h.getTotalCount(), h.getMean() / 1e3, h.getValueAtPercentile(50) / 1e3,
-                    h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3, h.getMaxValue() / 1e3);
+            return new Summary(
+                    h.getTotalCount(),
+                    h.getMean() / 1e3,
+                    h.getValueAtPercentile(50) / 1e3,
+                    h.getValueAtPercentile(99) / 1e3,
+                    h.getValueAtPercentile(99.9) / 1e3,
+                    h.getMaxValue() / 1e3);
         }
 
         Map<String, Object> toMap() {

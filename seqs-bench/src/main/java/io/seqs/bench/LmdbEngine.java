@@ -28,7 +28,8 @@ import org.lmdbjava.Txn;
  * {@code MDB_WRITEMAP} (below), {@code MDB_NOTLS} (read transactions are tied to no thread, so each
  * thread keeps one, renewed for every get, and a finished thread's is released from another) and
  * {@code MDB_NORDAHEAD} (every get is a random point lookup, so read-ahead only wastes page cache
- * once the data outgrows memory); 1,024 reader slots; the map size from the expected data size with fourfold headroom plus 1 GiB
+ * once the data outgrows memory); 1,024 reader slots; the map size from the expected data size with fourfold headroom
+ * plus 1 GiB
  * ({@link #mapBytes}), since LMDB reserves the map up front and fails a write that does not fit.
  *
  * <p>Durability classes: {@code process} opens with {@code MDB_NOSYNC}: a commit leaves its pages
@@ -83,6 +84,7 @@ final class LmdbEngine implements Engine {
     private final ThreadLocal<Txn<ByteBuffer>> readTxn = new ThreadLocal<>();
     /** Every read transaction handed out, with its thread: closed with the engine, or once the thread is gone. */
     private final List<Reader> readers = new ArrayList<>();
+
     private final Map<String, Object> settings = new LinkedHashMap<>();
 
     private record Reader(Thread thread, Txn<ByteBuffer> txn) {}
@@ -90,7 +92,8 @@ final class LmdbEngine implements Engine {
     LmdbEngine(Path dir, Options.DurabilityClass durability, long mapBytes) {
         this.dir = dir;
         this.mapBytes = mapBytes;
-        List<EnvFlags> flags = new ArrayList<>(List.of(EnvFlags.MDB_NOTLS, EnvFlags.MDB_NORDAHEAD, EnvFlags.MDB_WRITEMAP));
+        List<EnvFlags> flags =
+                new ArrayList<>(List.of(EnvFlags.MDB_NOTLS, EnvFlags.MDB_NORDAHEAD, EnvFlags.MDB_WRITEMAP));
         if (durability != Options.DurabilityClass.SYNC) {
             flags.add(EnvFlags.MDB_NOSYNC);
         }
@@ -110,14 +113,20 @@ final class LmdbEngine implements Engine {
             db = env.openDbi(DB_NAME, DbiFlags.MDB_CREATE);
         } catch (LmdbException e) {
             env.close();
-            throw new IllegalStateException("cannot open LMDB database '" + DB_NAME + "' in " + dir + ": " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot open LMDB database '" + DB_NAME + "' in " + dir + ": " + e.getMessage(), e);
         }
-        syncer = durability == Options.DurabilityClass.PERIODIC ? new PeriodicSync("lmdb-sync", this::syncQuietly) : null;
+        syncer = durability == Options.DurabilityClass.PERIODIC
+                ? new PeriodicSync("lmdb-sync", this::syncQuietly)
+                : null;
         Meta.Version v = Meta.version();
         settings.put("lmdb_version", v.major + "." + v.minor + "." + v.patch);
         settings.put("flags", flags.stream().map(Enum::name).toList());
-        settings.put("sync", durability == Options.DurabilityClass.SYNC ? "every commit"
-                : durability == Options.DurabilityClass.PERIODIC ? "every 1 s" : "never (page cache)");
+        settings.put(
+                "sync",
+                durability == Options.DurabilityClass.SYNC
+                        ? "every commit"
+                        : durability == Options.DurabilityClass.PERIODIC ? "every 1 s" : "never (page cache)");
         settings.put("map_bytes", mapBytes);
         settings.put("max_readers", MAX_READERS);
         settings.put("write_transactions", "one per put");

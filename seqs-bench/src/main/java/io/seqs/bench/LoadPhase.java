@@ -31,10 +31,14 @@ import org.HdrHistogram.Histogram;
  * missing answer is counted, never silently timed.
  */
 final class LoadPhase {
-    enum Kind { BOOTSTRAP, INCREMENTAL }
+    enum Kind {
+        BOOTSTRAP,
+        INCREMENTAL
+    }
 
     /** Counters per writer sit 16 longs (128 bytes) apart, so writers do not share cache lines. */
     private static final int STRIDE = 16;
+
     private static final long SAMPLE_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     private static final long PRINT_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -54,6 +58,7 @@ final class LoadPhase {
 
     /** Per writer: [w*STRIDE] operations completed, [w*STRIDE+1] logical bytes written. */
     private final AtomicLongArray progress;
+
     private final LatencyRecorder getLatency = new LatencyRecorder();
     private final LatencyRecorder putLatency = new LatencyRecorder();
     private final LatencyRecorder rmwGetLatency = new LatencyRecorder();
@@ -62,7 +67,16 @@ final class LoadPhase {
     private volatile boolean abort;
     private final long[] readerCounts;
 
-    LoadPhase(Kind kind, Engine engine, RecordGenerator gen, ZipfianKeys zipf, long records, long operations, Options o, IoCounters io, PrintStream out) {
+    LoadPhase(
+            Kind kind,
+            Engine engine,
+            RecordGenerator gen,
+            ZipfianKeys zipf,
+            long records,
+            long operations,
+            Options o,
+            IoCounters io,
+            PrintStream out) {
         this.kind = kind;
         this.engine = engine;
         this.gen = gen;
@@ -80,6 +94,8 @@ final class LoadPhase {
         this.readerCounts = new long[readers * 4];
     }
 
+    // the load phase step by step: writers, sampled readers, the sampling loop
+    @SuppressWarnings("checkstyle:MethodLength")
     PhaseResult run() throws InterruptedException {
         String label = kind == Kind.BOOTSTRAP ? "bootstrap" : "incremental";
         PhaseResult r = new PhaseResult(label);
@@ -121,8 +137,12 @@ final class LoadPhase {
             rmwGetLatency.drain();
             double dt = (now - lastTime) / 1e9;
             double p99 = interval.getTotalCount() == 0 ? Double.NaN : interval.getValueAtPercentile(99) / 1e3;
-            r.timeline.add(new double[] {Json.round((now - start) / 1e9, 3), Json.round((ops - lastOps) / dt, 1),
-                Json.round((bytes - lastBytes) / 1e6 / dt, 2), Json.round(p99, 2)});
+            r.timeline.add(new double[] {
+                Json.round((now - start) / 1e9, 3),
+                Json.round((ops - lastOps) / dt, 1),
+                Json.round((bytes - lastBytes) / 1e6 / dt, 2),
+                Json.round(p99, 2)
+            });
             if (now >= nextPrint || !writing) {
                 nextPrint = now + PRINT_NANOS;
                 printProgress(label, now - start, ops, bytes, (ops - lastOps) / dt, p99);
@@ -169,13 +189,29 @@ final class LoadPhase {
         }
         r.getMisses += sum(2);
         r.getErrors += sum(3);
-        out.printf(Locale.ROOT, "%-14s %-11s done: %,d records in %.1f s (flush %.1f s) = %,.0f records/s, %,.1f MB/s; CPU %.1f s user + %.1f s system%n",
-                engine.name(), label, r.records, r.seconds, r.flushSeconds, r.recordsPerSecond(), r.mbPerSecond(),
-                r.io.cpuUserMillis() / 1000.0, r.io.cpuSystemMillis() / 1000.0);
+        out.printf(
+                Locale.ROOT,
+                "%-14s %-11s done: %,d records in %.1f s (flush %.1f s) = %,.0f records/s, %,.1f MB/s; CPU %.1f "
+                        + "s user + %.1f s system%n",
+                engine.name(),
+                label,
+                r.records,
+                r.seconds,
+                r.flushSeconds,
+                r.recordsPerSecond(),
+                r.mbPerSecond(),
+                r.io.cpuUserMillis() / 1000.0,
+                r.io.cpuSystemMillis() / 1000.0);
         long other = r.io.otherCpuMillis();
         if (other >= 0 && other > 0.1 * r.seconds * 1000 * Runtime.getRuntime().availableProcessors()) {
-            out.printf(Locale.ROOT, "%-14s %-11s note: the rest of the machine (other processes, kernel write-back) used %.1f CPU-s meanwhile, %.0f%% of its CPUs%n",
-                    engine.name(), label, other / 1000.0, 100.0 * other / (r.seconds * 1000 * Runtime.getRuntime().availableProcessors()));
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %-11s note: the rest of the machine (other processes, kernel write-back) used %.1f "
+                            + "CPU-s meanwhile, %.0f%% of its CPUs%n",
+                    engine.name(),
+                    label,
+                    other / 1000.0,
+                    100.0 * other / (r.seconds * 1000 * Runtime.getRuntime().availableProcessors()));
         }
 
         long settleStart = System.nanoTime();
@@ -185,15 +221,28 @@ final class LoadPhase {
         Long ownEnd = engine.ownPhysicalBytes();
         r.ownPhysicalBytes = ownStart == null || ownEnd == null ? null : ownEnd - ownStart;
         if (r.settleSeconds >= 0.5 || !r.settled) {
-            out.printf(Locale.ROOT, "%-14s %-11s background compaction %s after %.1f s more%n",
-                    engine.name(), label, r.settled ? "finished" : "still running (time-out)", r.settleSeconds);
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %-11s background compaction %s after %.1f s more%n",
+                    engine.name(),
+                    label,
+                    r.settled ? "finished" : "still running (time-out)",
+                    r.settleSeconds);
         }
         return r;
     }
 
     private void printProgress(String label, long elapsedNanos, long ops, long bytes, double rate, double p99) {
-        out.printf(Locale.ROOT, "%-14s %-11s %6.1f s  %,13d / %,d  %,10.0f rec/s  %,8.1f MB written  get p99 %s%n",
-                engine.name(), label, elapsedNanos / 1e9, ops, operations, rate, bytes / 1e6,
+        out.printf(
+                Locale.ROOT,
+                "%-14s %-11s %6.1f s  %,13d / %,d  %,10.0f rec/s  %,8.1f MB written  get p99 %s%n",
+                engine.name(),
+                label,
+                elapsedNanos / 1e9,
+                ops,
+                operations,
+                rate,
+                bytes / 1e6,
                 Double.isNaN(p99) ? "-" : String.format(Locale.ROOT, "%.1f µs", p99));
     }
 
@@ -333,8 +382,8 @@ final class LoadPhase {
     private void rethrow() {
         Throwable t = failure.get();
         if (t != null) {
-            throw new IllegalStateException(engine.name() + " failed in the " + kind.name().toLowerCase(Locale.ROOT)
-                    + " phase: " + t, t);
+            throw new IllegalStateException(
+                    engine.name() + " failed in the " + kind.name().toLowerCase(Locale.ROOT) + " phase: " + t, t);
         }
     }
 

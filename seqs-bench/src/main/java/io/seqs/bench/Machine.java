@@ -18,7 +18,8 @@ final class Machine {
             return kb * 1024;
         }
         // Outside Linux: the JVM's own view of physical memory.
-        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.OperatingSystemMXBean os) {
             return os.getTotalMemorySize();
         }
         return Runtime.getRuntime().maxMemory();
@@ -83,7 +84,10 @@ final class Machine {
         m.put("processors", Runtime.getRuntime().availableProcessors());
         m.put("memory_bytes", totalMemoryBytes());
         m.put("cpu", cpuModel());
-        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"));
+        m.put(
+                "os",
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
+                        + System.getProperty("os.arch"));
         m.put("java", System.getProperty("java.vm.name") + " " + Runtime.version());
         m.put("jvm_max_heap_bytes", Runtime.getRuntime().maxMemory());
         m.put("file_system", fileSystem(dataDir));
@@ -104,7 +108,9 @@ final class Machine {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("commit", commit.trim());
         String status = git("status", "--porcelain", "--untracked-files=no");
-        m.put("modified_files", status == null ? null : status.lines().map(String::trim).toList());
+        m.put(
+                "modified_files",
+                status == null ? null : status.lines().map(String::trim).toList());
         return m;
     }
 
@@ -113,7 +119,9 @@ final class Machine {
             List<String> command = new java.util.ArrayList<>();
             command.add("git");
             command.addAll(List.of(args));
-            Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            Process p = new ProcessBuilder(command)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
             String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
             if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
                 p.destroyForcibly();

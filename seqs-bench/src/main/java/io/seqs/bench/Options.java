@@ -13,7 +13,11 @@ import java.util.Set;
  * whatever their order. Bad values fail with a message naming the flag.
  */
 final class Options {
-    enum Mode { QUICK, DEFAULT, LARGE }
+    enum Mode {
+        QUICK,
+        DEFAULT,
+        LARGE
+    }
 
     enum DurabilityClass {
         /** Survives the process being killed; nothing forced until the phase ends. */
@@ -24,7 +28,8 @@ final class Options {
         SYNC
     }
 
-    static final List<String> ALL_ENGINES = List.of("seqs", "rocksdb", "rocksdb-nowal", "rocksdb-bulk", "rocksdb-blob", "lmdb");
+    static final List<String> ALL_ENGINES =
+            List.of("seqs", "rocksdb", "rocksdb-nowal", "rocksdb-bulk", "rocksdb-blob", "lmdb");
     static final List<String> DEFAULT_ENGINES = List.of("seqs", "rocksdb");
 
     Mode mode = Mode.DEFAULT;
@@ -127,15 +132,18 @@ final class Options {
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
             switch (flag) {
-                case "--quick", "--large" -> { }
+                case "--quick", "--large" -> {}
                 case "--help", "-h" -> o.help = true;
                 case "--keep-data" -> o.keepData = true;
                 case "--no-plots" -> o.plots = false;
                 case "--records" -> o.records = longArg(args, ++i, flag, 1, RecordGenerator.MAX_RECORDS);
-                case "--value-size" -> o.valueSize = (int) longArg(args, ++i, flag, RecordGenerator.MIN_MEAN_VALUE, RecordGenerator.MAX_MEAN_VALUE);
+                case "--value-size" ->
+                    o.valueSize = (int)
+                            longArg(args, ++i, flag, RecordGenerator.MIN_MEAN_VALUE, RecordGenerator.MAX_MEAN_VALUE);
                 case "--updates" -> o.updates = longArg(args, ++i, flag, 0, Long.MAX_VALUE);
                 case "--zipf" -> o.zipfTheta = doubleArg(args, ++i, flag, 0.01, 0.999);
-                case "--recovery-records" -> o.recoveryRecords = longArg(args, ++i, flag, 1, RecordGenerator.MAX_RECORDS);
+                case "--recovery-records" ->
+                    o.recoveryRecords = longArg(args, ++i, flag, 1, RecordGenerator.MAX_RECORDS);
                 case "--disk-test-mb" -> o.diskTestMb = longArg(args, ++i, flag, 16, 1 << 20);
                 case "--writers" -> o.writers = (int) longArg(args, ++i, flag, 1, 256);
                 case "--readers" -> o.readers = (int) longArg(args, ++i, flag, 0, 256);
@@ -235,7 +243,8 @@ final class Options {
         for (String s : list.split(",")) {
             String name = s.trim().toLowerCase(Locale.ROOT);
             if (!ALL_ENGINES.contains(name)) {
-                throw new IllegalArgumentException("unknown engine '" + s + "'; choose from " + ALL_ENGINES + " or 'all'");
+                throw new IllegalArgumentException(
+                        "unknown engine '" + s + "'; choose from " + ALL_ENGINES + " or 'all'");
             }
             names.add(name);
         }
@@ -256,7 +265,8 @@ final class Options {
     private static String compression(String s) {
         String c = s.toLowerCase(Locale.ROOT);
         if (!List.of("lz4", "zstd", "snappy", "none").contains(c)) {
-            throw new IllegalArgumentException("--rocksdb-compression must be lz4, zstd, snappy or none, was '" + s + "'");
+            throw new IllegalArgumentException(
+                    "--rocksdb-compression must be lz4, zstd, snappy or none, was '" + s + "'");
         }
         return c;
     }

@@ -12,16 +12,19 @@ final class PhaseResult {
     double seconds;
     /** Part of {@link #seconds} spent in the final flush (and, for the bulk recipe, its compaction). */
     double flushSeconds;
+
     long records;
     long logicalBytes;
     /** Kernel counters from the phase start to the end of its flush. */
     IoCounters.Snapshot io;
     /** Kernel counters from the phase start to the end of the settle wait. */
     IoCounters.Snapshot ioSettled;
+
     double settleSeconds;
     boolean settled = true;
     /** Bytes the engine itself counted as written during the phase (and its settle wait). */
     Long ownPhysicalBytes;
+
     LatencyRecorder.Summary gets;
     LatencyRecorder.Summary puts;
     LatencyRecorder.Summary rmwGets;

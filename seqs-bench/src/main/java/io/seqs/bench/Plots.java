@@ -30,7 +30,8 @@ final class Plots {
     private Plots() {}
 
     /** Writes the charts into {@code dir}; returns the files written. */
-    static List<Path> write(Path dir, List<EngineResult> results, double diskMbPerSecond, String subtitle) throws IOException {
+    static List<Path> write(Path dir, List<EngineResult> results, double diskMbPerSecond, String subtitle)
+            throws IOException {
         System.setProperty("java.awt.headless", "true");
         List<Path> files = new ArrayList<>();
         files.add(save(throughput(results, subtitle), dir.resolve("throughput.png")));
@@ -68,7 +69,8 @@ final class Plots {
         return im;
     }
 
-    private static void timePanel(Graphics2D g, List<EngineResult> results, boolean bootstrap, int x, int y, int pw, int ph, String name) {
+    private static void timePanel(
+            Graphics2D g, List<EngineResult> results, boolean bootstrap, int x, int y, int pw, int ph, String name) {
         double maxT = 0;
         double maxV = 0;
         for (EngineResult r : results) {
@@ -113,7 +115,8 @@ final class Plots {
             }
             // The phase ends after its final flush: mark it, since the rate shown before excludes it.
             int ex = x + (int) (p.seconds / maxT * pw);
-            g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+            g.setStroke(
+                    new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
             g.drawLine(ex, y, ex, y + ph);
             g.setStroke(new BasicStroke(1f));
         }
@@ -130,7 +133,14 @@ final class Plots {
         BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = canvas(im);
         title(g, "Get latency while writers run (µs, log scale)", subtitle, w);
-        String[] groups = {"bootstrap p50", "bootstrap p99", "bootstrap p99.9", "incremental p50", "incremental p99", "incremental p99.9"};
+        String[] groups = {
+            "bootstrap p50",
+            "bootstrap p99",
+            "bootstrap p99.9",
+            "incremental p50",
+            "incremental p99",
+            "incremental p99.9"
+        };
         double[][] v = new double[results.size()][groups.length];
         double max = 1;
         double min = 1e9;
@@ -138,8 +148,14 @@ final class Plots {
             EngineResult r = results.get(e);
             LatencyRecorder.Summary b = r.bootstrap.gets;
             LatencyRecorder.Summary i = r.incremental == null ? null : r.incremental.gets;
-            v[e] = new double[] {b.p50Us(), b.p99Us(), b.p999Us(),
-                i == null ? Double.NaN : i.p50Us(), i == null ? Double.NaN : i.p99Us(), i == null ? Double.NaN : i.p999Us()};
+            v[e] = new double[] {
+                b.p50Us(),
+                b.p99Us(),
+                b.p999Us(),
+                i == null ? Double.NaN : i.p50Us(),
+                i == null ? Double.NaN : i.p99Us(),
+                i == null ? Double.NaN : i.p999Us()
+            };
             for (double d : v[e]) {
                 if (!Double.isNaN(d) && d > 0) {
                     max = Math.max(max, d);
@@ -179,7 +195,8 @@ final class Plots {
                 g.setColor(PALETTE[e % PALETTE.length]);
                 g.fillRect(bx, y + ph - bh, barWidth - 2, bh);
                 g.setColor(Color.DARK_GRAY);
-                String label = d >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.1f", d);
+                String label =
+                        d >= 100 ? String.format(Locale.ROOT, "%,.0f", d) : String.format(Locale.ROOT, "%.1f", d);
                 FontMetrics fm = g.getFontMetrics();
                 g.drawString(label, bx + (barWidth - 2 - fm.stringWidth(label)) / 2, y + ph - bh - 3);
             }
@@ -232,7 +249,11 @@ final class Plots {
             EngineResult r = results.get(e);
             int by = y + e * rowH;
             int bw = (int) (r.ingestMbPerSecond() / max * pw);
-            String label = String.format(Locale.ROOT, "%,.0f MB/s  (%.0f%% of disk)", r.ingestMbPerSecond(), 100 * r.ingestMbPerSecond() / diskMbPerSecond);
+            String label = String.format(
+                    Locale.ROOT,
+                    "%,.0f MB/s  (%.0f%% of disk)",
+                    r.ingestMbPerSecond(),
+                    100 * r.ingestMbPerSecond() / diskMbPerSecond);
             FontMetrics fm = g.getFontMetrics();
             g.setColor(Color.WHITE);
             g.fillRect(x + bw + 4, by + (rowH - 14) / 2 - 9, fm.stringWidth(label) + 8, 18);
@@ -270,7 +291,18 @@ final class Plots {
     }
 
     /** Axes with 5 ticks each; a y label of null draws the x axis only. */
-    private static void axes(Graphics2D g, int x, int y, int pw, int ph, double x0, double x1, String xUnit, double y0, double y1, String yUnit) {
+    private static void axes(
+            Graphics2D g,
+            int x,
+            int y,
+            int pw,
+            int ph,
+            double x0,
+            double x1,
+            String xUnit,
+            double y0,
+            double y1,
+            String yUnit) {
         g.setFont(SMALL);
         FontMetrics fm = g.getFontMetrics();
         for (int i = 0; i <= 5; i++) {

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * base-36 id that is a bijection of the index (so keys are unique and arrive in no sorted order,
  * as real product ids do) and, for longer keys, a dash and a variant suffix.
  *
- * <p><b>Values</b> start with a fixed-width stamp {@code {"id":"<16 hex>","rev":<8 digits>,"d":}
+ * <p><b>Values</b> start with a fixed-width stamp <code>{"id":"&lt;16 hex&gt;","rev":&lt;8 digits&gt;,"d":</code>
  * naming the record's index and revision (readers check it), followed by a slice of a pool of
  * JSON product documents, so that values compress like real JSON payloads. Lengths follow a
  * log-normal body around the configured mean plus a small share of 10–100 KiB documents; the share
@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 final class RecordGenerator {
     /** Longest key this generator makes. */
     static final int MAX_KEY_LENGTH = 40;
+
     static final int MIN_KEY_LENGTH = 12;
     /** Smallest supported configured mean value size: room for the stamp and some payload. */
     static final int MIN_MEAN_VALUE = 64;
@@ -42,6 +43,7 @@ final class RecordGenerator {
     private static final int LARGE_MAX = 100 << 10;
     /** Share of all value bytes carried by the 10–100 KiB values. */
     private static final double LARGE_BYTE_SHARE = 0.2;
+
     private static final double SIGMA = 0.6;
 
     private static final String[] MARKETS = {
@@ -68,7 +70,8 @@ final class RecordGenerator {
 
     RecordGenerator(long seed, int meanValue) {
         if (meanValue < MIN_MEAN_VALUE || meanValue > MAX_MEAN_VALUE) {
-            throw new IllegalArgumentException("mean value size must be in " + MIN_MEAN_VALUE + ".." + MAX_MEAN_VALUE + " bytes, was " + meanValue);
+            throw new IllegalArgumentException("mean value size must be in " + MIN_MEAN_VALUE + ".." + MAX_MEAN_VALUE
+                    + " bytes, was " + meanValue);
         }
         this.seed = seed;
         this.meanValue = meanValue;
@@ -257,7 +260,8 @@ final class RecordGenerator {
         }
     }
 
-    private static final byte[] STAMP_TEMPLATE = "{\"id\":\"0000000000000000\",\"rev\":00000000,\"d\":".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] STAMP_TEMPLATE =
+            "{\"id\":\"0000000000000000\",\"rev\":00000000,\"d\":".getBytes(StandardCharsets.US_ASCII);
 
     static {
         if (STAMP_TEMPLATE.length != STAMP_LENGTH) {
@@ -297,15 +301,89 @@ final class RecordGenerator {
     /** Builds the pool of JSON product documents that value payloads are cut from. */
     private static final class JsonPool {
         private static final String[] WORDS = {
-            "cotton", "shirt", "blue", "slim", "fit", "organic", "men", "women", "kids", "summer", "winter", "jacket",
-            "wool", "linen", "classic", "sport", "running", "shoe", "leather", "bag", "travel", "lightweight", "waterproof",
-            "black", "white", "red", "green", "navy", "grey", "beige", "denim", "stretch", "premium", "basic", "pack",
-            "set", "edition", "limited", "vintage", "modern", "casual", "formal", "outdoor", "indoor", "kitchen", "steel",
-            "glass", "ceramic", "wooden", "oak", "table", "chair", "lamp", "desk", "storage", "box", "cable", "charger",
-            "wireless", "bluetooth", "speaker", "headphones", "noise", "cancelling", "battery", "usb", "adapter", "phone",
-            "case", "screen", "protector", "camera", "lens", "tripod", "coffee", "grinder", "espresso", "machine", "tea",
+            "cotton",
+            "shirt",
+            "blue",
+            "slim",
+            "fit",
+            "organic",
+            "men",
+            "women",
+            "kids",
+            "summer",
+            "winter",
+            "jacket",
+            "wool",
+            "linen",
+            "classic",
+            "sport",
+            "running",
+            "shoe",
+            "leather",
+            "bag",
+            "travel",
+            "lightweight",
+            "waterproof",
+            "black",
+            "white",
+            "red",
+            "green",
+            "navy",
+            "grey",
+            "beige",
+            "denim",
+            "stretch",
+            "premium",
+            "basic",
+            "pack",
+            "set",
+            "edition",
+            "limited",
+            "vintage",
+            "modern",
+            "casual",
+            "formal",
+            "outdoor",
+            "indoor",
+            "kitchen",
+            "steel",
+            "glass",
+            "ceramic",
+            "wooden",
+            "oak",
+            "table",
+            "chair",
+            "lamp",
+            "desk",
+            "storage",
+            "box",
+            "cable",
+            "charger",
+            "wireless",
+            "bluetooth",
+            "speaker",
+            "headphones",
+            "noise",
+            "cancelling",
+            "battery",
+            "usb",
+            "adapter",
+            "phone",
+            "case",
+            "screen",
+            "protector",
+            "camera",
+            "lens",
+            "tripod",
+            "coffee",
+            "grinder",
+            "espresso",
+            "machine",
+            "tea",
         };
-        private static final String[] BRANDS = {"Northwind", "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Tyrell"};
+        private static final String[] BRANDS = {
+            "Northwind", "Acme", "Globex", "Initech", "Umbrella", "Stark", "Wayne", "Tyrell"
+        };
         private static final String[] CURRENCIES = {"EUR", "USD", "GBP", "JPY", "SEK", "PLN", "CHF"};
         private static final String[] COLORS = {"red", "blue", "black", "white", "green", "navy", "grey", "beige"};
         private static final String[] SIZES = {"XS", "S", "M", "L", "XL", "XXL", "36", "38", "40", "42", "44"};
@@ -341,16 +419,28 @@ final class RecordGenerator {
             r = mix(r, 100);
             b.append("\",\"brand\":\"").append(pick(BRANDS, r));
             r = mix(r, 101);
-            b.append("\",\"price\":{\"amount\":").append(Long.remainderUnsigned(r, 50_000) / 100.0)
-                    .append(",\"currency\":\"").append(pick(CURRENCIES, r >>> 20)).append("\"}");
+            b.append("\",\"price\":{\"amount\":")
+                    .append(Long.remainderUnsigned(r, 50_000) / 100.0)
+                    .append(",\"currency\":\"")
+                    .append(pick(CURRENCIES, r >>> 20))
+                    .append("\"}");
             r = mix(r, 102);
             b.append(",\"stock\":").append(Long.remainderUnsigned(r, 1000));
-            b.append(",\"attrs\":{\"color\":\"").append(pick(COLORS, r >>> 12)).append("\",\"size\":\"")
-                    .append(pick(SIZES, r >>> 24)).append("\"}");
+            b.append(",\"attrs\":{\"color\":\"")
+                    .append(pick(COLORS, r >>> 12))
+                    .append("\",\"size\":\"")
+                    .append(pick(SIZES, r >>> 24))
+                    .append("\"}");
             r = mix(r, 103);
-            b.append(",\"updated\":\"2025-").append(10 + Long.remainderUnsigned(r, 3)).append('-')
-                    .append(10 + Long.remainderUnsigned(r >>> 8, 18)).append('T').append(10 + Long.remainderUnsigned(r >>> 16, 14))
-                    .append(':').append(10 + Long.remainderUnsigned(r >>> 24, 50)).append(":00Z\"");
+            b.append(",\"updated\":\"2025-")
+                    .append(10 + Long.remainderUnsigned(r, 3))
+                    .append('-')
+                    .append(10 + Long.remainderUnsigned(r >>> 8, 18))
+                    .append('T')
+                    .append(10 + Long.remainderUnsigned(r >>> 16, 14))
+                    .append(':')
+                    .append(10 + Long.remainderUnsigned(r >>> 24, 50))
+                    .append(":00Z\"");
             b.append(",\"tags\":[");
             int tags = 1 + (int) Long.remainderUnsigned(r >>> 32, 4);
             for (int i = 0; i < tags; i++) {

@@ -31,13 +31,17 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class RecoveryPhase {
     /** Sub-command of {@link Main} that runs the child. */
     static final String CHILD_COMMAND = "recovery-child";
+
     private static final int STRIDE = 16;
     private static final int SAMPLE = 5000;
     private static final long CHILD_TIMEOUT_NANOS = TimeUnit.MINUTES.toNanos(30);
 
     private RecoveryPhase() {}
 
-    static RecoveryResult run(EngineConfig config, Options o, RecordGenerator gen, PrintStream out) throws IOException, InterruptedException {
+    // the recovery measurement step by step, for each engine in the same run
+    @SuppressWarnings("checkstyle:MethodLength")
+    static RecoveryResult run(EngineConfig config, Options o, RecordGenerator gen, PrintStream out)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("--enable-native-access=ALL-UNNAMED");
@@ -57,7 +61,9 @@ final class RecoveryPhase {
         command.add("writers=" + o.writers);
         command.add("limit=" + Math.min(RecordGenerator.MAX_RECORDS, o.recoveryRecords * 4));
 
-        Process child = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        Process child = new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .start();
         List<String> stderr = Collections.synchronizedList(new ArrayList<>());
         Thread errPump = new Thread(() -> pump(child, stderr), "recovery-child-stderr");
         errPump.setDaemon(true);
@@ -66,7 +72,8 @@ final class RecoveryPhase {
         long[] counts = new long[o.writers];
         long startNanos = 0;
         long killedAt;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             long deadline = System.nanoTime() + CHILD_TIMEOUT_NANOS;
             long lastPrint = System.nanoTime();
             String line;
@@ -75,7 +82,8 @@ final class RecoveryPhase {
                 if (line == null) {
                     child.waitFor(10, TimeUnit.SECONDS);
                     throw new IllegalStateException(config.name() + " recovery child exited early (exit code "
-                            + (child.isAlive() ? "none" : child.exitValue()) + "); its stderr:\n  " + String.join("\n  ", stderr));
+                            + (child.isAlive() ? "none" : child.exitValue()) + "); its stderr:\n  "
+                            + String.join("\n  ", stderr));
                 }
                 if (line.equals("ready")) {
                     startNanos = System.nanoTime();
@@ -97,16 +105,24 @@ final class RecoveryPhase {
                 }
                 if (System.nanoTime() - lastPrint > 2_000_000_000L) {
                     lastPrint = System.nanoTime();
-                    out.printf(Locale.ROOT, "%-14s %-11s child JVM wrote %,d / %,d records%n", config.name(), "recovery", total, o.recoveryRecords);
+                    out.printf(
+                            Locale.ROOT,
+                            "%-14s %-11s child JVM wrote %,d / %,d records%n",
+                            config.name(),
+                            "recovery",
+                            total,
+                            o.recoveryRecords);
                 }
                 if (System.nanoTime() > deadline) {
                     child.destroyForcibly();
-                    throw new IllegalStateException(config.name() + " recovery child did not reach " + o.recoveryRecords + " records in 30 minutes");
+                    throw new IllegalStateException(config.name() + " recovery child did not reach " + o.recoveryRecords
+                            + " records in 30 minutes");
                 }
             }
         }
         if (!child.waitFor(60, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("recovery child of " + config.name() + " did not die within 60 s of SIGKILL");
+            throw new IllegalStateException(
+                    "recovery child of " + config.name() + " did not die within 60 s of SIGKILL");
         }
         DiskUsage.deleteTree(childTmp);
         errPump.join(5000);
@@ -175,11 +191,31 @@ final class RecoveryPhase {
                 again.get(b.key, kl, b.value);
                 cleanMs = (System.nanoTime() - t3) / 1e6;
             }
-            out.printf(Locale.ROOT, "%-14s %-11s killed the child after %,d records; reopen + first get %.1f ms (open %.1f ms), %s, %d of %d sampled records lost; after a clean close: %.1f ms%n",
-                    config.name(), "recovery", childRecords, recoveryMs, (t1 - t0) / 1e6,
-                    firstFound ? "last record found" : "LAST RECORD MISSING", lost, sampled, cleanMs);
-            return new RecoveryResult(recoveryMs, (t1 - t0) / 1e6, cleanMs, childRecords, loadSeconds, firstFound, sampled, lost,
-                    keys, warnings, details);
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %-11s killed the child after %,d records; reopen + first get %.1f ms (open %.1f ms), "
+                            + "%s, %d of %d sampled records lost; after a clean close: %.1f ms%n",
+                    config.name(),
+                    "recovery",
+                    childRecords,
+                    recoveryMs,
+                    (t1 - t0) / 1e6,
+                    firstFound ? "last record found" : "LAST RECORD MISSING",
+                    lost,
+                    sampled,
+                    cleanMs);
+            return new RecoveryResult(
+                    recoveryMs,
+                    (t1 - t0) / 1e6,
+                    cleanMs,
+                    childRecords,
+                    loadSeconds,
+                    firstFound,
+                    sampled,
+                    lost,
+                    keys,
+                    warnings,
+                    details);
         } finally {
             if (engine != null) {
                 engine.close();
@@ -188,7 +224,8 @@ final class RecoveryPhase {
     }
 
     private static void pump(Process child, List<String> into) {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 into.add(line);
@@ -213,21 +250,24 @@ final class RecoveryPhase {
         RecordGenerator gen = new RecordGenerator(seed, valueSize);
         Engine engine = config.open();
         AtomicLongArray progress = new AtomicLongArray(writers * STRIDE);
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(
+                new java.io.FileOutputStream(java.io.FileDescriptor.out), false, StandardCharsets.UTF_8);
         out.println("ready");
         out.flush();
         for (int w = 0; w < writers; w++) {
             int id = w;
-            Thread t = new Thread(() -> {
-                LoadPhase.Buffers b = new LoadPhase.Buffers(gen);
-                long done = 0;
-                for (long i = id; i < limit; i += writers) {
-                    int kl = b.key(i);
-                    int vl = gen.value(i, 0, b.valueSegment);
-                    engine.put(b.key, kl, b.value, vl);
-                    progress.lazySet(id * STRIDE, ++done);
-                }
-            }, "child-writer-" + w);
+            Thread t = new Thread(
+                    () -> {
+                        LoadPhase.Buffers b = new LoadPhase.Buffers(gen);
+                        long done = 0;
+                        for (long i = id; i < limit; i += writers) {
+                            int kl = b.key(i);
+                            int vl = gen.value(i, 0, b.valueSegment);
+                            engine.put(b.key, kl, b.value, vl);
+                            progress.lazySet(id * STRIDE, ++done);
+                        }
+                    },
+                    "child-writer-" + w);
             t.setDaemon(true);
             t.start();
         }
@@ -246,16 +286,18 @@ final class RecoveryPhase {
 
     /** Ends the child when the harness goes away (its stdin closes), so no orphan keeps writing. */
     private static void watchParent() {
-        Thread t = new Thread(() -> {
-            try {
-                while (System.in.read() >= 0) {
-                    // nothing is sent; EOF means the parent is gone
-                }
-            } catch (IOException e) {
-                // treat as gone
-            }
-            Runtime.getRuntime().halt(3);
-        }, "parent-watch");
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        while (System.in.read() >= 0) {
+                            // nothing is sent; EOF means the parent is gone
+                        }
+                    } catch (IOException e) {
+                        // treat as gone
+                    }
+                    Runtime.getRuntime().halt(3);
+                },
+                "parent-watch");
         t.setDaemon(true);
         t.start();
     }

@@ -19,31 +19,89 @@ final class Report {
     Report(List<EngineResult> results, double diskMbPerSecond) {
         this.results = results;
         this.diskMbPerSecond = diskMbPerSecond;
-        rows.add(new Row("bootstrap ingest, records/s", "ingest_records_per_s", r -> r.ingestRecordsPerSecond(), "%,.0f"));
+        rows.add(new Row(
+                "bootstrap ingest, records/s", "ingest_records_per_s", r -> r.ingestRecordsPerSecond(), "%,.0f"));
         rows.add(new Row("bootstrap ingest, MB/s", "ingest_mb_s", r -> r.ingestMbPerSecond(), "%,.1f"));
-        rows.add(new Row("  fraction of disk write bandwidth", "ingest_fraction_of_disk", r -> r.ingestMbPerSecond() / diskMbPerSecond, "%.0f%%"));
+        rows.add(new Row(
+                "  fraction of disk write bandwidth",
+                "ingest_fraction_of_disk",
+                r -> r.ingestMbPerSecond() / diskMbPerSecond,
+                "%.0f%%"));
         rows.add(new Row("  of which final flush, s", "flush_s", r -> r.bootstrap.flushSeconds, "%.2f"));
-        rows.add(new Row("write amplification (process write_bytes)", "write_amplification", r -> r.bootstrap.writeAmplification(), "%.2f"));
-        rows.add(new Row("write amplification (device sectors)", "write_amplification_device", r -> r.bootstrap.deviceWriteAmplification(), "%.2f"));
-        rows.add(new Row("write amplification (engine's own count)", "write_amplification_engine_own", r -> r.bootstrap.ownWriteAmplification(), "%.2f"));
+        rows.add(new Row(
+                "write amplification (process write_bytes)",
+                "write_amplification",
+                r -> r.bootstrap.writeAmplification(),
+                "%.2f"));
+        rows.add(new Row(
+                "write amplification (device sectors)",
+                "write_amplification_device",
+                r -> r.bootstrap.deviceWriteAmplification(),
+                "%.2f"));
+        rows.add(new Row(
+                "write amplification (engine's own count)",
+                "write_amplification_engine_own",
+                r -> r.bootstrap.ownWriteAmplification(),
+                "%.2f"));
         rows.add(new Row("get p50 during bootstrap, µs", "get_p50_us", r -> r.bootstrap.gets.p50Us(), "%.2f"));
         rows.add(new Row("get p99 during bootstrap, µs", "get_p99_us", r -> r.bootstrap.gets.p99Us(), "%.2f"));
         rows.add(new Row("get p99.9 during bootstrap, µs", "get_p999_us", r -> r.bootstrap.gets.p999Us(), "%.1f"));
         rows.add(new Row("get max during bootstrap, µs", "get_max_us", r -> r.bootstrap.gets.maxUs(), "%,.0f"));
         rows.add(new Row("put p99 during bootstrap, µs", "put_p99_us", r -> r.bootstrap.puts.p99Us(), "%.2f"));
-        rows.add(new Row("incremental read-modify-writes/s", "update_records_per_s", r -> r.incremental == null ? Double.NaN : r.incremental.recordsPerSecond(), "%,.0f"));
-        rows.add(new Row("write amplification, incremental", "update_write_amplification", r -> r.incremental == null ? Double.NaN : r.incremental.writeAmplification(), "%.2f"));
-        rows.add(new Row("get p99 during incremental, µs", "update_get_p99_us", r -> r.incremental == null ? Double.NaN : r.incremental.gets.p99Us(), "%.2f"));
+        rows.add(new Row(
+                "incremental read-modify-writes/s",
+                "update_records_per_s",
+                r -> r.incremental == null ? Double.NaN : r.incremental.recordsPerSecond(),
+                "%,.0f"));
+        rows.add(new Row(
+                "write amplification, incremental",
+                "update_write_amplification",
+                r -> r.incremental == null ? Double.NaN : r.incremental.writeAmplification(),
+                "%.2f"));
+        rows.add(new Row(
+                "get p99 during incremental, µs",
+                "update_get_p99_us",
+                r -> r.incremental == null ? Double.NaN : r.incremental.gets.p99Us(),
+                "%.2f"));
         rows.add(new Row("reset, ms", "reset_ms", r -> r.resetMs, "%.3f"));
         rows.add(new Row("reset of the empty store, ms", "reset_empty_ms", r -> r.resetEmptyMs, "%.3f"));
-        rows.add(new Row("recovery after SIGKILL (open + first get), ms", "recovery_ms", r -> r.recovery == null ? Double.NaN : r.recovery.recoveryMs(), "%,.1f"));
-        rows.add(new Row("  reopen after a clean close instead, ms", "clean_reopen_ms", r -> r.recovery == null ? Double.NaN : r.recovery.cleanReopenMs(), "%,.1f"));
-        rows.add(new Row("  records the child wrote before the kill", "recovery_records", r -> r.recovery == null ? Double.NaN : (double) r.recovery.childRecords(), "%,.0f"));
-        rows.add(new Row("  sampled completed writes lost", "recovery_lost_keys", r -> r.recovery == null ? Double.NaN : (double) r.recovery.lostKeys(), "%,.0f"));
-        rows.add(new Row("disk after incremental, MB (allocated)", "disk_mb", r -> r.diskBytes < 0 ? Double.NaN : r.diskBytes / 1e6, "%,.0f"));
-        rows.add(new Row("CPU-s used by the rest of the machine in bootstrap", "other_cpu_s",
-                r -> r.bootstrap.io == null || r.bootstrap.io.otherCpuMillis() < 0 ? Double.NaN : r.bootstrap.io.otherCpuMillis() / 1000.0, "%.1f"));
-        rows.add(new Row("index memory, bytes per key", "index_bytes_per_key", r -> r.indexBytesPerKey == null ? Double.NaN : r.indexBytesPerKey, "%.1f"));
+        rows.add(new Row(
+                "recovery after SIGKILL (open + first get), ms",
+                "recovery_ms",
+                r -> r.recovery == null ? Double.NaN : r.recovery.recoveryMs(),
+                "%,.1f"));
+        rows.add(new Row(
+                "  reopen after a clean close instead, ms",
+                "clean_reopen_ms",
+                r -> r.recovery == null ? Double.NaN : r.recovery.cleanReopenMs(),
+                "%,.1f"));
+        rows.add(new Row(
+                "  records the child wrote before the kill",
+                "recovery_records",
+                r -> r.recovery == null ? Double.NaN : (double) r.recovery.childRecords(),
+                "%,.0f"));
+        rows.add(new Row(
+                "  sampled completed writes lost",
+                "recovery_lost_keys",
+                r -> r.recovery == null ? Double.NaN : (double) r.recovery.lostKeys(),
+                "%,.0f"));
+        rows.add(new Row(
+                "disk after incremental, MB (allocated)",
+                "disk_mb",
+                r -> r.diskBytes < 0 ? Double.NaN : r.diskBytes / 1e6,
+                "%,.0f"));
+        rows.add(new Row(
+                "CPU-s used by the rest of the machine in bootstrap",
+                "other_cpu_s",
+                r -> r.bootstrap.io == null || r.bootstrap.io.otherCpuMillis() < 0
+                        ? Double.NaN
+                        : r.bootstrap.io.otherCpuMillis() / 1000.0,
+                "%.1f"));
+        rows.add(new Row(
+                "index memory, bytes per key",
+                "index_bytes_per_key",
+                r -> r.indexBytesPerKey == null ? Double.NaN : r.indexBytesPerKey,
+                "%.1f"));
     }
 
     private List<EngineResult> others() {
@@ -167,7 +225,8 @@ final class Report {
 
     /** Rows whose seqs/other ratio would mean nothing. */
     private static boolean noRatio(Row row) {
-        return List.of("ingest_fraction_of_disk", "recovery_records", "recovery_lost_keys", "other_cpu_s").contains(row.key);
+        return List.of("ingest_fraction_of_disk", "recovery_records", "recovery_lost_keys", "other_cpu_s")
+                .contains(row.key);
     }
 
     private static String fmt(Row row, double v) {
@@ -185,6 +244,8 @@ final class Report {
             return "n/a";
         }
         double r = a / b;
-        return r >= 10 ? String.format(Locale.ROOT, "%,.1f×", r) : r >= 0.1 ? String.format(Locale.ROOT, "%.2f×", r) : String.format(Locale.ROOT, "%.3f×", r);
+        return r >= 10
+                ? String.format(Locale.ROOT, "%,.1f×", r)
+                : r >= 0.1 ? String.format(Locale.ROOT, "%.2f×", r) : String.format(Locale.ROOT, "%.3f×", r);
     }
 }

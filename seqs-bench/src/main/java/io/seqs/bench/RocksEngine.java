@@ -49,7 +49,10 @@ import org.rocksdb.WriteOptions;
  */
 final class RocksEngine implements Engine {
     enum Variant {
-        WAL("rocksdb"), NO_WAL("rocksdb-nowal"), BULK("rocksdb-bulk"), BLOB("rocksdb-blob");
+        WAL("rocksdb"),
+        NO_WAL("rocksdb-nowal"),
+        BULK("rocksdb-bulk"),
+        BLOB("rocksdb-blob");
 
         final String engineName;
 
@@ -91,9 +94,11 @@ final class RocksEngine implements Engine {
     private volatile ColumnFamilyHandle family;
     /** The write options in force: the bulk variant loads without the WAL and switches afterwards. */
     private volatile WriteOptions writes;
+
     private volatile boolean loading;
 
-    RocksEngine(Variant variant, Path dir, Options.DurabilityClass durability, long blockCacheBytes, String compression) {
+    RocksEngine(
+            Variant variant, Path dir, Options.DurabilityClass durability, long blockCacheBytes, String compression) {
         this.variant = variant;
         this.dir = dir;
         this.durability = durability;
@@ -125,7 +130,8 @@ final class RocksEngine implements Engine {
                     .setTableFormatConfig(table);
             if (variant == Variant.BULK) {
                 // While loading: never compact, never stall on L0 files or compaction debt.
-                cfOptions.setDisableAutoCompactions(true)
+                cfOptions
+                        .setDisableAutoCompactions(true)
                         .setLevel0FileNumCompactionTrigger(1 << 30)
                         .setLevel0SlowdownWritesTrigger(1 << 30)
                         .setLevel0StopWritesTrigger(1 << 30)
@@ -135,7 +141,8 @@ final class RocksEngine implements Engine {
                 loading = true;
             }
             if (variant == Variant.BLOB) {
-                cfOptions.setEnableBlobFiles(true)
+                cfOptions
+                        .setEnableBlobFiles(true)
                         .setMinBlobSize(512)
                         .setBlobFileSize(256L << 20)
                         .setBlobCompressionType(compressionType(compression))
@@ -165,8 +172,11 @@ final class RocksEngine implements Engine {
         settings.put("variant", variant.engineName);
         settings.put("rocksdb_version", RocksDB.rocksdbVersion().toString());
         settings.put("wal", writes == walWrites);
-        settings.put("wal_sync", durability == Options.DurabilityClass.SYNC ? "every write"
-                : durability == Options.DurabilityClass.PERIODIC ? "every 1 s" : "never (page cache)");
+        settings.put(
+                "wal_sync",
+                durability == Options.DurabilityClass.SYNC
+                        ? "every write"
+                        : durability == Options.DurabilityClass.PERIODIC ? "every 1 s" : "never (page cache)");
         settings.put("write_buffer_bytes", WRITE_BUFFER_BYTES);
         settings.put("block_cache_bytes", blockCacheBytes);
         settings.put("compression", compression);
@@ -234,14 +244,16 @@ final class RocksEngine implements Engine {
                 CompactRangeOptions co = new CompactRangeOptions().setChangeLevel(false)) {
             db.flush(fo, family);
             db.compactRange(family, null, null, co);
-            db.setOptions(family, MutableColumnFamilyOptions.builder()
-                    .setDisableAutoCompactions(false)
-                    .setLevel0FileNumCompactionTrigger(4)
-                    .setLevel0SlowdownWritesTrigger(20)
-                    .setLevel0StopWritesTrigger(36)
-                    .setSoftPendingCompactionBytesLimit(64L << 30)
-                    .setHardPendingCompactionBytesLimit(256L << 30)
-                    .build());
+            db.setOptions(
+                    family,
+                    MutableColumnFamilyOptions.builder()
+                            .setDisableAutoCompactions(false)
+                            .setLevel0FileNumCompactionTrigger(4)
+                            .setLevel0SlowdownWritesTrigger(20)
+                            .setLevel0StopWritesTrigger(36)
+                            .setSoftPendingCompactionBytesLimit(64L << 30)
+                            .setHardPendingCompactionBytesLimit(256L << 30)
+                            .build());
         } catch (RocksDBException e) {
             throw new IllegalStateException("RocksDB bulk-load compaction failed: " + e.getMessage(), e);
         }
@@ -353,7 +365,8 @@ final class RocksEngine implements Engine {
         for (int level = 0; level < 7; level++) {
             // A string property: getLongProperty refuses it.
             try {
-                levels.add(Long.parseLong(db.getProperty(family, "rocksdb.num-files-at-level" + level).trim()));
+                levels.add(Long.parseLong(db.getProperty(family, "rocksdb.num-files-at-level" + level)
+                        .trim()));
             } catch (RocksDBException | NumberFormatException e) {
                 levels.add(-1L);
             }

@@ -16,7 +16,13 @@ final class SeqsEngine implements Engine {
     private final Seqs store;
     private final Map<String, Object> settings = new LinkedHashMap<>();
 
-    SeqsEngine(Path dir, Options.DurabilityClass durability, long expectedKeys, long segmentBytes, int shards, long checkpointSeconds) {
+    SeqsEngine(
+            Path dir,
+            Options.DurabilityClass durability,
+            long expectedKeys,
+            long segmentBytes,
+            int shards,
+            long checkpointSeconds) {
         this.dir = dir;
         Durability d = switch (durability) {
             case PROCESS -> Durability.PROCESS;
@@ -147,7 +153,9 @@ final class SeqsEngine implements Engine {
         m.put("open_ms", s.openNanos() / 1e6);
         m.put("recovery_replayed_records", s.recoveryReplayedRecords());
         m.put("recovery_dropped_records", s.recoveryDroppedRecords());
-        m.put("recovered_from_checkpoint", s.shards().stream().filter(x -> x.recoveredFromCheckpoint()).count());
+        m.put(
+                "recovered_from_checkpoint",
+                s.shards().stream().filter(x -> x.recoveredFromCheckpoint()).count());
         return m;
     }
 

@@ -87,7 +87,9 @@ class LmdbEngineTest {
                 }
             }
             assertNull(failure.get());
-            assertTrue((int) e.details().get("reader_slots_high_water") <= 9, e.details().toString());
+            assertTrue(
+                    (int) e.details().get("reader_slots_high_water") <= 9,
+                    e.details().toString());
         }
     }
 

@@ -185,12 +185,14 @@ final class MiniJson {
     }
 
     private void ws() {
-        while (i < s.length() && (s.charAt(i) == ' ' || s.charAt(i) == '\n' || s.charAt(i) == '\r' || s.charAt(i) == '\t')) {
+        while (i < s.length()
+                && (s.charAt(i) == ' ' || s.charAt(i) == '\n' || s.charAt(i) == '\r' || s.charAt(i) == '\t')) {
             i++;
         }
     }
 
     private IllegalArgumentException error(String what) {
-        return new IllegalArgumentException(what + " at offset " + i + " near '" + s.substring(Math.max(0, i - 20), Math.min(s.length(), i + 20)) + "'");
+        return new IllegalArgumentException(what + " at offset " + i + " near '"
+                + s.substring(Math.max(0, i - 20), Math.min(s.length(), i + 20)) + "'");
     }
 }

@@ -23,8 +23,17 @@ import org.junit.jupiter.api.io.TempDir;
  * well-formed and carries every required figure with a sane value. It asserts nothing about speed.
  */
 class QuickRunTest {
-    private static final List<String> ENGINE_FIELDS = List.of("ingest_records_per_s", "ingest_mb_s", "write_amplification",
-            "get_p50_us", "get_p99_us", "get_p999_us", "update_records_per_s", "reset_ms", "recovery_ms", "disk_bytes",
+    private static final List<String> ENGINE_FIELDS = List.of(
+            "ingest_records_per_s",
+            "ingest_mb_s",
+            "write_amplification",
+            "get_p50_us",
+            "get_p99_us",
+            "get_p999_us",
+            "update_records_per_s",
+            "reset_ms",
+            "recovery_ms",
+            "disk_bytes",
             "index_bytes_per_key");
 
     @Test
@@ -33,8 +42,10 @@ class QuickRunTest {
         Path out = tmp.resolve("results");
         ByteArrayOutputStream console = new ByteArrayOutputStream();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"--quick", "--engines", "seqs,rocksdb,lmdb", "--out", out.toString()},
-                new PrintStream(console, true, StandardCharsets.UTF_8), new PrintStream(errors, true, StandardCharsets.UTF_8));
+        int code = Main.run(
+                new String[] {"--quick", "--engines", "seqs,rocksdb,lmdb", "--out", out.toString()},
+                new PrintStream(console, true, StandardCharsets.UTF_8),
+                new PrintStream(errors, true, StandardCharsets.UTF_8));
         String log = console.toString(StandardCharsets.UTF_8);
         assertEquals(0, code, () -> "harness failed:\n" + errors.toString(StandardCharsets.UTF_8) + "\n" + log);
         assertTrue(log.contains("== summary"), log);
@@ -57,7 +68,8 @@ class QuickRunTest {
                     assertTrue(d >= 0 && Double.isFinite(d), name + "." + field + " = " + d);
                 }
             }
-            for (String field : List.of("ingest_records_per_s", "ingest_mb_s", "update_records_per_s", "recovery_ms", "get_p99_us")) {
+            for (String field : List.of(
+                    "ingest_records_per_s", "ingest_mb_s", "update_records_per_s", "recovery_ms", "get_p99_us")) {
                 positive(e, field);
             }
             assertTrue(number(e, "get_p50_us") <= number(e, "get_p99_us"), name + ": p50 above p99");
@@ -74,7 +86,8 @@ class QuickRunTest {
             Map<?, ?> reset = assertInstanceOf(Map.class, phases.get("reset"));
             assertEquals(Boolean.TRUE, reset.get("old_keys_gone"), name + ": keys survived the reset");
             Map<?, ?> recovery = assertInstanceOf(Map.class, phases.get("recovery"));
-            assertEquals(Boolean.TRUE, recovery.get("first_get_found"), name + ": last completed write lost at SIGKILL");
+            assertEquals(
+                    Boolean.TRUE, recovery.get("first_get_found"), name + ": last completed write lost at SIGKILL");
             assertEquals(0.0, number(recovery, "lost_keys"), name + ": completed writes lost at SIGKILL");
             assertEquals(List.of(), recovery.get("child_jvm_warnings"), name + ": the child JVM printed warnings");
         }
@@ -96,10 +109,20 @@ class QuickRunTest {
     @Test
     void helpListsTheFlags() {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        int code = Main.run(new String[] {"--help"}, new PrintStream(console, true, StandardCharsets.UTF_8), System.err);
+        int code =
+                Main.run(new String[] {"--help"}, new PrintStream(console, true, StandardCharsets.UTF_8), System.err);
         assertEquals(0, code);
         String help = console.toString(StandardCharsets.UTF_8);
-        for (String flag : List.of("--records", "--value-size", "--writers", "--readers", "--durability", "--engines", "--out", "--quick", "--large")) {
+        for (String flag : List.of(
+                "--records",
+                "--value-size",
+                "--writers",
+                "--readers",
+                "--durability",
+                "--engines",
+                "--out",
+                "--quick",
+                "--large")) {
             assertTrue(help.contains(flag), "help lacks " + flag);
         }
     }

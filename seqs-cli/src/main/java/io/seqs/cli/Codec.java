@@ -37,7 +37,8 @@ public final class Codec {
                 case base64 -> Base64.getDecoder().decode(text);
             };
         } catch (IllegalArgumentException e) {
-            throw new CliException(ExitCode.USAGE, "key '" + text + "' is not valid " + encoding + ": " + e.getMessage());
+            throw new CliException(
+                    ExitCode.USAGE, "key '" + text + "' is not valid " + encoding + ": " + e.getMessage());
         }
     }
 
@@ -49,8 +50,12 @@ public final class Codec {
      */
     public static String utf8OrNull(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

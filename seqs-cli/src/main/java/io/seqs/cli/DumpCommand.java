@@ -15,8 +15,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code dump DIR}: every live record, as JSON lines or the binary format {@code load} reads. */
-@Command(name = "dump", mixinStandardHelpOptions = true,
-        description = "Writes every live record (in log order, not key order) as JSON lines or as a binary dump; load reads either back. Opens the store read-only.")
+@Command(
+        name = "dump",
+        mixinStandardHelpOptions = true,
+        description = "Writes every live record (in log order, not key order) as JSON lines or as a binary dump; load "
+                + "reads either back. Opens the store read-only.")
 public final class DumpCommand implements Callable<Integer> {
     /** The formats. */
     public enum Format {
@@ -29,11 +32,17 @@ public final class DumpCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The store directory.")
     Path dir;
 
-    @Option(names = {"-f", "--format"}, defaultValue = "jsonl", paramLabel = "FORMAT",
+    @Option(
+            names = {"-f", "--format"},
+            defaultValue = "jsonl",
+            paramLabel = "FORMAT",
             description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Format format;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write to FILE instead of stdout (it must not exist).")
+    @Option(
+            names = {"-o", "--output"},
+            paramLabel = "FILE",
+            description = "Write to FILE instead of stdout (it must not exist).")
     Path file;
 
     @Mixin
@@ -49,11 +58,14 @@ public final class DumpCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         try (Seqs store = StoreAccess.openReadOnly(dir, output.checkpointDir)) {
             long keys = store.stats().keys();
-            OutputStream target = file == null ? parent.out() : Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW);
+            OutputStream target = file == null
+                    ? parent.out()
+                    : Files.newOutputStream(file, java.nio.file.StandardOpenOption.CREATE_NEW);
             BufferedOutputStream buffered = new BufferedOutputStream(target, 1 << 16);
             Progress progress = new Progress("dump", "keys", keys, parent.err(), output.progress());
             long[] written = {0};
-            try (DumpFormat.Writer w = format == Format.binary ? DumpFormat.binary(buffered) : DumpFormat.jsonLines(buffered)) {
+            try (DumpFormat.Writer w =
+                    format == Format.binary ? DumpFormat.binary(buffered) : DumpFormat.jsonLines(buffered)) {
                 store.forEach((k, v) -> {
                     try {
                         w.write(k, v);

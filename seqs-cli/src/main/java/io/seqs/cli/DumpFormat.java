@@ -24,6 +24,7 @@ import java.util.zip.CRC32C;
 public final class DumpFormat {
     /** First bytes of a binary dump. */
     public static final byte[] MAGIC = "SEQSDMP1".getBytes(StandardCharsets.US_ASCII);
+
     private static final int END = -1;
 
     private DumpFormat() {}
@@ -60,7 +61,10 @@ public final class DumpFormat {
         return new Writer() {
             @Override
             public void write(byte[] key, byte[] value) throws IOException {
-                byte[] lengths = java.nio.ByteBuffer.allocate(8).putInt(key.length).putInt(value.length).array();
+                byte[] lengths = java.nio.ByteBuffer.allocate(8)
+                        .putInt(key.length)
+                        .putInt(value.length)
+                        .array();
                 crc.update(lengths);
                 crc.update(key);
                 crc.update(value);
@@ -87,7 +91,8 @@ public final class DumpFormat {
      * @return the writer
      */
     public static Writer jsonLines(OutputStream out) {
-        java.io.Writer w = new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+        java.io.Writer w =
+                new java.io.BufferedWriter(new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         return new Writer() {
             @Override
             public void write(byte[] key, byte[] value) throws IOException {
@@ -110,7 +115,8 @@ public final class DumpFormat {
         if (text != null) {
             w.write(Json.string(name) + ":" + Json.string(text));
         } else {
-            w.write(Json.string(name + "_base64") + ":" + Json.string(Base64.getEncoder().encodeToString(bytes)));
+            w.write(Json.string(name + "_base64") + ":"
+                    + Json.string(Base64.getEncoder().encodeToString(bytes)));
         }
     }
 
@@ -143,28 +149,38 @@ public final class DumpFormat {
                     long expected = in.readLong();
                     int expectedCrc = in.readInt();
                     if (expected != count || expectedCrc != (int) crc.getValue()) {
-                        throw new CliException(ExitCode.FAILED, "dump end marker says " + expected + " records and CRC32C "
-                                + Integer.toHexString(expectedCrc) + "; read " + count + " records, CRC32C " + Long.toHexString(crc.getValue()));
+                        throw new CliException(
+                                ExitCode.FAILED,
+                                "dump end marker says " + expected + " records and CRC32C "
+                                        + Integer.toHexString(expectedCrc) + "; read " + count + " records, CRC32C "
+                                        + Long.toHexString(crc.getValue()));
                     }
                     return count;
                 }
                 int valueLength = in.readInt();
                 if (keyLength < 1 || keyLength > 65_535 || valueLength < 0 || valueLength > (64 << 20)) {
-                    throw new CliException(ExitCode.FAILED, "dump record " + count + ": key length " + keyLength + ", value length " + valueLength + " out of range");
+                    throw new CliException(
+                            ExitCode.FAILED,
+                            "dump record " + count + ": key length " + keyLength + ", value length " + valueLength
+                                    + " out of range");
                 }
                 byte[] key = in.readNBytes(keyLength);
                 byte[] value = in.readNBytes(valueLength);
                 if (key.length != keyLength || value.length != valueLength) {
                     throw new EOFException();
                 }
-                crc.update(java.nio.ByteBuffer.allocate(8).putInt(keyLength).putInt(valueLength).array());
+                crc.update(java.nio.ByteBuffer.allocate(8)
+                        .putInt(keyLength)
+                        .putInt(valueLength)
+                        .array());
                 crc.update(key);
                 crc.update(value);
                 sink.accept(key, value);
                 count++;
             }
         } catch (EOFException e) {
-            throw new CliException(ExitCode.FAILED, "dump ends without its end marker after " + count + " records: it was cut");
+            throw new CliException(
+                    ExitCode.FAILED, "dump ends without its end marker after " + count + " records: it was cut");
         }
     }
 }

@@ -11,8 +11,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code get DIR KEY}: one key's latest value. */
-@Command(name = "get", mixinStandardHelpOptions = true,
-        description = "Prints a key's latest value, raw (default) or as a hex dump. Exit code 1 when the key has no value. Opens the store read-only.")
+@Command(
+        name = "get",
+        mixinStandardHelpOptions = true,
+        description = "Prints a key's latest value, raw (default) or as a hex dump. Exit code 1 when the key has no "
+                + "value. Opens the store read-only.")
 public final class GetCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The store directory.")
     Path dir;
@@ -20,11 +23,16 @@ public final class GetCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "KEY", description = "The key, written as --key-format says.")
     String key;
 
-    @Option(names = {"-k", "--key-format"}, paramLabel = "FORMAT", defaultValue = "utf8",
+    @Option(
+            names = {"-k", "--key-format"},
+            paramLabel = "FORMAT",
+            defaultValue = "utf8",
             description = "How KEY is written: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
     Codec.Encoding keyFormat;
 
-    @Option(names = {"-x", "--hex"}, description = "Print the value as a hex dump instead of raw bytes.")
+    @Option(
+            names = {"-x", "--hex"},
+            description = "Print the value as a hex dump instead of raw bytes.")
     boolean hex;
 
     @Mixin
@@ -56,7 +64,8 @@ public final class GetCommand implements Callable<Integer> {
         }
         if (output.json()) {
             out.println("{\"key\":" + Json.string(Codec.display(k)) + ",\"found\":true,\"value_bytes\":" + value.length
-                    + ",\"value_base64\":" + Json.string(java.util.Base64.getEncoder().encodeToString(value)) + "}");
+                    + ",\"value_base64\":"
+                    + Json.string(java.util.Base64.getEncoder().encodeToString(value)) + "}");
         } else if (hex) {
             out.print(Codec.hexDump(value));
             out.flush();

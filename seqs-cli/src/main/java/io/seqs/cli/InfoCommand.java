@@ -23,8 +23,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code info DIR}: what a store is: format, epoch, shards, segments, checkpoints, keys and space. */
-@Command(name = "info", mixinStandardHelpOptions = true,
-        description = "Format version, epoch, shards, segments, checkpoints and their age, keys, live and dead bytes and space amplification per shard. Opens the store read-only.")
+@Command(
+        name = "info",
+        mixinStandardHelpOptions = true,
+        description = "Format version, epoch, shards, segments, checkpoints and their age, keys, live and dead bytes "
+                + "and space amplification per shard. Opens the store read-only.")
 public final class InfoCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The store directory.")
     Path dir;
@@ -60,7 +63,9 @@ public final class InfoCommand implements Callable<Integer> {
         m.put("format_version", ManifestFile.VERSION);
         m.put("epoch", stats.epoch());
         if (manifest != null) {
-            m.put("epoch_created", Instant.ofEpochMilli(manifest.createdMillis()).toString());
+            m.put(
+                    "epoch_created",
+                    Instant.ofEpochMilli(manifest.createdMillis()).toString());
             m.put("epoch_age_s", (System.currentTimeMillis() - manifest.createdMillis()) / 1000);
             m.put("generation", manifest.generation());
             m.put("segment_size_bytes", manifest.windowSize());
@@ -68,7 +73,9 @@ public final class InfoCommand implements Callable<Integer> {
             m.put("manifest", "missing or damaged (run verify)");
         }
         m.put("shards", stats.shards().size());
-        m.put("segments", stats.shards().stream().mapToLong(ShardStats::segments).sum());
+        m.put(
+                "segments",
+                stats.shards().stream().mapToLong(ShardStats::segments).sum());
         m.put("keys", stats.keys());
         m.put("live_bytes", stats.liveBytes());
         m.put("dead_bytes", stats.deadBytes());
@@ -96,7 +103,9 @@ public final class InfoCommand implements Callable<Integer> {
         m.put("keys", s.keys());
         m.put("live_bytes", s.liveBytes());
         m.put("dead_bytes", s.deadBytes());
-        m.put("space_amplification", s.liveBytes() == 0 ? 0.0 : (double) (s.liveBytes() + s.deadBytes()) / s.liveBytes());
+        m.put(
+                "space_amplification",
+                s.liveBytes() == 0 ? 0.0 : (double) (s.liveBytes() + s.deadBytes()) / s.liveBytes());
         m.put("log_bytes", s.logPosition());
         TreeMap<Long, Path> checkpoints = layout.checkpoints(epoch, s.shard());
         m.put("checkpoints", checkpoints.size());
@@ -105,7 +114,8 @@ public final class InfoCommand implements Callable<Integer> {
             m.put("checkpoint_age_s", "-");
         } else {
             m.put("checkpoint_covers", checkpoints.lastKey());
-            long modified = Files.getLastModifiedTime(checkpoints.lastEntry().getValue()).toMillis();
+            long modified = Files.getLastModifiedTime(checkpoints.lastEntry().getValue())
+                    .toMillis();
             m.put("checkpoint_age_s", (System.currentTimeMillis() - modified) / 1000);
         }
         m.put("recovery_dropped_records", s.recoveryDroppedRecords());

@@ -52,7 +52,10 @@ public final class Json {
         }
         if (v instanceof Map<?, ?> m) {
             StringBuilder b = new StringBuilder("{");
-            m.forEach((k, x) -> b.append(b.length() > 1 ? "," : "").append(string(k.toString())).append(':').append(value(x)));
+            m.forEach((k, x) -> b.append(b.length() > 1 ? "," : "")
+                    .append(string(k.toString()))
+                    .append(':')
+                    .append(value(x)));
             return b.append('}').toString();
         }
         if (v instanceof Iterable<?> it) {

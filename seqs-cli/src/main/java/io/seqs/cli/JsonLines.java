@@ -36,7 +36,8 @@ final class JsonLines {
         if (fields.containsKey(name + "_base64")) {
             return Base64.getDecoder().decode(fields.get(name + "_base64"));
         }
-        throw new CliException(ExitCode.FAILED, "dump line " + line + " has no \"" + name + "\" or \"" + name + "_base64\" field");
+        throw new CliException(
+                ExitCode.FAILED, "dump line " + line + " has no \"" + name + "\" or \"" + name + "_base64\" field");
     }
 
     private static Map<String, String> parse(String line, long number) {

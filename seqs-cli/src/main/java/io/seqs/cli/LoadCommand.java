@@ -16,8 +16,12 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code load DIR [FILE]}: puts every record of a dump into a store (created when absent). */
-@Command(name = "load", mixinStandardHelpOptions = true,
-        description = "Puts every record of a dump (binary or JSON lines, told apart by its first bytes) into the store in DIR, creating it when absent. Reads FILE, or stdin when FILE is absent or '-'. This command writes to DIR.")
+@Command(
+        name = "load",
+        mixinStandardHelpOptions = true,
+        description = "Puts every record of a dump (binary or JSON lines, told apart by its first bytes) into the "
+                + "store in DIR, creating it when absent. Reads FILE, or stdin when FILE is absent or "
+                + "'-'. This command writes to DIR.")
 public final class LoadCommand implements Callable<Integer> {
     private static final int BATCH = 1024;
 
@@ -30,7 +34,10 @@ public final class LoadCommand implements Callable<Integer> {
     @Option(names = "--shards", paramLabel = "N", description = "Shards of a new store (default: seqs' default).")
     Integer shards;
 
-    @Option(names = "--segment-size", paramLabel = "BYTES", description = "Segment size of a new store (default: seqs' default).")
+    @Option(
+            names = "--segment-size",
+            paramLabel = "BYTES",
+            description = "Segment size of a new store (default: seqs' default).")
     Long segmentSize;
 
     @Mixin
@@ -54,7 +61,8 @@ public final class LoadCommand implements Callable<Integer> {
             builder.segmentSize(segmentSize);
         }
         long count;
-        try (Seqs store = open(builder); InputStream in = new BufferedInputStream(source, 1 << 16)) {
+        try (Seqs store = open(builder);
+                InputStream in = new BufferedInputStream(source, 1 << 16)) {
             Progress progress = new Progress("load", "records", 0, parent.err(), output.progress() && total > 0);
             WriteBatch batch = new WriteBatch();
             count = DumpFormat.read(in, (k, v) -> {

@@ -76,7 +76,9 @@ public final class Main {
         if (ex instanceof CommandLine.ParameterException) {
             return ExitCode.USAGE;
         }
-        if (ex instanceof IllegalStateException i && i.getMessage() != null && i.getMessage().contains("already open")) {
+        if (ex instanceof IllegalStateException i
+                && i.getMessage() != null
+                && i.getMessage().contains("already open")) {
             return ExitCode.LOCKED;
         }
         return ExitCode.FAILED;

@@ -7,10 +7,16 @@ public final class OutputOptions {
     @Option(names = "--json", description = "Print JSON (one object, or one per line for lists) instead of tables.")
     boolean json;
 
-    @Option(names = {"-q", "--quiet"}, description = "Print no progress on stderr.")
+    @Option(
+            names = {"-q", "--quiet"},
+            description = "Print no progress on stderr.")
     boolean quiet;
 
-    @Option(names = "--checkpoint-dir", paramLabel = "DIR", description = "The store's checkpoint directory, when it was opened with checkpointDirectory(...); default DIR/checkpoints.")
+    @Option(
+            names = "--checkpoint-dir",
+            paramLabel = "DIR",
+            description = "The store's checkpoint directory, when it was opened with checkpointDirectory(...); "
+                    + "default DIR/checkpoints.")
     java.nio.file.Path checkpointDir;
 
     /** Whether to print JSON. */

@@ -58,7 +58,8 @@ public final class Progress {
     private void print(long now) {
         double seconds = Math.max(1e-9, (now - start) / 1e9);
         double rate = done / seconds;
-        StringBuilder b = new StringBuilder(what).append(": ").append(done).append(' ').append(unit);
+        StringBuilder b =
+                new StringBuilder(what).append(": ").append(done).append(' ').append(unit);
         if (total > 0) {
             b.append(" of ").append(total).append(String.format(" (%.1f%%)", 100.0 * done / total));
         }

@@ -22,9 +22,16 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code salvage DIR NEW_DIR}: every key whose latest version is certain, into a new store. */
-@Command(name = "salvage", mixinStandardHelpOptions = true,
-        description = {"Copies every intact record into a new store in NEW_DIR (which must not exist or be empty), including records after damage that open would drop, as long as the key's latest version is not in doubt: no unreadable bytes follow its latest record in its shard's log. Reports every unreadable stretch and every key in doubt. DIR is only read.",
-            "Exit code 0 when everything was saved, 1 when something could not be."})
+@Command(
+        name = "salvage",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Copies every intact record into a new store in NEW_DIR (which must not exist or be empty), "
+                    + "including records after damage that open would drop, as long as the key's latest version "
+                    + "is not in doubt: no unreadable bytes follow its latest record in its shard's log. "
+                    + "Reports every unreadable stretch and every key in doubt. DIR is only read.",
+            "Exit code 0 when everything was saved, 1 when something could not be."
+        })
 public final class SalvageCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The damaged store (read only).")
     Path dir;
@@ -50,13 +57,17 @@ public final class SalvageCommand implements Callable<Integer> {
             StoreLayout layout = new StoreLayout(dir, output.checkpoints(dir));
             StoreChecks checks = StoreChecks.of(layout);
             if (checks.shardCount() == 0) {
-                throw new CliException(ExitCode.FAILED, "no shard directories and no sound manifest in " + dir + ": nothing to salvage");
+                throw new CliException(
+                        ExitCode.FAILED,
+                        "no shard directories and no sound manifest in " + dir + ": nothing to salvage");
             }
             SeqsBuilder builder = Seqs.builder(target).shards(checks.shardCount());
-            if (checks.windowSize() >= SeqsBuilder.MIN_SEGMENT_SIZE && checks.windowSize() <= SeqsBuilder.MAX_SEGMENT_SIZE) {
+            if (checks.windowSize() >= SeqsBuilder.MIN_SEGMENT_SIZE
+                    && checks.windowSize() <= SeqsBuilder.MAX_SEGMENT_SIZE) {
                 builder.segmentSize(checks.windowSize());
             }
-            Progress progress = new Progress("salvage", "bytes", checks.segmentBytes(layout), parent.err(), output.progress());
+            Progress progress =
+                    new Progress("salvage", "bytes", checks.segmentBytes(layout), parent.err(), output.progress());
             try (Seqs store = builder.open()) {
                 result = Salvager.salvage(layout, checks, store, progress);
             }
@@ -72,7 +83,8 @@ public final class SalvageCommand implements Callable<Integer> {
         if (Files.exists(dir)) {
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.findAny().isPresent()) {
-                    throw new CliException(ExitCode.USAGE, "NEW_DIR " + dir + " is not empty: salvage writes a new store");
+                    throw new CliException(
+                            ExitCode.USAGE, "NEW_DIR " + dir + " is not empty: salvage writes a new store");
                 }
             }
         }
@@ -87,12 +99,32 @@ public final class SalvageCommand implements Callable<Integer> {
             m.put("complete", r.complete());
             figures(r).forEach(m::put);
             List<Object> gaps = new ArrayList<>();
-            r.gaps().forEach(g -> gaps.add(Map.of("shard", g.shard(), "file", g.gap().file().toString(), "offset", g.gap().offset(),
-                    "log_start", g.gap().start(), "bytes", g.gap().end() - g.gap().start(), "trailing", g.gap().trailing())));
+            r.gaps()
+                    .forEach(g -> gaps.add(Map.of(
+                            "shard",
+                            g.shard(),
+                            "file",
+                            g.gap().file().toString(),
+                            "offset",
+                            g.gap().offset(),
+                            "log_start",
+                            g.gap().start(),
+                            "bytes",
+                            g.gap().end() - g.gap().start(),
+                            "trailing",
+                            g.gap().trailing())));
             m.put("unreadable", gaps);
             List<Object> doubts = new ArrayList<>();
-            r.doubts().forEach(d -> doubts.add(Map.of("shard", d.shard(), "key", Codec.display(d.key()), "latest_sound_record", d.logPosition(),
-                    "unreadable_from", d.gapStart())));
+            r.doubts()
+                    .forEach(d -> doubts.add(Map.of(
+                            "shard",
+                            d.shard(),
+                            "key",
+                            Codec.display(d.key()),
+                            "latest_sound_record",
+                            d.logPosition(),
+                            "unreadable_from",
+                            d.gapStart())));
             m.put("keys_in_doubt", doubts);
             out.println(Json.value(m));
             return;
@@ -107,12 +139,14 @@ public final class SalvageCommand implements Callable<Integer> {
             out.println(f.severity() + " " + f.file() + " @" + f.offset() + ": " + f.what());
         }
         for (Salvager.ShardGap g : r.gaps()) {
-            out.println("UNREADABLE shard " + g.shard() + " " + g.gap().file() + " @" + g.gap().offset() + ": " + (g.gap().end() - g.gap().start())
-                    + " bytes from log position " + g.gap().start() + (g.gap().trailing() ? " (the log's tail: nothing sound follows)" : ""));
+            out.println("UNREADABLE shard " + g.shard() + " " + g.gap().file() + " @"
+                    + g.gap().offset() + ": " + (g.gap().end() - g.gap().start()) + " bytes from log position "
+                    + g.gap().start() + (g.gap().trailing() ? " (the log's tail: nothing sound follows)" : ""));
         }
         for (Salvager.Doubt d : r.doubts()) {
-            out.println("IN_DOUBT shard " + d.shard() + " key " + Codec.display(d.key()) + ": latest sound record at log position "
-                    + d.logPosition() + ", unreadable bytes from " + d.gapStart() + " may hold a newer version");
+            out.println("IN_DOUBT shard " + d.shard() + " key " + Codec.display(d.key())
+                    + ": latest sound record at log position " + d.logPosition() + ", unreadable bytes from "
+                    + d.gapStart() + " may hold a newer version");
         }
         out.println("result: " + (r.complete() ? "everything saved" : "not everything could be saved"));
     }
@@ -125,7 +159,11 @@ public final class SalvageCommand implements Callable<Integer> {
         m.put("keys_deleted", r.deleted());
         m.put("keys_in_doubt", r.doubts().size());
         m.put("unreadable_stretches", r.gaps().size());
-        m.put("unreadable_bytes", r.gaps().stream().mapToLong(g -> g.gap().end() - g.gap().start()).sum());
+        m.put(
+                "unreadable_bytes",
+                r.gaps().stream()
+                        .mapToLong(g -> g.gap().end() - g.gap().start())
+                        .sum());
         return m;
     }
 }

@@ -4,13 +4,30 @@ import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 
 /** The top-level {@code seqs} command: only subcommands. */
-@Command(name = "seqs", mixinStandardHelpOptions = true, version = "seqs-cli 0.1.0, on-disk format 1",
-        description = "Looks into, checks and rescues seqs store directories. No command but salvage (which writes a new store) and load (which writes the store it is given) changes a byte of a store.",
-        subcommands = {InfoCommand.class, VerifyCommand.class, StatsCommand.class, GetCommand.class, DumpCommand.class,
-                LoadCommand.class, SalvageCommand.class, AutoComplete.GenerateCompletion.class},
+@Command(
+        name = "seqs",
+        mixinStandardHelpOptions = true,
+        version = "seqs-cli 0.1.0, on-disk format 1",
+        description = "Looks into, checks and rescues seqs store directories. No command but salvage (which writes a "
+                + "new store) and load (which writes the store it is given) changes a byte of a store.",
+        subcommands = {
+            InfoCommand.class,
+            VerifyCommand.class,
+            StatsCommand.class,
+            GetCommand.class,
+            DumpCommand.class,
+            LoadCommand.class,
+            SalvageCommand.class,
+            AutoComplete.GenerateCompletion.class
+        },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done; verify: the store is sound", "1:verify found damage; get found no value; salvage could not save everything",
-                "2:usage error", "3:the store is open by a writer elsewhere", "4:failure (not a store, I/O error)"})
+        exitCodeList = {
+            "0:done; verify: the store is sound",
+            "1:verify found damage; get found no value; salvage could not save everything",
+            "2:usage error",
+            "3:the store is open by a writer elsewhere",
+            "4:failure (not a store, I/O error)"
+        })
 public final class SeqsCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

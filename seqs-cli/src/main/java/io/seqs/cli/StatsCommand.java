@@ -16,8 +16,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code stats DIR}: every figure of {@code stats()} for a closed store, and key and value size histograms. */
-@Command(name = "stats", mixinStandardHelpOptions = true,
-        description = "The figures stats() gives, store-wide and per shard, for a store opened read-only, plus histograms of key and value sizes (read from every live record).")
+@Command(
+        name = "stats",
+        mixinStandardHelpOptions = true,
+        description = "The figures stats() gives, store-wide and per shard, for a store opened read-only, plus "
+                + "histograms of key and value sizes (read from every live record).")
 public final class StatsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The store directory.")
     Path dir;
@@ -119,7 +122,8 @@ public final class StatsCommand implements Callable<Integer> {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1_$2").toLowerCase(java.util.Locale.ROOT);
     }
 
-    private void print(Map<String, Object> all, List<Map<String, Object>> shards, SizeHistogram keys, SizeHistogram values) {
+    private void print(
+            Map<String, Object> all, List<Map<String, Object>> shards, SizeHistogram keys, SizeHistogram values) {
         var out = spec.commandLine().getOut();
         if (output.json()) {
             Map<String, Object> m = new LinkedHashMap<>(all);
@@ -138,8 +142,22 @@ public final class StatsCommand implements Callable<Integer> {
         });
         Table.labelled(out, pairs.toArray());
         out.println();
-        String[] columns = {"shard", "keys", "segments", "live_bytes", "dead_bytes", "log_position", "index_capacity", "index_load_factor",
-            "tombstones", "recovered_from_checkpoint", "recovery_replayed_records", "recovery_dropped_records", "recovery_dropped_bytes", "recovery_dropped_segments"};
+        String[] columns = {
+            "shard",
+            "keys",
+            "segments",
+            "live_bytes",
+            "dead_bytes",
+            "log_position",
+            "index_capacity",
+            "index_load_factor",
+            "tombstones",
+            "recovered_from_checkpoint",
+            "recovery_replayed_records",
+            "recovery_dropped_records",
+            "recovery_dropped_bytes",
+            "recovery_dropped_segments"
+        };
         Table t = new Table(columns);
         for (Map<String, Object> s : shards) {
             Object[] row = new Object[columns.length];
@@ -158,7 +176,9 @@ public final class StatsCommand implements Callable<Integer> {
     private static void histogram(java.io.PrintWriter out, String title, SizeHistogram h) {
         out.println();
         Map<String, Object> f = h.figures();
-        out.printf("%s: count %d, mean %.1f bytes, max %d bytes%n", title, (Long) f.get("count"), (Double) f.get("mean_bytes"), (Long) f.get("max_bytes"));
+        out.printf(
+                "%s: count %d, mean %.1f bytes, max %d bytes%n",
+                title, (Long) f.get("count"), (Double) f.get("mean_bytes"), (Long) f.get("max_bytes"));
         Table t = new Table("min_bytes", "max_bytes", "count");
         h.buckets().forEach(b -> t.row(b.get("min_bytes"), b.get("max_bytes"), b.get("count")));
         t.print(out);

@@ -98,13 +98,16 @@ public final class StoreAccess {
         }
         boolean looksLikeStore = Files.exists(dir.resolve(ManifestFile.NAME)) || Files.exists(dir.resolve(LOCK_FILE));
         if (!looksLikeStore) {
-            throw new CliException(ExitCode.FAILED, "no store in " + dir + ": it has neither MANIFEST nor " + LOCK_FILE);
+            throw new CliException(
+                    ExitCode.FAILED, "no store in " + dir + ": it has neither MANIFEST nor " + LOCK_FILE);
         }
     }
 
     private static CliException locked(Path dir) {
-        return new CliException(ExitCode.LOCKED, "store " + dir + " is open by a writer elsewhere (" + LOCK_FILE
-                + " is held for writing); stop that process, or run this on a copy of the directory");
+        return new CliException(
+                ExitCode.LOCKED,
+                "store " + dir + " is open by a writer elsewhere (" + LOCK_FILE
+                        + " is held for writing); stop that process, or run this on a copy of the directory");
     }
 
     private static void close(FileChannel ch) {

@@ -35,8 +35,12 @@ public final class Table {
         for (String[] r : rows) {
             StringBuilder b = new StringBuilder();
             for (int i = 0; i < columns; i++) {
-                boolean number = !r[i].isEmpty() && (Character.isDigit(r[i].charAt(0)) || r[i].charAt(0) == '-') && r != rows.getFirst();
-                String cell = number ? " ".repeat(width[i] - r[i].length()) + r[i] : r[i] + " ".repeat(width[i] - r[i].length());
+                boolean number = !r[i].isEmpty()
+                        && (Character.isDigit(r[i].charAt(0)) || r[i].charAt(0) == '-')
+                        && r != rows.getFirst();
+                String cell = number
+                        ? " ".repeat(width[i] - r[i].length()) + r[i]
+                        : r[i] + " ".repeat(width[i] - r[i].length());
                 b.append(i == 0 ? "" : "  ").append(cell);
             }
             out.println(b.toString().stripTrailing());

@@ -17,9 +17,17 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code verify DIR}: every record's CRC, every checkpoint against the log, the manifest and the segment chain. */
-@Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"Reads every byte of the current epoch: every record's CRC32C and generation, the segment headers and their chain, every checkpoint (and each of its entries against the record it points at), the manifest. Names each problem with its file and offset and says what open would do about it.",
-            "Exit code 0 when sound (notes about leftovers do not count), 1 when anything was found that open would drop or repair (a torn tail included)."})
+@Command(
+        name = "verify",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Reads every byte of the current epoch: every record's CRC32C and generation, the segment headers "
+                    + "and their chain, every checkpoint (and each of its entries against the record it points "
+                    + "at), the manifest. Names each problem with its file and offset and says what open would "
+                    + "do about it.",
+            "Exit code 0 when sound (notes about leftovers do not count), 1 when anything was found that open "
+                    + "would drop or repair (a torn tail included)."
+        })
 public final class VerifyCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "DIR", description = "The store directory.")
     Path dir;
@@ -38,7 +46,8 @@ public final class VerifyCommand implements Callable<Integer> {
         FileLock lock = StoreAccess.lockShared(dir);
         StoreVerifier.Report report;
         try {
-            report = StoreVerifier.verify(new StoreLayout(dir, output.checkpoints(dir)), parent.err(), output.progress());
+            report = StoreVerifier.verify(
+                    new StoreLayout(dir, output.checkpoints(dir)), parent.err(), output.progress());
         } finally {
             StoreAccess.release(lock);
         }
@@ -53,9 +62,20 @@ public final class VerifyCommand implements Callable<Integer> {
     private void text(StoreVerifier.Report r) {
         var out = spec.commandLine().getOut();
         var m = r.checks().manifest();
-        Table.labelled(out, "store", dir, "manifest", m == null ? "damaged or missing" : "ok",
-                "epoch", r.checks().epoch(), "shards", r.checks().shardCount(),
-                "segment size", m == null ? "unknown" : m.windowSize(), "generation", m == null ? "unknown" : m.generation());
+        Table.labelled(
+                out,
+                "store",
+                dir,
+                "manifest",
+                m == null ? "damaged or missing" : "ok",
+                "epoch",
+                r.checks().epoch(),
+                "shards",
+                r.checks().shardCount(),
+                "segment size",
+                m == null ? "unknown" : m.windowSize(),
+                "generation",
+                m == null ? "unknown" : m.generation());
         out.println();
         for (Finding f : r.findings()) {
             out.println(f.severity() + " " + f.file() + " @" + f.offset() + ": " + f.what() + "; " + f.openWould());
@@ -69,8 +89,9 @@ public final class VerifyCommand implements Callable<Integer> {
             t.print(out);
             out.println();
         }
-        out.println("result: " + (r.sound() ? "sound" : "damaged") + " (" + r.count(Finding.Severity.DAMAGE) + " damage, "
-                + r.count(Finding.Severity.TAIL) + " torn tail, " + r.count(Finding.Severity.NOTE) + " notes)");
+        out.println(
+                "result: " + (r.sound() ? "sound" : "damaged") + " (" + r.count(Finding.Severity.DAMAGE) + " damage, "
+                        + r.count(Finding.Severity.TAIL) + " torn tail, " + r.count(Finding.Severity.NOTE) + " notes)");
     }
 
     private void json(StoreVerifier.Report r) {

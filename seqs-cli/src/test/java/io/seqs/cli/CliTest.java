@@ -78,7 +78,11 @@ final class CliTest {
             for (Path p : (Iterable<Path>) files::iterator) {
                 if (Files.isRegularFile(p)) {
                     try {
-                        prints.put(dir.relativize(p), HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(p))));
+                        prints.put(
+                                dir.relativize(p),
+                                HexFormat.of()
+                                        .formatHex(MessageDigest.getInstance("SHA-256")
+                                                .digest(Files.readAllBytes(p))));
                     } catch (java.security.NoSuchAlgorithmException e) {
                         throw new IllegalStateException(e);
                     }
@@ -95,7 +99,9 @@ final class CliTest {
         Map<Path, String> before = fingerprint(store);
         Run info = run("info", store.toString());
         assertEquals(0, info.code(), info.err());
-        assertTrue(info.text().contains("keys:") && info.text().contains("keys:                     " + model.size()), info.text());
+        assertTrue(
+                info.text().contains("keys:") && info.text().contains("keys:                     " + model.size()),
+                info.text());
         Run verify = run("verify", "--json", store.toString());
         assertEquals(0, verify.code(), verify.text());
         assertTrue(verify.text().contains("\"sound\":true"), verify.text());
@@ -107,7 +113,12 @@ final class CliTest {
         Run get = run("get", store.toString(), someKey);
         assertEquals(0, get.code(), get.err());
         assertArrayEquals(model.get(someKey), get.out());
-        Run hex = run("get", "-k", "hex", store.toString(), HexFormat.of().formatHex(someKey.getBytes(StandardCharsets.UTF_8)));
+        Run hex = run(
+                "get",
+                "-k",
+                "hex",
+                store.toString(),
+                HexFormat.of().formatHex(someKey.getBytes(StandardCharsets.UTF_8)));
         assertArrayEquals(model.get(someKey), hex.out());
         assertEquals(1, run("get", store.toString(), "absent-key").code());
         assertEquals(0, run("dump", store.toString()).code());
@@ -141,9 +152,11 @@ final class CliTest {
         assertEquals(ExitCode.USAGE, run().code());
         assertEquals(ExitCode.USAGE, run("frobnicate").code());
         assertEquals(ExitCode.USAGE, run("verify").code());
-        assertEquals(ExitCode.USAGE, run("get", "-k", "hex", store.toString(), "zz").code());
+        assertEquals(
+                ExitCode.USAGE, run("get", "-k", "hex", store.toString(), "zz").code());
         assertEquals(ExitCode.OK, run("verify", "--help").code());
-        assertEquals(ExitCode.FAILED, run("info", tmp.resolve("nothing").toString()).code());
+        assertEquals(
+                ExitCode.FAILED, run("info", tmp.resolve("nothing").toString()).code());
         assertTrue(run("generate-completion").text().contains("complete"));
     }
 
@@ -174,7 +187,8 @@ final class CliTest {
             f.setLength(1000);
         }
         try (Stream<Path> s = Files.walk(store.resolve("checkpoints"))) {
-            Path ckpt = s.filter(p -> p.toString().endsWith(".ckpt")).findFirst().orElseThrow();
+            Path ckpt =
+                    s.filter(p -> p.toString().endsWith(".ckpt")).findFirst().orElseThrow();
             Files.delete(ckpt);
         }
         flip(store.resolve("MANIFEST"), 20);
@@ -195,7 +209,9 @@ final class CliTest {
         Run salvage = run("salvage", "-q", store.toString(), out.toString());
         assertEquals(0, salvage.code(), salvage.text() + salvage.err());
         assertStoreHolds(out, model);
-        assertEquals(ExitCode.USAGE, run("salvage", "-q", store.toString(), out.toString()).code());
+        assertEquals(
+                ExitCode.USAGE,
+                run("salvage", "-q", store.toString(), out.toString()).code());
     }
 
     /** Every key salvage saved holds the model's value; every key of the model it lacks is named as in doubt. */
@@ -208,7 +224,9 @@ final class CliTest {
             }
             for (String key : model.keySet()) {
                 if (!found.containsKey(key)) {
-                    assertTrue(json.contains(Json.string(Json.string(key))) || json.contains("\"unreadable\":[{"), "lost " + key + " without a word: " + json);
+                    assertTrue(
+                            json.contains(Json.string(Json.string(key))) || json.contains("\"unreadable\":[{"),
+                            "lost " + key + " without a word: " + json);
                 }
             }
         }

@@ -25,9 +25,13 @@ final class LockedStoreTest {
         final String err;
 
         Child(String... args) throws IOException, InterruptedException {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny",
-                    "-cp", System.getProperty("java.class.path"), "io.seqs.cli.Main"));
+            List<String> cmd = new ArrayList<>(List.of(
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "--sun-misc-unsafe-memory-access=deny",
+                    "--illegal-native-access=deny",
+                    "-cp",
+                    System.getProperty("java.class.path"),
+                    "io.seqs.cli.Main"));
             cmd.addAll(List.of(args));
             Process p = new ProcessBuilder(cmd).start();
             p.getOutputStream().close();

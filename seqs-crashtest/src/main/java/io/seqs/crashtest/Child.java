@@ -23,7 +23,8 @@ final class Child implements AutoCloseable {
     /** Queued after the child's last line. */
     static final String EOF = "<eof>";
     /** The JVM flags every JVM of this project runs with; a child must be held to the same. */
-    static final List<String> STRICT_FLAGS = List.of("--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny");
+    static final List<String> STRICT_FLAGS =
+            List.of("--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny");
 
     private final Process process;
     private final List<String> command;
@@ -56,7 +57,10 @@ final class Child implements AutoCloseable {
 
     static List<String> command(ChildPlan plan, String failpoint) {
         List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.add(ProcessHandle.current()
+                .info()
+                .command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(STRICT_FLAGS);
         // asserts on: the engine checks its own invariants; a small heap: a get that trusts a
         // damaged length fails fast instead of allocating gigabytes
@@ -73,7 +77,8 @@ final class Child implements AutoCloseable {
     }
 
     private void pump() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+        try (BufferedReader r =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
             for (String l; (l = r.readLine()) != null; ) {
                 lines.add(l);
             }
@@ -113,7 +118,11 @@ final class Child implements AutoCloseable {
         return killed;
     }
 
-    /** Waits for the exit; kills the child when it takes longer than {@code millis}. @return exit code, or -1 on timeout */
+    /**
+     * Waits for the exit; kills the child when it takes longer than {@code millis}.
+     *
+     * @return exit code, or -1 on timeout
+     */
     int waitFor(long millis) throws InterruptedException {
         if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
             kill();
@@ -153,8 +162,10 @@ final class Child implements AutoCloseable {
         }
         try {
             String err = Files.readString(log, StandardCharsets.ISO_8859_1);
-            return err.contains("NoClassDefFoundError") || err.contains("ClassNotFoundException")
-                    || err.contains("Could not find or load main class") || err.contains("ZipException");
+            return err.contains("NoClassDefFoundError")
+                    || err.contains("ClassNotFoundException")
+                    || err.contains("Could not find or load main class")
+                    || err.contains("ZipException");
         } catch (IOException e) {
             return false;
         }
@@ -163,7 +174,9 @@ final class Child implements AutoCloseable {
     /** Lines of the child's stderr that a JVM prints for Unsafe use, native access and the like. */
     List<String> jvmWarnings() {
         try {
-            return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream().filter(l -> l.startsWith("WARNING:")).toList();
+            return Files.readAllLines(log, StandardCharsets.ISO_8859_1).stream()
+                    .filter(l -> l.startsWith("WARNING:"))
+                    .toList();
         } catch (IOException e) {
             return List.of();
         }

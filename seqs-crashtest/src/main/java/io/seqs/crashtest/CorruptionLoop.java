@@ -34,10 +34,14 @@ final class CorruptionLoop {
     private static final int REBUILD_EVERY = 12;
     /** {@link #driveOnce} result for a child JVM that died before running anything. */
     private static final int NOT_STARTED = Integer.MIN_VALUE;
+
     private static final int KEYS = 500;
     /** Exceptions that refuse an open clearly, naming the file; anything else from open is a bug. */
-    private static final Set<String> CLEAR_OPEN_EXCEPTIONS =
-            Set.of("io.seqs.CorruptionException", "io.seqs.SeqsException", "java.io.UncheckedIOException", "java.lang.IllegalStateException");
+    private static final Set<String> CLEAR_OPEN_EXCEPTIONS = Set.of(
+            "io.seqs.CorruptionException",
+            "io.seqs.SeqsException",
+            "java.io.UncheckedIOException",
+            "java.lang.IllegalStateException");
 
     private final Options o;
     private final Path base;
@@ -80,8 +84,10 @@ final class CorruptionLoop {
     }
 
     String summary() {
-        return figures.summary(null, null) + String.format("%n  stores built: %d; acknowledged writes in their histories: %d; key checks: %d",
-                builds, ackedWrites, keysChecked);
+        return figures.summary(null, null)
+                + String.format(
+                        "%n  stores built: %d; acknowledged writes in their histories: %d; key checks: %d",
+                        builds, ackedWrites, keysChecked);
     }
 
     // ------------------------------------------------------------------ the intact store
@@ -94,14 +100,33 @@ final class CorruptionLoop {
         shards = 1 << rnd.nextInt(3);
         boolean halt = (cycle / REBUILD_EVERY) % 2 == 1;
         model = new Model(KEYS);
-        ChildPlan plan = new ChildPlan(pristine.toString(), mode, shards, 50, rnd.nextBoolean() ? 0 : 100, 1, KEYS, o.seed(), cycle,
-                "none", false, "run", 800 + rnd.nextInt(1200), halt ? "flush-halt" : "close", 20, 10, 2, 0, true);
+        ChildPlan plan = new ChildPlan(
+                pristine.toString(),
+                mode,
+                shards,
+                50,
+                rnd.nextBoolean() ? 0 : 100,
+                1,
+                KEYS,
+                o.seed(),
+                cycle,
+                "none",
+                false,
+                "run",
+                800 + rnd.nextInt(1200),
+                halt ? "flush-halt" : "close",
+                20,
+                10,
+                2,
+                0,
+                true);
         String[] failure = new String[1];
         int exit = drive(plan, cycle, "build", w -> {
             switch (w[0]) {
                 case "B" -> model.begin(Model.Op.parse(w));
                 case "A" -> {
-                    String f = model.ack(Integer.parseInt(w[1]), Long.parseLong(w[2]), rest(w, 3), mode == Durability.SYNC);
+                    String f = model.ack(
+                            Integer.parseInt(w[1]), Long.parseLong(w[2]), rest(w, 3), mode == Durability.SYNC);
                     if (f != null && failure[0] == null) {
                         failure[0] = f;
                     }
@@ -133,12 +158,18 @@ final class CorruptionLoop {
             }
         }
         if (intact.openFailure != null || !wrong.isEmpty()) {
-            throw fail(cycle, List.of(), "the undamaged store does not read back: " + (intact.openFailure != null ? intact.openFailure : wrong));
+            throw fail(
+                    cycle,
+                    List.of(),
+                    "the undamaged store does not read back: "
+                            + (intact.openFailure != null ? intact.openFailure : wrong));
         }
     }
 
     // ------------------------------------------------------------------ one injury
 
+    // one cycle read top to bottom: build, damage, reopen, judge
+    @SuppressWarnings("checkstyle:MethodLength")
     private void cycle(int cycle) throws Exception {
         SplittableRandom rnd = new SplittableRandom(o.seed() * 0x632BE59BD9B4E019L + cycle);
         FileTrees.copy(pristine, work);
@@ -161,7 +192,11 @@ final class CorruptionLoop {
         keysChecked += KEYS;
         if (out.openFailure != null) {
             if (onlyRebuildable) {
-                throw fail(cycle, damages, "open failed although only checkpoints or the manifest were damaged (both can be rebuilt from the log): " + out.openFailure);
+                throw fail(
+                        cycle,
+                        damages,
+                        "open failed although only checkpoints or the manifest were damaged (both can be "
+                                + "rebuilt from the log): " + out.openFailure);
             }
             if (!CLEAR_OPEN_EXCEPTIONS.contains(out.openFailure.split(" ")[0])) {
                 throw fail(cycle, damages, "open failed with an unclear exception: " + out.openFailure);
@@ -179,7 +214,8 @@ final class CorruptionLoop {
             String err = out.errors.get(k);
             if (err != null) {
                 if (err.startsWith("X ")) {
-                    problems.add("key " + k + ": get returned bytes that are not an intact value of the key: " + err.substring(2));
+                    problems.add("key " + k + ": get returned bytes that are not an intact value of the key: "
+                            + err.substring(2));
                 } else if (!err.startsWith("io.seqs.CorruptionException")) {
                     problems.add("key " + k + ": get threw " + err + " instead of CorruptionException");
                 } else if (onlyRebuildable) {
@@ -203,8 +239,9 @@ final class CorruptionLoop {
             } else if (hitsOwnRecord(k, damages)) {
                 lostSilentDamagedRecord++;
             } else {
-                problems.add("key " + k + ": LOST without a trace: found " + Model.show(seen) + ", expected " + Model.show(want)
-                        + "; its last record " + records.latest.get(k) + " was not damaged and the store reported nothing dropped");
+                problems.add("key " + k + ": LOST without a trace: found " + Model.show(seen) + ", expected "
+                        + Model.show(want) + "; its last record " + records.latest.get(k)
+                        + " was not damaged and the store reported nothing dropped");
             }
         }
         problems.addAll(out.postProblems);
@@ -213,8 +250,13 @@ final class CorruptionLoop {
             for (int i = 0; i < Math.min(20, problems.size()); i++) {
                 b.append("\n    ").append(problems.get(i));
             }
-            b.append("\n    open reported dropped: ").append(out.droppedRecords).append(" records, ").append(out.droppedBytes)
-                    .append(" bytes, ").append(out.droppedSegments).append(" segments");
+            b.append("\n    open reported dropped: ")
+                    .append(out.droppedRecords)
+                    .append(" records, ")
+                    .append(out.droppedBytes)
+                    .append(" bytes, ")
+                    .append(out.droppedSegments)
+                    .append(" segments");
             throw fail(cycle, damages, b.toString());
         }
         if (detected > 0) {
@@ -240,7 +282,8 @@ final class CorruptionLoop {
             return false;
         }
         for (Damage d : damages) {
-            if (d.touches(e.file(), e.offset(), e.offset() + e.length()) || d.touches(e.file(), 0, RecordMap.SEGMENT_HEADER)) {
+            if (d.touches(e.file(), e.offset(), e.offset() + e.length())
+                    || d.touches(e.file(), 0, RecordMap.SEGMENT_HEADER)) {
                 return true;
             }
         }
@@ -274,7 +317,8 @@ final class CorruptionLoop {
         int kind = rnd.nextInt(100);
         // record starts of the intact file that still lie inside it (an earlier injury may have cut it)
         List<Long> starts = records.boundaries.getOrDefault(rel, List.of()).stream()
-                .filter(start -> start + RecordMap.RECORD_HEADER <= size).toList();
+                .filter(start -> start + RecordMap.RECORD_HEADER <= size)
+                .toList();
         if (segment && kind < 15 && !starts.isEmpty()) {
             // one bit of a record header's length, type or generation fields: where a reader
             // that trusts what it reads goes astray
@@ -314,11 +358,13 @@ final class CorruptionLoop {
         long droppedSegments;
         /** The dump right after the first open. */
         final Map<Integer, Long> first = new HashMap<>();
+
         final Map<Integer, String> errors = new HashMap<>();
         /** The dump after the writes, close and reopens (empty when the child halted instead). */
         final Map<Integer, Long> second = new HashMap<>();
         /** Per key, the last state written after recovery. */
         final Map<Integer, Long> postWritten = new HashMap<>();
+
         final List<String> postProblems = new ArrayList<>();
 
         String firstText(int k) {
@@ -326,7 +372,10 @@ final class CorruptionLoop {
         }
     }
 
-    /** Opens the store in a child that dumps it, writes a little, then closes and reopens it three times and dumps again. */
+    /**
+     * Opens the store in a child that dumps it, writes a little, then closes and reopens it three times and dumps
+     * again.
+     */
     private Outcome open(int cycle, List<Damage> damages) throws Exception {
         Outcome out = run(cycle, damages.isEmpty() ? "intact" : "damaged", "post", "close");
         if (out.openFailure == null && out.postProblems.isEmpty() && out.second.isEmpty()) {
@@ -334,12 +383,17 @@ final class CorruptionLoop {
         }
         if (!out.second.isEmpty()) {
             for (int k = 0; k < KEYS; k++) {
-                Long was = out.postWritten.containsKey(k) ? out.postWritten.get(k)
+                Long was = out.postWritten.containsKey(k)
+                        ? out.postWritten.get(k)
                         : out.errors.containsKey(k) ? null : out.first.getOrDefault(k, Values.ABSENT);
                 long now = out.second.getOrDefault(k, Values.ABSENT);
                 if (was != null && was != now) {
-                    out.postProblems.add("key " + k + " after close() and reopen: found " + (now == Long.MIN_VALUE ? "an exception" : Model.show(now))
-                            + ", expected " + Model.show(was) + (out.postWritten.containsKey(k) ? " (written after recovery)" : " (as read after recovery)"));
+                    out.postProblems.add("key " + k + " after close() and reopen: found "
+                            + (now == Long.MIN_VALUE ? "an exception" : Model.show(now)) + ", expected "
+                            + Model.show(was)
+                            + (out.postWritten.containsKey(k)
+                                    ? " (written after recovery)"
+                                    : " (as read after recovery)"));
                 }
             }
         }
@@ -353,8 +407,26 @@ final class CorruptionLoop {
      * @param end after the writes of "post": close (and reopen) or flush-halt
      */
     private Outcome run(int cycle, String what, String afterDump, String end) throws Exception {
-        ChildPlan plan = new ChildPlan(work.toString(), mode, shards, 50, 0, 1, KEYS, o.seed(), cycle,
-                "none", false, afterDump, 30, end, 0, 0, 0, 0, false);
+        ChildPlan plan = new ChildPlan(
+                work.toString(),
+                mode,
+                shards,
+                50,
+                0,
+                1,
+                KEYS,
+                o.seed(),
+                cycle,
+                "none",
+                false,
+                afterDump,
+                30,
+                end,
+                0,
+                0,
+                0,
+                0,
+                false);
         Outcome out = new Outcome();
         int[] opens = {0};
         Map<Integer, Model.Op> pending = new HashMap<>();
@@ -381,7 +453,8 @@ final class CorruptionLoop {
                     if (opens[0] == 1) {
                         out.errors.put(Integer.parseInt(w[1]), "X " + rest(w, 2));
                     } else {
-                        out.postProblems.add("after reopen, key " + w[1] + ": get returned bytes that are not an intact value: " + rest(w, 2));
+                        out.postProblems.add("after reopen, key " + w[1]
+                                + ": get returned bytes that are not an intact value: " + rest(w, 2));
                     }
                 }
                 case "E" -> {
@@ -414,10 +487,18 @@ final class CorruptionLoop {
             }
         });
         if (exit == -1) {
-            throw fail(cycle, null, "the " + what + " child did not finish within " + CHILD_LIMIT_MILLIS / 1000 + " s: open or a get hangs");
+            throw fail(
+                    cycle,
+                    null,
+                    "the " + what + " child did not finish within " + CHILD_LIMIT_MILLIS / 1000
+                            + " s: open or a get hangs");
         }
         if (exit != 0 && !(exit == 3 && !out.postProblems.isEmpty())) {
-            throw fail(cycle, null, "the " + what + " child exited with code " + exit + " (JVM crash or unexpected error; see its log)");
+            throw fail(
+                    cycle,
+                    null,
+                    "the " + what + " child exited with code " + exit
+                            + " (JVM crash or unexpected error; see its log)");
         }
         return out;
     }
@@ -436,7 +517,8 @@ final class CorruptionLoop {
         List<String> problems = new ArrayList<>(writer.postProblems);
         problems.addAll(reader.postProblems);
         if (writer.openFailure != null || reader.openFailure != null) {
-            problems.add("open failed with only the manifest missing: " + (writer.openFailure != null ? writer.openFailure : reader.openFailure));
+            problems.add("open failed with only the manifest missing: "
+                    + (writer.openFailure != null ? writer.openFailure : reader.openFailure));
         }
         List<String> lost = new ArrayList<>();
         for (int k = 0; k < KEYS && problems.isEmpty(); k++) {
@@ -447,13 +529,16 @@ final class CorruptionLoop {
             long seen = reader.first.getOrDefault(k, Values.ABSENT);
             if (seen != want) {
                 lost.add("key " + k + ": found " + Model.show(seen) + ", expected " + Model.show(want)
-                        + (writer.postWritten.containsKey(k) ? " (written and flushed after the manifest was rebuilt)" : ""));
+                        + (writer.postWritten.containsKey(k)
+                                ? " (written and flushed after the manifest was rebuilt)"
+                                : ""));
             }
         }
         keysChecked += KEYS;
         problems.addAll(lost);
         if (!problems.isEmpty()) {
-            StringBuilder b = new StringBuilder("after the manifest was lost a second time: " + problems.size() + " problems");
+            StringBuilder b =
+                    new StringBuilder("after the manifest was lost a second time: " + problems.size() + " problems");
             for (int i = 0; i < Math.min(20, problems.size()); i++) {
                 b.append("\n    ").append(problems.get(i));
             }
@@ -476,7 +561,8 @@ final class CorruptionLoop {
         }
     }
 
-    private int driveOnce(ChildPlan plan, int cycle, String what, Consumer<String[]> handler, boolean mayRetry) throws Exception {
+    private int driveOnce(ChildPlan plan, int cycle, String what, Consumer<String[]> handler, boolean mayRetry)
+            throws Exception {
         Path log = base.resolve("logs").resolve("cycle-" + cycle + "-" + what + ".log");
         long deadline = System.nanoTime() + CHILD_LIMIT_MILLIS * 1_000_000;
         boolean printed = false;
@@ -518,7 +604,8 @@ final class CorruptionLoop {
     }
 
     private CrashTestFailure fail(int cycle, List<Damage> damages, String what) {
-        return new CrashTestFailure("crashtest corruption FAILED: seed " + o.seed() + ", cycle " + cycle + ", mode " + mode
+        return new CrashTestFailure("crashtest corruption FAILED: seed " + o.seed() + ", cycle " + cycle + ", mode "
+                + mode
                 + ", " + shards + " shards\n  damage: " + (damages == null ? "-" : damages) + "\n  " + what
                 + "\n  damaged store as opened: " + base.resolve("last-input") + " (intact original: " + pristine + ")"
                 + "\n  child logs: " + base.resolve("logs")
@@ -528,5 +615,4 @@ final class CorruptionLoop {
     private static String rest(String[] w, int from) {
         return from >= w.length ? "" : String.join(" ", java.util.Arrays.copyOfRange(w, from, w.length));
     }
-
 }

@@ -4,7 +4,6 @@ import io.seqs.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,10 +22,19 @@ import java.util.SplittableRandom;
  */
 final class CrashLoop {
     static final List<String> FAILPOINTS = List.of(
-            "manifest.before-rename", "manifest.before-directory-sync",
-            "reset.after-new-epoch", "reset.after-retire", "reset.after-commit", "reset.before-delete-old",
-            "checkpoint.after-log-sync", "checkpoint.before-force", "checkpoint.before-rename",
-            "checkpoint.before-directory-sync", "checkpoint.before-prune", "segment.after-create", "segment.after-reserve");
+            "manifest.before-rename",
+            "manifest.before-directory-sync",
+            "reset.after-new-epoch",
+            "reset.after-retire",
+            "reset.after-commit",
+            "reset.before-delete-old",
+            "checkpoint.after-log-sync",
+            "checkpoint.before-force",
+            "checkpoint.before-rename",
+            "checkpoint.before-directory-sync",
+            "checkpoint.before-prune",
+            "segment.after-create",
+            "segment.after-reserve");
     /** A running writer that prints nothing for this long is stuck (its slowest operations take a fraction of it). */
     private static final long STALL_NANOS = 5_000_000_000L;
     /** A child that prints nothing for this long is hung. */
@@ -72,7 +80,9 @@ final class CrashLoop {
         return disk;
     }
 
-    /** Runs the cycles, then reopens twice: once to check the last crash, once to check that a clean close lost nothing. */
+    /**
+     * Runs the cycles, then reopens twice: once to check the last crash, once to check that a clean close lost nothing.
+     */
     Figures run() throws Exception {
         long deadline = System.nanoTime() + o.budget().toNanos();
         int c = 0;
@@ -90,7 +100,8 @@ final class CrashLoop {
     // ------------------------------------------------------------------ one cycle
 
     /** What one cycle does; every choice comes from (seed, cycle). */
-    private record CyclePlan(ChildPlan child, String failpoint, boolean early, long killAfterMillis, boolean powerLoss) {}
+    private record CyclePlan(
+            ChildPlan child, String failpoint, boolean early, long killAfterMillis, boolean powerLoss) {}
 
     private CyclePlan plan(int cycle, boolean finalCheck) {
         SplittableRandom rnd = new SplittableRandom(o.seed() * 0x9E3779B97F4A7C15L + cycle);
@@ -133,10 +144,29 @@ final class CrashLoop {
             ops = 0;
         }
         String lockstep = !power ? "none" : mode == Durability.SYNC ? "writes" : "barriers";
-        ChildPlan child = new ChildPlan(store.toString(), mode, shards, flushMs, checkpointMs, threads, keys, o.seed(), cycle,
-                lockstep, power, afterDump, ops, end, flush, checkpoint, reset, reopen, true);
+        ChildPlan child = new ChildPlan(
+                store.toString(),
+                mode,
+                shards,
+                flushMs,
+                checkpointMs,
+                threads,
+                keys,
+                o.seed(),
+                cycle,
+                lockstep,
+                power,
+                afterDump,
+                ops,
+                end,
+                flush,
+                checkpoint,
+                reset,
+                reopen,
+                true);
         boolean early = failpoint == null && !finalCheck && rnd.nextInt(100) < 12;
-        long killAfter = early ? 20 + rnd.nextInt(500) : rnd.nextInt(100) < 50 ? rnd.nextInt(300) : 300 + rnd.nextInt(1200);
+        long killAfter =
+                early ? 20 + rnd.nextInt(500) : rnd.nextInt(100) < 50 ? rnd.nextInt(300) : 300 + rnd.nextInt(1200);
         if (failpoint != null) {
             killAfter = 6000; // the failpoint should halt it long before
         }
@@ -162,7 +192,8 @@ final class CrashLoop {
                 return;
             } catch (NotStarted e) {
                 if (attempt == 3) {
-                    throw new CrashTestFailure("crashtest: the writer JVM of cycle " + cycle + " could not load its classes three times; see "
+                    throw new CrashTestFailure("crashtest: the writer JVM of cycle " + cycle
+                            + " could not load its classes three times; see "
                             + base.resolve("logs").resolve("cycle-" + cycle + ".log"));
                 }
                 Thread.sleep(2000);
@@ -194,7 +225,10 @@ final class CrashLoop {
                 if (!child.killed() && now >= killAt) {
                     if (s.goSent && now - lastLine > STALL_NANOS) {
                         // a writer stuck inside the store would otherwise just be killed on time
-                        throw fail(s, "the writer printed nothing for " + (now - lastLine) / 1_000_000 + " ms before its kill: an operation hangs");
+                        throw fail(
+                                s,
+                                "the writer printed nothing for " + (now - lastLine) / 1_000_000
+                                        + " ms before its kill: an operation hangs");
                     }
                     child.kill();
                     figures.kills++;
@@ -203,7 +237,10 @@ final class CrashLoop {
                 String line = child.poll(waitMs);
                 if (line == null) {
                     if (child.killed() || System.nanoTime() - lastLine > SILENCE_NANOS) {
-                        throw fail(s, "the writer printed nothing for " + (System.nanoTime() - lastLine) / 1_000_000_000 + " s (hung)");
+                        throw fail(
+                                s,
+                                "the writer printed nothing for " + (System.nanoTime() - lastLine) / 1_000_000_000
+                                        + " s (hung)");
                     }
                     continue;
                 }
@@ -230,14 +267,18 @@ final class CrashLoop {
             }
             if (!child.killed()) {
                 if (exit == 86 && p.failpoint() != null) {
-                    figures.failpointsHit.merge(p.failpoint().substring(0, p.failpoint().indexOf('@')), 1, Integer::sum);
+                    figures.failpointsHit.merge(
+                            p.failpoint().substring(0, p.failpoint().indexOf('@')), 1, Integer::sum);
                     figures.halts++;
                 } else if (exit == 0 && s.closed) {
                     figures.cleanEnds++;
                 } else if (exit == 0) {
                     figures.halts++; // halted on purpose after recovery or after a final flush
                 } else {
-                    throw fail(s, "the writer exited with code " + exit + " (a JVM crash or an unexpected error; see its log)");
+                    throw fail(
+                            s,
+                            "the writer exited with code " + exit
+                                    + " (a JVM crash or an unexpected error; see its log)");
                 }
             } else if (p.failpoint() != null) {
                 figures.failpointsMissed.merge(p.failpoint(), 1, Integer::sum);
@@ -284,10 +325,16 @@ final class CrashLoop {
             }
             case "O!" -> throw fail(s, "open threw: " + line.substring(3));
             case "V" -> s.dump.put(Integer.parseInt(w[1]), Long.parseLong(w[2]));
-            case "X" -> throw fail(s, "key " + w[1] + ": get returned bytes that are not an intact value of the key: " + rest(w, 2));
+            case "X" ->
+                throw fail(
+                        s,
+                        "key " + w[1] + ": get returned bytes that are not an intact value of the key: " + rest(w, 2));
             case "E" -> throw fail(s, "key " + w[1] + ": get threw " + rest(w, 2));
             case "D" -> {
-                check(s, model.checkAfterCrash(s.openEpoch, s.dump, powerLossPending), "reopen after the previous crash");
+                check(
+                        s,
+                        model.checkAfterCrash(s.openEpoch, s.dump, powerLossPending),
+                        "reopen after the previous crash");
                 powerLossPending = false;
                 s.verified = true;
                 figures.verifications++;
@@ -353,14 +400,16 @@ final class CrashLoop {
 
     private void check(CycleState s, List<String> failures, String when) {
         if (failures.isEmpty()) {
-            long present = s.dump.values().stream().filter(v -> v != Values.ABSENT).count();
+            long present =
+                    s.dump.values().stream().filter(v -> v != Values.ABSENT).count();
             if (s.openKeys >= 0 && present != s.openKeys) {
                 throw fail(s, when + ": stats().keys() says " + s.openKeys + " keys, the dump found " + present);
             }
             return;
         }
         model.lost += failures.size();
-        StringBuilder b = new StringBuilder(when + ": " + failures.size() + " keys in a state the durability contract does not allow");
+        StringBuilder b = new StringBuilder(
+                when + ": " + failures.size() + " keys in a state the durability contract does not allow");
         for (int i = 0; i < Math.min(20, failures.size()); i++) {
             b.append("\n    ").append(failures.get(i));
         }
@@ -379,10 +428,12 @@ final class CrashLoop {
             // the message below is what matters
         }
         String msg = "crashtest " + o.kind().name().toLowerCase() + " FAILED: seed " + o.seed() + ", cycle " + s.cycle
-                + ", mode " + s.plan.child().mode() + (s.plan.failpoint() != null ? ", failpoint " + s.plan.failpoint() : "")
+                + ", mode " + s.plan.child().mode()
+                + (s.plan.failpoint() != null ? ", failpoint " + s.plan.failpoint() : "")
                 + (s.plan.powerLoss() ? ", power loss after this cycle" : "") + "\n  " + what
                 + "\n  store as this cycle's writer found it: " + base.resolve("last-input")
-                + "\n  writer log: " + (s.child != null ? s.child.log() : "-") + " (its output, and the previous cycle's: cycle-N.out beside it)"
+                + "\n  writer log: " + (s.child != null ? s.child.log() : "-")
+                + " (its output, and the previous cycle's: cycle-N.out beside it)"
                 + "\n  writer command: " + (s.child != null ? s.child.commandLine() : "-")
                 + "\n  replay the run: " + o.replayCommand(s.cycle + 1);
         return new CrashTestFailure(msg);

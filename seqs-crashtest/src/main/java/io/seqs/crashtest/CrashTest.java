@@ -32,7 +32,8 @@ public final class CrashTest {
                 String a = args[i];
                 String v = i + 1 < args.length ? args[i + 1] : null;
                 switch (a) {
-                    case "--kind" -> kinds = v.equals("all") ? List.of(Kind.values()) : List.of(Kind.valueOf(v.toUpperCase()));
+                    case "--kind" ->
+                        kinds = v.equals("all") ? List.of(Kind.values()) : List.of(Kind.valueOf(v.toUpperCase()));
                     case "--seed" -> seed = Long.parseLong(v);
                     case "--cycles" -> cycles = Integer.parseInt(v);
                     case "--minutes" -> budget = Duration.ofSeconds((long) (Double.parseDouble(v) * 60));
@@ -52,8 +53,9 @@ public final class CrashTest {
                 throw new IllegalArgumentException("give --cycles or --minutes");
             }
         } catch (RuntimeException e) {
-            System.err.println("usage: CrashTest --kind kill|power|failpoint|corruption|all [--seed S] (--cycles N | --minutes M)"
-                    + " [--mode PROCESS,PERIODIC,SYNC] [--dir DIR]\n  " + e.getMessage());
+            System.err.println(
+                    "usage: CrashTest --kind kill|power|failpoint|corruption|all [--seed S] (--cycles N | --minutes M)"
+                            + " [--mode PROCESS,PERIODIC,SYNC] [--dir DIR]\n  " + e.getMessage());
             System.exit(2);
             return;
         }

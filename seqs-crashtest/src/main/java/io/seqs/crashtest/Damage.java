@@ -62,6 +62,7 @@ record Damage(String file, String what, long offset, long length, int bits, long
 
     @Override
     public String toString() {
-        return what + " " + file + " [" + offset + ", +" + length + ")" + (what.equals("flip") ? " " + bits + " bits" : "");
+        return what + " " + file + " [" + offset + ", +" + length + ")"
+                + (what.equals("flip") ? " " + bits + " bits" : "");
     }
 }

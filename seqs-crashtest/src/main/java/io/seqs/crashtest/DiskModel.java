@@ -247,9 +247,15 @@ final class DiskModel {
         };
         for (int off = 0; off < length; off += PAGE) {
             int end = Math.min(length, off + PAGE);
-            boolean differs = !Arrays.equals(base, Math.min(off, base.length), Math.min(end, base.length),
-                    current, Math.min(off, current.length), Math.min(end, current.length))
-                    || Math.min(end, base.length) - Math.min(off, base.length) != Math.min(end, current.length) - Math.min(off, current.length);
+            boolean differs = !Arrays.equals(
+                            base,
+                            Math.min(off, base.length),
+                            Math.min(end, base.length),
+                            current,
+                            Math.min(off, current.length),
+                            Math.min(end, current.length))
+                    || Math.min(end, base.length) - Math.min(off, base.length)
+                            != Math.min(end, current.length) - Math.min(off, current.length);
             byte[] from = current;
             if (differs) {
                 if (rnd.nextDouble() < keepNew) {
@@ -278,7 +284,8 @@ final class DiskModel {
     }
 
     /** The directory tree as it is: listings per directory and bytes per file identity. */
-    private record Current(Map<String, Map<String, String>> listings, Map<String, String> paths, Map<String, byte[]> contents) {}
+    private record Current(
+            Map<String, Map<String, String>> listings, Map<String, String> paths, Map<String, byte[]> contents) {}
 
     private Current readCurrent() {
         Map<String, Map<String, String>> listings = new HashMap<>();
@@ -319,7 +326,8 @@ final class DiskModel {
                     String id = FileIds.of(p);
                     if (id != null) {
                         String r = rel(p);
-                        listings.computeIfAbsent(parent(r), x -> new HashMap<>()).put(p.getFileName().toString(), id);
+                        listings.computeIfAbsent(parent(r), x -> new HashMap<>())
+                                .put(p.getFileName().toString(), id);
                         paths.put(r, id);
                     }
                     return id;

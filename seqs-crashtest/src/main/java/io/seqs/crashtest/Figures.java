@@ -23,6 +23,7 @@ final class Figures {
     final List<Long> openNanos = new ArrayList<>();
     /** Filled by the corruption kind. */
     final Map<String, Integer> outcomes = new TreeMap<>();
+
     long startNanos = System.nanoTime();
 
     Figures(Kind kind, long seed) {
@@ -47,34 +48,55 @@ final class Figures {
         }
         List<Long> s = new ArrayList<>(openNanos);
         Collections.sort(s);
-        return String.format("open (recovery) over %d opens: min %.1f ms, median %.1f ms, p99 %.1f ms, max %.1f ms",
-                s.size(), s.get(0) / 1e6, s.get(s.size() / 2) / 1e6, s.get(Math.min(s.size() - 1, (int) (s.size() * 0.99))) / 1e6,
+        return String.format(
+                "open (recovery) over %d opens: min %.1f ms, median %.1f ms, p99 %.1f ms, max %.1f ms",
+                s.size(),
+                s.get(0) / 1e6,
+                s.get(s.size() / 2) / 1e6,
+                s.get(Math.min(s.size() - 1, (int) (s.size() * 0.99))) / 1e6,
                 s.get(s.size() - 1) / 1e6);
     }
 
     String summary(Model model, DiskModel disk) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("crashtest %s: seed %d, %d cycles in %.1f s%n", kind.name().toLowerCase(), seed, cycles,
-                (System.nanoTime() - startNanos) / 1e9));
+        b.append(String.format(
+                "crashtest %s: seed %d, %d cycles in %.1f s%n",
+                kind.name().toLowerCase(), seed, cycles, (System.nanoTime() - startNanos) / 1e9));
         if (model != null) {
-            b.append(String.format("  crashes: %d kills, %d self-halts, %d clean ends; %d verifications after reopen%n",
+            b.append(String.format(
+                    "  crashes: %d kills, %d self-halts, %d clean ends; %d verifications after reopen%n",
                     kills, halts, cleanEnds, verifications));
-            b.append(String.format("  acknowledged writes checked: %d (%d key checks), lost: %d; in-flight writes found applied %d, not applied %d%n",
+            b.append(String.format(
+                    "  acknowledged writes checked: %d (%d key checks), lost: %d; in-flight writes found "
+                            + "applied %d, not applied %d%n",
                     model.ackedWrites, model.keysChecked, model.lost, model.inflightSurvived, model.inflightLost));
         }
         if (disk != null && disk.powerLosses > 0) {
-            b.append(String.format("  power losses: %d (%d images taken; %d pages reverted, %d pages kept, %d directory entries undone, %d files gone);"
-                    + " acknowledged but not yet durable key states lost to them: %d%n",
-                    disk.powerLosses, disk.imagesTaken, disk.pagesReverted, disk.pagesKept, disk.entriesUndone, disk.filesDropped,
+            b.append(String.format(
+                    "  power losses: %d (%d images taken; %d pages reverted, %d pages kept, %d directory "
+                            + "entries undone, %d files gone);"
+                            + " acknowledged but not yet durable key states lost to them: %d%n",
+                    disk.powerLosses,
+                    disk.imagesTaken,
+                    disk.pagesReverted,
+                    disk.pagesKept,
+                    disk.entriesUndone,
+                    disk.filesDropped,
                     model == null ? 0 : model.unsyncedLost));
         }
         if (!failpointsHit.isEmpty() || !failpointsMissed.isEmpty()) {
-            b.append("  failpoints hit: ").append(failpointsHit).append("; not reached: ").append(failpointsMissed).append('\n');
+            b.append("  failpoints hit: ")
+                    .append(failpointsHit)
+                    .append("; not reached: ")
+                    .append(failpointsMissed)
+                    .append('\n');
         }
         if (!outcomes.isEmpty()) {
             b.append("  outcomes: ").append(outcomes).append('\n');
         }
-        b.append(String.format("  dropped on recovery: %d records, %d bytes, %d segment files%n", droppedRecords, droppedBytes, droppedSegments));
+        b.append(String.format(
+                "  dropped on recovery: %d records, %d bytes, %d segment files%n",
+                droppedRecords, droppedBytes, droppedSegments));
         b.append("  ").append(recoveryTimes());
         return b.toString();
     }

@@ -67,7 +67,9 @@ final class FileTrees {
     static List<Path> find(Path root, String suffix) throws IOException {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> s = Files.walk(root)) {
-            s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix)).sorted().forEach(out::add);
+            s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(suffix))
+                    .sorted()
+                    .forEach(out::add);
         }
         return out;
     }

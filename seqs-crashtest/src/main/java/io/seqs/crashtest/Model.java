@@ -59,8 +59,10 @@ final class Model {
             long seq = Long.parseLong(w[2]);
             char kind = w[3].charAt(0);
             return switch (kind) {
-                case 'P' -> new Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Long.parseLong(w[5])});
-                case 'D', 'G' -> new Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Values.ABSENT});
+                case 'P' ->
+                    new Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Long.parseLong(w[5])});
+                case 'D', 'G' ->
+                    new Op(thread, seq, kind, new int[] {Integer.parseInt(w[4])}, new long[] {Values.ABSENT});
                 case 'W' -> {
                     int n = (w.length - 4) / 2;
                     int[] ks = new int[n];
@@ -85,12 +87,14 @@ final class Model {
     private boolean resetInFlight;
     /** During a reset: per key, the results of the operations that overlapped it. */
     private List<Set<Long>> window;
+
     private boolean[] touchedInWindow;
 
     long ackedWrites;
     long keysChecked;
     /** Keys found in a state the contract does not allow (a run stops at the first such check). */
     long lost;
+
     long inflightSurvived;
     long inflightLost;
     /** Keys whose acknowledged but not yet durable state a power loss took away, as it may. */
@@ -133,7 +137,8 @@ final class Model {
     void begin(Op op) {
         Op previous = inflight.put(op.thread, op);
         if (previous != null) {
-            throw new IllegalStateException("thread " + op.thread + " began op " + op.seq + " while op " + previous.seq + " was in flight");
+            throw new IllegalStateException(
+                    "thread " + op.thread + " began op " + op.seq + " while op " + previous.seq + " was in flight");
         }
         if (op.kind == 'R') {
             resetInFlight = true;
@@ -203,7 +208,8 @@ final class Model {
                     boolean couldRemove = before.stream().anyMatch(v -> v != ABSENT);
                     boolean couldMiss = before.contains(ABSENT);
                     if (removed && !couldRemove || !removed && !couldMiss) {
-                        return "key " + k + ": delete returned " + removed + " but the key's state was one of " + show(before);
+                        return "key " + k + ": delete returned " + removed + " but the key's state was one of "
+                                + show(before);
                     }
                 }
                 settle(op, k, ABSENT);
@@ -215,7 +221,8 @@ final class Model {
                 int k = op.keys[0];
                 String r = result.trim();
                 if (r.startsWith("X")) {
-                    return "key " + k + ": get returned bytes that are not an intact value of the key: " + r.substring(1).trim();
+                    return "key " + k + ": get returned bytes that are not an intact value of the key: "
+                            + r.substring(1).trim();
                 }
                 long seen = Long.parseLong(r);
                 if (!op.overlapsReset && !now.get(k).contains(seen)) {
@@ -319,7 +326,9 @@ final class Model {
         for (Op op : inflight.values()) {
             if (op.writes()) {
                 for (int i = 0; i < op.keys.length; i++) {
-                    inflightResults.computeIfAbsent(op.keys[i], x -> new HashSet<>()).add(op.results[i]);
+                    inflightResults
+                            .computeIfAbsent(op.keys[i], x -> new HashSet<>())
+                            .add(op.results[i]);
                 }
             }
         }

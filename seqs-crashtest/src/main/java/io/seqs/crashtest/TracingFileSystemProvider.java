@@ -58,19 +58,22 @@ final class TracingFileSystemProvider extends FileSystemProvider {
     }
 
     @Override
-    public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+    public FileChannel newFileChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+            throws IOException {
         Path p = r(path);
         FileChannel ch = real.newFileChannel(p, options, attrs);
         return new TracingFileChannel(ch, p, Files.isDirectory(p), listener);
     }
 
     @Override
-    public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
+    public SeekableByteChannel newByteChannel(Path path, Set<? extends OpenOption> options, FileAttribute<?>... attrs)
+            throws IOException {
         return newFileChannel(path, options, attrs);
     }
 
     @Override
-    public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter) throws IOException {
+    public DirectoryStream<Path> newDirectoryStream(Path dir, DirectoryStream.Filter<? super Path> filter)
+            throws IOException {
         DirectoryStream<Path> stream = real.newDirectoryStream(r(dir), p -> filter.accept(fs.wrapPath(p)));
         return new DirectoryStream<>() {
             @Override
@@ -147,7 +150,8 @@ final class TracingFileSystemProvider extends FileSystemProvider {
     }
 
     @Override
-    public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options) throws IOException {
+    public <A extends BasicFileAttributes> A readAttributes(Path path, Class<A> type, LinkOption... options)
+            throws IOException {
         return real.readAttributes(r(path), type, options);
     }
 

@@ -30,10 +30,12 @@ import java.util.stream.Stream;
  *  O! class message                                                       open threw
  *  V key version | X key reason | E key class message                     dump: a value, a bad value, a get that threw
  *  D                                                                      dump complete (then waits for "go")
- *  B thread seq op args...                                                an operation begins (written before it starts)
+ *  B thread seq op args...                                                an operation begins (written before it
+ * starts)
  *  A thread seq [result]                                                  it completed
  *  Z                                                                      store closed
- *  F dir name/id ...                                                      the store forced dir, which now holds these entries
+ *  F dir name/id ...                                                      the store forced dir, which now holds these
+ * entries
  *  P file                                                                 the store forced file (waits for "go")
  *  ! thread seq class message                                             an operation threw: the child halts with 3
  * </pre>
@@ -49,12 +51,14 @@ import java.util.stream.Stream;
  */
 public final class Writer {
     private final ChildPlan plan;
-    private final PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.US_ASCII);
+    private final PrintStream out =
+            new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.US_ASCII);
     private final BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII));
     /** Close-and-reopen takes it exclusively, so that no operation sees the store change under it. */
     private final ReentrantReadWriteLock quiesce = new ReentrantReadWriteLock();
     /** One pause at a time: stdin is read by whoever holds it. */
     private final Object pauseLock = new Object();
+
     private final Path root;
     private final Path storeDir;
     private volatile Seqs store;
@@ -445,7 +449,8 @@ public final class Writer {
         }
 
         private boolean outside(Path p) {
-            return !p.toAbsolutePath().normalize().startsWith(root) || p.toAbsolutePath().normalize().equals(root.getParent());
+            return !p.toAbsolutePath().normalize().startsWith(root)
+                    || p.toAbsolutePath().normalize().equals(root.getParent());
         }
 
         private String relative(Path p) {

@@ -37,7 +37,12 @@ class CrashTestQuickTest {
     private static void run(Kind kind, Duration quick, int maxCycles) throws Exception {
         Duration budget = minutes > 0 ? Duration.ofSeconds((long) (minutes * 60)) : quick;
         int cycles = minutes > 0 ? Integer.MAX_VALUE : maxCycles;
-        Options o = new Options(kind, seed, cycles, budget, List.of(Durability.values()),
+        Options o = new Options(
+                kind,
+                seed,
+                cycles,
+                budget,
+                List.of(Durability.values()),
                 Path.of("target", "crashtest").toAbsolutePath());
         System.out.println(CrashTest.run(o));
     }

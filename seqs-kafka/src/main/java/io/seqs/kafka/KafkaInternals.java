@@ -24,13 +24,19 @@ final class KafkaInternals {
     private KafkaInternals() {}
 
     /** A restore callback that hands Kafka's restore batches to {@code restoreBatch} whole. */
-    static StateRestoreCallback batchingRestoreCallback(Consumer<Collection<ConsumerRecord<byte[], byte[]>>> restoreBatch) {
+    static StateRestoreCallback batchingRestoreCallback(
+            Consumer<Collection<ConsumerRecord<byte[], byte[]>>> restoreBatch) {
         return (RecordBatchingStateRestoreCallback) restoreBatch::accept;
     }
 
     /** Serves the queries Kafka serves for every store (position and collect-execution-info queries). */
-    static <R> QueryResult<R> handleBasicQueries(Query<R> query, PositionBound bound, QueryConfig config, StateStore store,
-            Position position, StateStoreContext context) {
+    static <R> QueryResult<R> handleBasicQueries(
+            Query<R> query,
+            PositionBound bound,
+            QueryConfig config,
+            StateStore store,
+            Position position,
+            StateStoreContext context) {
         return StoreQueryUtils.handleBasicQueries(query, bound, config, store, position, context);
     }
 

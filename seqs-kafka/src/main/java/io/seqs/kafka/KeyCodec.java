@@ -47,8 +47,8 @@ final class KeyCodec {
      */
     static Bytes decode(String store, byte[] stored) {
         if (stored.length == 0 || stored[0] != FORMAT) {
-            throw new IllegalStateException("store " + store + ": a stored key does not start with format byte " + FORMAT
-                    + "; the directory holds data not written by seqs-kafka");
+            throw new IllegalStateException("store " + store + ": a stored key does not start with format byte "
+                    + FORMAT + "; the directory holds data not written by seqs-kafka");
         }
         return Bytes.wrap(Arrays.copyOfRange(stored, 1, stored.length));
     }

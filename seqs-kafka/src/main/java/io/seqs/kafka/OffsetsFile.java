@@ -142,7 +142,8 @@ final class OffsetsFile {
         List<String> lines = new ArrayList<>();
         lines.add(HEADER);
         lines.add(contents.closedCleanly() ? "state closed" : "state open");
-        contents.offsets().forEach((tp, offset) -> lines.add("offset " + tp.topic() + " " + tp.partition() + " " + offset));
+        contents.offsets()
+                .forEach((tp, offset) -> lines.add("offset " + tp.topic() + " " + tp.partition() + " " + offset));
         Position position = contents.position();
         for (String topic : position.getTopics()) {
             position.getPartitionPositions(topic)

@@ -54,7 +54,9 @@ public final class SeqsDslStoreSuppliers implements DslStoreSuppliers {
             case PLAIN -> SeqsStores.keyValueStore(params.name());
             case TIMESTAMPED -> SeqsStores.timestampedKeyValueStore(params.name());
             case HEADERS -> SeqsStores.timestampedKeyValueStoreWithHeaders(params.name());
-            default -> throw new IllegalArgumentException("store " + params.name() + ": unknown store format " + params.dslStoreFormat());
+            default ->
+                throw new IllegalArgumentException(
+                        "store " + params.name() + ": unknown store format " + params.dslStoreFormat());
         };
     }
 

@@ -15,7 +15,8 @@ final class SeqsKeyValueBytesStoreSupplier implements KeyValueBytesStoreSupplier
     private final StoreSettings settings;
     private final BiFunction<String, StoreSettings, SeqsKeyValueStore> factory;
 
-    SeqsKeyValueBytesStoreSupplier(String name, StoreSettings settings, BiFunction<String, StoreSettings, SeqsKeyValueStore> factory) {
+    SeqsKeyValueBytesStoreSupplier(
+            String name, StoreSettings settings, BiFunction<String, StoreSettings, SeqsKeyValueStore> factory) {
         this.name = Objects.requireNonNull(name, "name");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.factory = Objects.requireNonNull(factory, "factory");

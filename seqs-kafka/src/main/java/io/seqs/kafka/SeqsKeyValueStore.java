@@ -68,6 +68,7 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
     private boolean exactlyOnce;
     /** Whether anything was written since the last commit; such data may be uncommitted under exactly-once. */
     private volatile boolean dirty;
+
     private volatile boolean open;
 
     SeqsKeyValueStore(String name, StoreSettings settings) {
@@ -126,10 +127,14 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     private void rejectTransactionalStores(Map<String, Object> configs) {
         Object transactional = configs.get(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG);
-        if (transactional != null && Boolean.parseBoolean(transactional.toString().trim())) {
-            throw new ConfigException(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, transactional,
+        if (transactional != null
+                && Boolean.parseBoolean(transactional.toString().trim())) {
+            throw new ConfigException(
+                    StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG,
+                    transactional,
                     "seqs store " + name + " cannot hold back uncommitted writes, so it does not support "
-                            + "transactional state stores; leave " + StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG + " false");
+                            + "transactional state stores; leave " + StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG
+                            + " false");
         }
     }
 
@@ -149,7 +154,8 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
      */
     private void loadOffsets() {
         OffsetsFile.Contents contents = offsetsFile.read();
-        boolean untrusted = !contents.closedCleanly() || (!offsetsFile.exists() && db.stats().keys() > 0);
+        boolean untrusted = !contents.closedCleanly()
+                || (!offsetsFile.exists() && db.stats().keys() > 0);
         if (exactlyOnce && untrusted) {
             db.resetEpoch();
             contents = OffsetsFile.Contents.empty();
@@ -389,7 +395,8 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         try {
             db.write(batch);
         } catch (SeqsException e) {
-            throw new ProcessorStateException("seqs store " + name + ": " + what + " of " + batch.size() + " entries failed", e);
+            throw new ProcessorStateException(
+                    "seqs store " + name + ": " + what + " of " + batch.size() + " entries failed", e);
         }
     }
 
@@ -438,6 +445,7 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     private UnsupportedOperationException unordered(String operation) {
         return new UnsupportedOperationException("seqs store " + name + " is a hash store and keeps no key order: "
-                + operation + " is not supported (use SeqsDslStoreSuppliers, which gives operators that need it Kafka's own stores)");
+                + operation + " is not supported (use SeqsDslStoreSuppliers, which gives operators that need it "
+                + "Kafka's own stores)");
     }
 }

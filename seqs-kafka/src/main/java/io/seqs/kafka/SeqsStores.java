@@ -41,7 +41,8 @@ public final class SeqsStores {
      * @throws NullPointerException when {@code name} is null
      */
     public static KeyValueBytesStoreSupplier timestampedKeyValueStore(String name) {
-        return new SeqsKeyValueBytesStoreSupplier(checked(name), StoreSettings.DEFAULT, SeqsTimestampedKeyValueStore::new);
+        return new SeqsKeyValueBytesStoreSupplier(
+                checked(name), StoreSettings.DEFAULT, SeqsTimestampedKeyValueStore::new);
     }
 
     /**

@@ -71,7 +71,9 @@ final class CapturingContext implements StateStoreContext {
         ((RecordBatchingStateRestoreCallback) restoreCallback).restoreBatch(records);
     }
 
-    /** Whether the registered callback takes whole batches of changelog records, as Kafka's own persistent stores do. */
+    /**
+     * Whether the registered callback takes whole batches of changelog records, as Kafka's own persistent stores do.
+     */
     boolean batching() {
         return restoreCallback instanceof RecordBatchingStateRestoreCallback;
     }
@@ -82,7 +84,8 @@ final class CapturingContext implements StateStoreContext {
     }
 
     /** Changelog records of consecutive offsets from {@code firstOffset}. */
-    static List<ConsumerRecord<byte[], byte[]>> changelog(long firstOffset, Collection<Map.Entry<byte[], byte[]>> entries) {
+    static List<ConsumerRecord<byte[], byte[]>> changelog(
+            long firstOffset, Collection<Map.Entry<byte[], byte[]>> entries) {
         List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
         long offset = firstOffset;
         for (Map.Entry<byte[], byte[]> e : entries) {

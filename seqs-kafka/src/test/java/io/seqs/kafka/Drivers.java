@@ -40,7 +40,8 @@ final class Drivers {
 
     /** An input topic whose records are a second apart from {@link #START}. */
     static TestInputTopic<String, String> input(TopologyTestDriver driver, String topic) {
-        return driver.createInputTopic(topic, new StringSerializer(), new StringSerializer(), START, Duration.ofSeconds(1));
+        return driver.createInputTopic(
+                topic, new StringSerializer(), new StringSerializer(), START, Duration.ofSeconds(1));
     }
 
     /** An output topic of String keys and values. */
@@ -52,7 +53,8 @@ final class Drivers {
     static Set<String> seqsStores(Path stateDir) {
         try (Stream<Path> files = Files.walk(stateDir)) {
             return files.filter(Files::isDirectory)
-                    .filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals(SeqsKeyValueStore.STATE_SUBDIR))
+                    .filter(p -> p.getParent() != null
+                            && p.getParent().getFileName().toString().equals(SeqsKeyValueStore.STATE_SUBDIR))
                     .map(p -> p.getFileName().toString())
                     .collect(Collectors.toSet());
         } catch (IOException e) {
@@ -64,7 +66,8 @@ final class Drivers {
     static Set<String> rocksDbStores(Path stateDir) {
         try (Stream<Path> files = Files.walk(stateDir)) {
             return files.filter(Files::isDirectory)
-                    .filter(p -> p.getParent() != null && p.getParent().getFileName().toString().equals("rocksdb"))
+                    .filter(p -> p.getParent() != null
+                            && p.getParent().getFileName().toString().equals("rocksdb"))
                     .map(p -> p.getFileName().toString())
                     .collect(Collectors.toSet());
         } catch (IOException e) {
@@ -75,7 +78,9 @@ final class Drivers {
     /** Names of every directory under {@code stateDir}. */
     static Set<String> directoryNames(Path stateDir) {
         try (Stream<Path> files = Files.walk(stateDir)) {
-            return files.filter(Files::isDirectory).map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+            return files.filter(Files::isDirectory)
+                    .map(p -> p.getFileName().toString())
+                    .collect(Collectors.toSet());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -5,21 +5,18 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import org.apache.kafka.common.serialization.Serdes;
-import java.nio.charset.StandardCharsets;
-import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.state.Stores;
-import org.apache.kafka.streams.state.ValueTimestampHeaders;
-import org.apache.kafka.streams.test.TestRecord;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.Topology;
@@ -31,6 +28,9 @@ import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.StreamJoined;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.ValueTimestampHeaders;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,7 +53,8 @@ final class FallbackTopologyTest {
 
     @BeforeAll
     static void requireNativeAccess() {
-        assumeTrue(FallbackTopologyTest.class.getModule().isNativeAccessEnabled(),
+        assumeTrue(
+                FallbackTopologyTest.class.getModule().isNativeAccessEnabled(),
                 "RocksDB needs native access: run in the rocksdb-fallback surefire execution");
     }
 
@@ -82,8 +83,13 @@ final class FallbackTopologyTest {
         StreamsBuilder builder = new StreamsBuilder();
         KTable<String, String> orders = builder.table("orders", Materialized.as("orders")); // value: product id
         KTable<String, String> products = builder.table("products", Materialized.as("products"));
-        orders.join(products, order -> order, (order, product) -> order + "=" + product, Materialized.as("orders-with-product"))
-                .toStream().to("joined", Produced.with(Serdes.String(), Serdes.String()));
+        orders.join(
+                        products,
+                        order -> order,
+                        (order, product) -> order + "=" + product,
+                        Materialized.as("orders-with-product"))
+                .toStream()
+                .to("joined", Produced.with(Serdes.String(), Serdes.String()));
         Topology topology = builder.build();
         try (TopologyTestDriver driver = new TopologyTestDriver(topology, config(false))) {
             input(driver, "products").pipeInput("p1", "pen");
@@ -93,8 +99,12 @@ final class FallbackTopologyTest {
             Map<String, String> joined = output(driver, "joined").readKeyValuesToMap();
             assertEquals(Map.of("o1", "p1=pencil", "o2", "p1=pencil"), joined);
             Set<String> rocks = rocksDbStores();
-            assertTrue(rocks.stream().anyMatch(OrderedStoreNames::needsKeyOrder), "subscription store in RocksDB: " + rocks);
-            assertTrue(seqsStores().containsAll(Set.of("orders", "products", "orders-with-product")), "seqs: " + seqsStores());
+            assertTrue(
+                    rocks.stream().anyMatch(OrderedStoreNames::needsKeyOrder),
+                    "subscription store in RocksDB: " + rocks);
+            assertTrue(
+                    seqsStores().containsAll(Set.of("orders", "products", "orders-with-product")),
+                    "seqs: " + seqsStores());
             assertFalse(seqsStores().stream().anyMatch(OrderedStoreNames::needsKeyOrder));
         }
     }
@@ -104,9 +114,14 @@ final class FallbackTopologyTest {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, String> left = builder.stream("left");
         KStream<String, String> right = builder.stream("right");
-        left.outerJoin(right, (l, r) -> l + "+" + r, JoinWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(5), Duration.ZERO))
+        left.outerJoin(
+                        right,
+                        (l, r) -> l + "+" + r,
+                        JoinWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(5), Duration.ZERO))
                 .to("outer");
-        left.groupByKey().windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1))).count(Materialized.as("per-minute"));
+        left.groupByKey()
+                .windowedBy(TimeWindows.ofSizeWithNoGrace(Duration.ofMinutes(1)))
+                .count(Materialized.as("per-minute"));
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config(false))) {
             input(driver, "left").pipeInput("a", "L", START);
             input(driver, "right").pipeInput("a", "R", START.plusSeconds(1));
@@ -116,19 +131,29 @@ final class FallbackTopologyTest {
             assertEquals("L+R", outer.get("a"));
             assertEquals("L+null", outer.get("lonely"));
             assertTrue(seqsStores().isEmpty(), "no key-value store here suits a hash store: " + seqsStores());
-            assertTrue(Drivers.directoryNames(stateDir).contains("per-minute"), "the window store is Kafka's segmented RocksDB store");
+            assertTrue(
+                    Drivers.directoryNames(stateDir).contains("per-minute"),
+                    "the window store is Kafka's segmented RocksDB store");
             Set<String> rocks = rocksDbStores();
-            assertTrue(rocks.stream().anyMatch(OrderedStoreNames::needsKeyOrder), "shared join store in RocksDB: " + rocks);
+            assertTrue(
+                    rocks.stream().anyMatch(OrderedStoreNames::needsKeyOrder),
+                    "shared join store in RocksDB: " + rocks);
         }
     }
 
     @Test
     void headersStoreHoldsWhatKafkasOwnHeadersStoreHolds() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.table("prices", Materialized.<String, String>as(SeqsStores.timestampedKeyValueStoreWithHeaders("seqs-prices"))
-                .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
-        builder.table("prices-too", Materialized.<String, String>as(Stores.persistentTimestampedKeyValueStoreWithHeaders("kafka-prices"))
-                .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
+        builder.table(
+                "prices",
+                Materialized.<String, String>as(SeqsStores.timestampedKeyValueStoreWithHeaders("seqs-prices"))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.String()));
+        builder.table(
+                "prices-too",
+                Materialized.<String, String>as(Stores.persistentTimestampedKeyValueStoreWithHeaders("kafka-prices"))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.String()));
         Properties config = config(false);
         config.put(StreamsConfig.DSL_STORE_FORMAT_CONFIG, StreamsConfig.DSL_STORE_FORMAT_HEADERS);
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config)) {
@@ -137,8 +162,12 @@ final class FallbackTopologyTest {
             for (String topic : List.of("prices", "prices-too")) {
                 input(driver, topic).pipeInput(new TestRecord<>("apple", "3", headers, START.plusSeconds(7)));
             }
-            ValueTimestampHeaders<String> seqs = driver.<String, String>getTimestampedKeyValueStoreWithHeaders("seqs-prices").get("apple");
-            ValueTimestampHeaders<String> kafka = driver.<String, String>getTimestampedKeyValueStoreWithHeaders("kafka-prices").get("apple");
+            ValueTimestampHeaders<String> seqs = driver.<String, String>getTimestampedKeyValueStoreWithHeaders(
+                            "seqs-prices")
+                    .get("apple");
+            ValueTimestampHeaders<String> kafka = driver.<String, String>getTimestampedKeyValueStoreWithHeaders(
+                            "kafka-prices")
+                    .get("apple");
             assertEquals(kafka, seqs);
             assertEquals(START.plusSeconds(7).toEpochMilli(), seqs.timestamp());
         }
@@ -149,7 +178,10 @@ final class FallbackTopologyTest {
         StreamsBuilder builder = new StreamsBuilder();
         KStream<String, String> left = builder.stream("left");
         KStream<String, String> right = builder.stream("right");
-        left.leftJoin(right, (l, r) -> l + "+" + r, JoinWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(5), Duration.ZERO),
+        left.leftJoin(
+                        right,
+                        (l, r) -> l + "+" + r,
+                        JoinWindows.ofTimeDifferenceAndGrace(Duration.ofSeconds(5), Duration.ZERO),
                         StreamJoined.<String, String, String>as("pairs").withStoreName("pairs"))
                 .to("joined");
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config(false))) {
@@ -157,7 +189,9 @@ final class FallbackTopologyTest {
             input(driver, "left").pipeInput("tick", "L", START.plusSeconds(30));
             assertEquals("L+null", output(driver, "joined").readKeyValuesToMap().get("lonely"));
             Set<String> rocks = rocksDbStores();
-            assertTrue(rocks.stream().anyMatch(n -> n.startsWith("pairs") && OrderedStoreNames.needsKeyOrder(n)), "in RocksDB: " + rocks);
+            assertTrue(
+                    rocks.stream().anyMatch(n -> n.startsWith("pairs") && OrderedStoreNames.needsKeyOrder(n)),
+                    "in RocksDB: " + rocks);
             assertTrue(seqsStores().isEmpty(), "seqs: " + seqsStores());
         }
     }

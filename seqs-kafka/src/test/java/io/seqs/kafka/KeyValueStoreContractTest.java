@@ -184,7 +184,8 @@ final class KeyValueStoreContractTest {
 
     @Test
     void valuesAreCopiesTheCallerCannotChange() {
-        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> raw = SeqsStores.keyValueStore("raw").get();
+        KeyValueStore<org.apache.kafka.common.utils.Bytes, byte[]> raw =
+                SeqsStores.keyValueStore("raw").get();
         raw.init(CapturingContext.atLeastOnce(stateDir), raw);
         try {
             byte[] value = {1, 2, 3};

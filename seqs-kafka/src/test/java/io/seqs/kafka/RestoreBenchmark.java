@@ -48,13 +48,22 @@ final class RestoreBenchmark {
         int records = Integer.getInteger("seqs.kafka.bench.records", 2_000_000);
         for (int round = 0; round < 2; round++) { // the first round warms the JIT
             String suffix = "-" + round;
-            report(round, "seqs", records, restore(SeqsStores.keyValueStore("seqs" + suffix).get(), records));
-            report(round, "rocksdb", records, restore(Stores.persistentKeyValueStore("rocksdb" + suffix).get(), records));
+            report(
+                    round,
+                    "seqs",
+                    records,
+                    restore(SeqsStores.keyValueStore("seqs" + suffix).get(), records));
+            report(
+                    round,
+                    "rocksdb",
+                    records,
+                    restore(Stores.persistentKeyValueStore("rocksdb" + suffix).get(), records));
         }
     }
 
     private static void report(int round, String engine, int records, long nanos) {
-        System.out.printf("RestoreBenchmark round %d %-8s %,d records of %d+%d bytes in %,d ms: %,.0f records/s%n",
+        System.out.printf(
+                "RestoreBenchmark round %d %-8s %,d records of %d+%d bytes in %,d ms: %,.0f records/s%n",
                 round, engine, records, 14, VALUE_BYTES, nanos / 1_000_000, records / (nanos / 1e9));
     }
 
@@ -67,7 +76,11 @@ final class RestoreBenchmark {
             long start = System.nanoTime();
             List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>(BATCH);
             for (int i = 0; i < records; i++) {
-                byte[] key = ByteBuffer.allocate(14).putShort((short) 0x6b65).putLong(Long.reverse(i)).putInt(i).array();
+                byte[] key = ByteBuffer.allocate(14)
+                        .putShort((short) 0x6b65)
+                        .putLong(Long.reverse(i))
+                        .putInt(i)
+                        .array();
                 batch.add(new ConsumerRecord<>(CHANGELOG.topic(), 0, i, key, value));
                 if (batch.size() == BATCH) {
                     restore.restoreBatch(batch);
@@ -84,14 +97,19 @@ final class RestoreBenchmark {
         }
     }
 
-    /** Kafka's mock context, with the restore callback a store registers kept (RocksDB needs the internal context type). */
+    /**
+     * Kafka's mock context, with the restore callback a store registers kept (RocksDB needs the internal context type).
+     */
     private StateStoreContext capturing(AtomicReference<StateRestoreCallback> callback) {
         Properties config = new Properties();
         config.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench");
         config.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092");
-        StateStoreContext mock = new MockProcessorContext<>(config, new TaskId(0, 0), dir.toFile()).getStateStoreContext();
-        return (StateStoreContext) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {InternalProcessorContext.class, StateStoreContext.class}, (proxy, method, args) -> {
+        StateStoreContext mock =
+                new MockProcessorContext<>(config, new TaskId(0, 0), dir.toFile()).getStateStoreContext();
+        return (StateStoreContext) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {InternalProcessorContext.class, StateStoreContext.class},
+                (proxy, method, args) -> {
                     if (method.getName().equals("register")) {
                         callback.set((StateRestoreCallback) args[1]);
                     }

@@ -148,7 +148,10 @@ final class SeqsKeyValueStoreTest {
         KeyValueStore<Bytes, byte[]> reopened = open(CapturingContext.atLeastOnce(stateDir));
         assertEquals(5L, reopened.committedOffset(PARTITION), "the offset committed, never one ahead of it");
         assertArrayEquals(value("1"), reopened.get(key("a")));
-        assertArrayEquals(value("2"), reopened.get(key("b")), "at-least-once keeps writes after the commit; replay overwrites them");
+        assertArrayEquals(
+                value("2"),
+                reopened.get(key("b")),
+                "at-least-once keeps writes after the commit; replay overwrites them");
     }
 
     @Test
@@ -180,7 +183,8 @@ final class SeqsKeyValueStoreTest {
         store.close();
 
         KeyValueStore<Bytes, byte[]> reopened = open(CapturingContext.exactlyOnce(stateDir));
-        assertNull(reopened.committedOffset(PARTITION), "no offset: Kafka Streams restores the store from the changelog");
+        assertNull(
+                reopened.committedOffset(PARTITION), "no offset: Kafka Streams restores the store from the changelog");
         assertNull(reopened.get(key("a")));
         assertNull(reopened.get(key("b")));
         assertEquals(0, reopened.approximateNumEntries());
@@ -219,7 +223,8 @@ final class SeqsKeyValueStoreTest {
 
     @Test
     void rejectsTransactionalStateStores() {
-        CapturingContext context = CapturingContext.with(stateDir, Map.of(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true"));
+        CapturingContext context =
+                CapturingContext.with(stateDir, Map.of(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "true"));
         KeyValueStore<Bytes, byte[]> store = SeqsStores.keyValueStore("store").get();
         ConfigException e = assertThrows(ConfigException.class, () -> store.init(context, store));
         assertTrue(e.getMessage().contains("store"), e.getMessage());
@@ -228,7 +233,8 @@ final class SeqsKeyValueStoreTest {
 
     @Test
     void acceptsTransactionalStateStoresSetToFalse() {
-        CapturingContext context = CapturingContext.with(stateDir, Map.of(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "false"));
+        CapturingContext context =
+                CapturingContext.with(stateDir, Map.of(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, "false"));
         assertTrue(open(context).isOpen());
     }
 
@@ -238,8 +244,8 @@ final class SeqsKeyValueStoreTest {
         Path file = stateDir.resolve("seqs/store").resolve(OffsetsFile.NAME);
         Files.writeString(file, Files.readString(file).replace("state closed", "state closes"));
         KeyValueStore<Bytes, byte[]> store = SeqsStores.keyValueStore("store").get();
-        ProcessorStateException e = assertThrows(ProcessorStateException.class,
-                () -> store.init(CapturingContext.atLeastOnce(stateDir), store));
+        ProcessorStateException e = assertThrows(
+                ProcessorStateException.class, () -> store.init(CapturingContext.atLeastOnce(stateDir), store));
         assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
         // the seqs store was closed again: a fixed file opens
         Files.delete(file);
@@ -274,7 +280,8 @@ final class SeqsKeyValueStoreTest {
         Bytes longest = Bytes.wrap(new byte[KeyCodec.MAX_KEY_LENGTH]);
         store.put(longest, value("x"));
         assertArrayEquals(value("x"), store.get(longest));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> store.put(Bytes.wrap(new byte[KeyCodec.MAX_KEY_LENGTH + 1]), value("x")));
         assertTrue(e.getMessage().contains("store"), e.getMessage());
     }
@@ -288,27 +295,37 @@ final class SeqsKeyValueStoreTest {
         assertEquals(41L, store.getPosition().getPartitionPositions("input").get(2));
         store.commit(Map.of(PARTITION, 1L));
         store.close();
-        assertEquals(41L, open(CapturingContext.atLeastOnce(stateDir)).getPosition().getPartitionPositions("input").get(2));
+        assertEquals(
+                41L,
+                open(CapturingContext.atLeastOnce(stateDir))
+                        .getPosition()
+                        .getPartitionPositions("input")
+                        .get(2));
     }
 
     @Test
     void servesInteractiveKeyQueries() {
         KeyValueStore<Bytes, byte[]> store = open(CapturingContext.atLeastOnce(stateDir));
         store.put(key("a"), value("1"));
-        QueryResult<byte[]> result = store.query(KeyQuery.withKey(key("a")), PositionBound.unbounded(), new QueryConfig(false));
+        QueryResult<byte[]> result =
+                store.query(KeyQuery.withKey(key("a")), PositionBound.unbounded(), new QueryConfig(false));
         assertTrue(result.isSuccess(), () -> String.valueOf(result.getFailureMessage()));
         assertArrayEquals(value("1"), result.getResult());
     }
 
     @Test
     void timestampedAndHeadersStoresCarryKafkasFormatMarks() {
-        assertInstanceOf(org.apache.kafka.streams.state.TimestampedBytesStore.class,
+        assertInstanceOf(
+                org.apache.kafka.streams.state.TimestampedBytesStore.class,
                 SeqsStores.timestampedKeyValueStore("t").get());
-        assertInstanceOf(org.apache.kafka.streams.state.HeadersBytesStore.class,
+        assertInstanceOf(
+                org.apache.kafka.streams.state.HeadersBytesStore.class,
                 SeqsStores.timestampedKeyValueStoreWithHeaders("h").get());
-        assertInstanceOf(org.apache.kafka.streams.state.HeadersBytesStoreSupplier.class,
+        assertInstanceOf(
+                org.apache.kafka.streams.state.HeadersBytesStoreSupplier.class,
                 SeqsStores.timestampedKeyValueStoreWithHeaders("h"));
-        assertFalse(SeqsStores.keyValueStore("p").get() instanceof org.apache.kafka.streams.state.TimestampedBytesStore);
+        assertFalse(
+                SeqsStores.keyValueStore("p").get() instanceof org.apache.kafka.streams.state.TimestampedBytesStore);
         assertEquals("seqs", SeqsStores.keyValueStore("p").metricsScope());
     }
 
@@ -316,7 +333,9 @@ final class SeqsKeyValueStoreTest {
     void putAllWritesAndDeletesInOrder() {
         KeyValueStore<Bytes, byte[]> store = open(CapturingContext.atLeastOnce(stateDir));
         store.put(key("gone"), value("x"));
-        store.putAll(List.of(KeyValue.pair(key("a"), value("1")), KeyValue.pair(key("a"), value("2")),
+        store.putAll(List.of(
+                KeyValue.pair(key("a"), value("1")),
+                KeyValue.pair(key("a"), value("2")),
                 KeyValue.pair(key("gone"), null)));
         assertArrayEquals(value("2"), store.get(key("a")));
         assertNull(store.get(key("gone")));
@@ -324,23 +343,39 @@ final class SeqsKeyValueStoreTest {
 
     @Test
     void storeSettingsComeFromTheApplicationConfig() {
-        Map<String, String> settings = Map.of(StoreSettings.SHARDS_CONFIG, "4", StoreSettings.SEGMENT_BYTES_CONFIG, "1048576",
-                StoreSettings.EXPECTED_KEYS_CONFIG, "1000");
+        Map<String, String> settings = Map.of(
+                StoreSettings.SHARDS_CONFIG,
+                "4",
+                StoreSettings.SEGMENT_BYTES_CONFIG,
+                "1048576",
+                StoreSettings.EXPECTED_KEYS_CONFIG,
+                "1000");
         KeyValueStore<Bytes, byte[]> store = open(CapturingContext.with(stateDir, settings));
         store.put(key("a"), value("1"));
         store.close();
         // a reopen with another shard count keeps the store's own
-        assertArrayEquals(value("1"), open(CapturingContext.with(stateDir, Map.of(StoreSettings.SHARDS_CONFIG, "8"))).get(key("a")));
+        assertArrayEquals(
+                value("1"),
+                open(CapturingContext.with(stateDir, Map.of(StoreSettings.SHARDS_CONFIG, "8")))
+                        .get(key("a")));
     }
 
     @Test
     void invalidStoreSettingsAreConfigErrorsNamingTheSetting() {
-        for (Map<String, String> bad : List.of(Map.of(StoreSettings.SHARDS_CONFIG, "3"), Map.of(StoreSettings.SHARDS_CONFIG, "many"),
-                Map.of(StoreSettings.SEGMENT_BYTES_CONFIG, "1000"), Map.of(StoreSettings.SHARDS_CONFIG, "4096"))) {
-            KeyValueStore<Bytes, byte[]> store = SeqsStores.keyValueStore("store").get();
-            ConfigException e = assertThrows(ConfigException.class, () -> store.init(CapturingContext.with(stateDir, bad), store));
+        for (Map<String, String> bad : List.of(
+                Map.of(StoreSettings.SHARDS_CONFIG, "3"),
+                Map.of(StoreSettings.SHARDS_CONFIG, "many"),
+                Map.of(StoreSettings.SEGMENT_BYTES_CONFIG, "1000"),
+                Map.of(StoreSettings.SHARDS_CONFIG, "4096"))) {
+            KeyValueStore<Bytes, byte[]> store =
+                    SeqsStores.keyValueStore("store").get();
+            ConfigException e =
+                    assertThrows(ConfigException.class, () -> store.init(CapturingContext.with(stateDir, bad), store));
             String key = bad.keySet().iterator().next();
-            assertTrue(e.getMessage().contains(key) || e.getMessage().contains(key.equals(StoreSettings.SHARDS_CONFIG) ? "shards" : "segmentSize"),
+            assertTrue(
+                    e.getMessage().contains(key)
+                            || e.getMessage()
+                                    .contains(key.equals(StoreSettings.SHARDS_CONFIG) ? "shards" : "segmentSize"),
                     e.getMessage());
             assertFalse(store.isOpen());
         }

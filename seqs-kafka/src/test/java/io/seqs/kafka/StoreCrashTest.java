@@ -19,14 +19,21 @@ import org.junit.jupiter.api.io.TempDir;
  * JVM with the project's strict flags), then reopened in this JVM (strict flags too).
  */
 final class StoreCrashTest {
-    private static final List<String> STRICT = List.of("--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny");
+    private static final List<String> STRICT =
+            List.of("--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny");
 
     @TempDir
     Path stateDir;
 
-    private KeyValueStore<Bytes, byte[]> crashThenReopen(String guarantee, CapturingContext reopenContext) throws Exception {
-        ChildJvmAccess.runUntilLineThenKill(StoreCrashMain.class, STRICT, List.of(stateDir.toString(), guarantee),
-                "READY", Duration.ofSeconds(60), stateDir.resolve("child.err"));
+    private KeyValueStore<Bytes, byte[]> crashThenReopen(String guarantee, CapturingContext reopenContext)
+            throws Exception {
+        ChildJvmAccess.runUntilLineThenKill(
+                StoreCrashMain.class,
+                STRICT,
+                List.of(stateDir.toString(), guarantee),
+                "READY",
+                Duration.ofSeconds(60),
+                stateDir.resolve("child.err"));
         KeyValueStore<Bytes, byte[]> store = SeqsStores.keyValueStore("crash").get();
         store.init(reopenContext, store);
         return store;
@@ -34,7 +41,8 @@ final class StoreCrashTest {
 
     @Test
     void atLeastOnceKeepsTheCommittedOffsetAndNeverLessDataThanItCovers() throws Exception {
-        KeyValueStore<Bytes, byte[]> store = crashThenReopen(StreamsConfig.AT_LEAST_ONCE, CapturingContext.atLeastOnce(stateDir));
+        KeyValueStore<Bytes, byte[]> store =
+                crashThenReopen(StreamsConfig.AT_LEAST_ONCE, CapturingContext.atLeastOnce(stateDir));
         try {
             assertEquals((long) StoreCrashMain.COMMITTED, store.committedOffset(StoreCrashMain.PARTITION));
             for (int i = 0; i < StoreCrashMain.COMMITTED; i++) {
@@ -47,7 +55,8 @@ final class StoreCrashTest {
 
     @Test
     void exactlyOnceEmptiesTheStoreAndReportsNoOffset() throws Exception {
-        KeyValueStore<Bytes, byte[]> store = crashThenReopen(StreamsConfig.EXACTLY_ONCE_V2, CapturingContext.exactlyOnce(stateDir));
+        KeyValueStore<Bytes, byte[]> store =
+                crashThenReopen(StreamsConfig.EXACTLY_ONCE_V2, CapturingContext.exactlyOnce(stateDir));
         try {
             assertNull(store.committedOffset(StoreCrashMain.PARTITION));
             assertEquals(0, store.approximateNumEntries());

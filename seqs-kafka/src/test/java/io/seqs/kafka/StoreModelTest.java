@@ -51,7 +51,8 @@ final class StoreModelTest {
                     assertArrayEquals(model.remove(key), store.delete(key), "delete, seed " + seed);
                 } else if (op < 72) {
                     byte[] value = randomValue(random);
-                    assertArrayEquals(model.putIfAbsent(key, value), store.putIfAbsent(key, value), "putIfAbsent, seed " + seed);
+                    assertArrayEquals(
+                            model.putIfAbsent(key, value), store.putIfAbsent(key, value), "putIfAbsent, seed " + seed);
                 } else if (op < 80) {
                     List<KeyValue<Bytes, byte[]>> batch = new ArrayList<>();
                     for (int i = random.nextInt(20); i >= 0; i--) {

@@ -1,46 +1,33 @@
 package io.seqs.kafka;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.GlobalKTable;
-import org.apache.kafka.streams.kstream.JoinWindows;
 import org.apache.kafka.streams.kstream.KGroupedStream;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.KTable;
 import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.kstream.TimeWindows;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * DSL topologies over seqs stores in Kafka's {@link TopologyTestDriver}: aggregations, joins,
@@ -73,7 +60,8 @@ final class TopologyTest {
     @ValueSource(booleans = {false, true})
     void countReduceAndAggregate(boolean caching) {
         StreamsBuilder builder = new StreamsBuilder();
-        KGroupedStream<String, String> grouped = builder.stream("words", Consumed.with(Serdes.String(), Serdes.String()))
+        KGroupedStream<String, String> grouped = builder.stream(
+                        "words", Consumed.with(Serdes.String(), Serdes.String()))
                 .groupBy((k, word) -> word);
         grouped.count(Materialized.as("counts"));
         grouped.reduce((a, b) -> b, Materialized.as("latest"));
@@ -88,8 +76,16 @@ final class TopologyTest {
             assertEquals(2L, counts.get("b").value());
             assertEquals(1L, counts.get("c").value());
             assertEquals(3, counts.approximateNumEntries());
-            assertEquals("111", driver.<String, ValueAndTimestamp<String>>getTimestampedKeyValueStore("lengths").get("a").value());
-            assertEquals("b", driver.<String, ValueAndTimestamp<String>>getTimestampedKeyValueStore("latest").get("b").value());
+            assertEquals(
+                    "111",
+                    driver.<String, ValueAndTimestamp<String>>getTimestampedKeyValueStore("lengths")
+                            .get("a")
+                            .value());
+            assertEquals(
+                    "b",
+                    driver.<String, ValueAndTimestamp<String>>getTimestampedKeyValueStore("latest")
+                            .get("b")
+                            .value());
             assertEquals(Set.of("counts", "latest", "lengths"), seqsStores());
         }
     }
@@ -97,8 +93,10 @@ final class TopologyTest {
     @Test
     void cogroup() {
         StreamsBuilder builder = new StreamsBuilder();
-        KGroupedStream<String, String> clicks = builder.<String, String>stream("clicks").groupByKey();
-        KGroupedStream<String, String> views = builder.<String, String>stream("views").groupByKey();
+        KGroupedStream<String, String> clicks =
+                builder.<String, String>stream("clicks").groupByKey();
+        KGroupedStream<String, String> views =
+                builder.<String, String>stream("views").groupByKey();
         clicks.<String>cogroup((k, v, agg) -> agg + "c")
                 .cogroup(views, (k, v, agg) -> agg + "v")
                 .aggregate(() -> "", Materialized.as("activity"));
@@ -106,7 +104,11 @@ final class TopologyTest {
             input(driver, "clicks").pipeInput("u", "x");
             input(driver, "views").pipeInput("u", "x");
             input(driver, "clicks").pipeInput("u", "x");
-            assertEquals("cvc", driver.<String, ValueAndTimestamp<String>>getTimestampedKeyValueStore("activity").get("u").value());
+            assertEquals(
+                    "cvc",
+                    driver.<String, ValueAndTimestamp<String>>getTimestampedKeyValueStore("activity")
+                            .get("u")
+                            .value());
             assertTrue(seqsStores().contains("activity"));
         }
     }
@@ -121,7 +123,8 @@ final class TopologyTest {
         KStream<String, String> orders = builder.stream("orders");
         orders.join(users, (order, user) -> order + "@" + user).to("orders-with-user");
         users.join(regions, (user, region) -> user + "/" + region).toStream().to("user-regions");
-        orders.join(countries, (k, order) -> order, (order, country) -> order + ":" + country).to("orders-with-country");
+        orders.join(countries, (k, order) -> order, (order, country) -> order + ":" + country)
+                .to("orders-with-country");
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config(caching))) {
             input(driver, "users").pipeInput("u1", "ann");
             input(driver, "regions").pipeInput("u1", "eu");
@@ -129,10 +132,16 @@ final class TopologyTest {
             input(driver, "orders").pipeInput("u1", "o-1");
             input(driver, "orders").pipeInput("nobody", "o-2");
             driver.advanceWallClockTime(Duration.ofSeconds(60));
-            assertEquals(KeyValue.pair("u1", "o-1@ann"), output(driver, "orders-with-user").readKeyValue());
+            assertEquals(
+                    KeyValue.pair("u1", "o-1@ann"),
+                    output(driver, "orders-with-user").readKeyValue());
             assertTrue(output(driver, "orders-with-user").isEmpty());
-            assertEquals(KeyValue.pair("u1", "ann/eu"), output(driver, "user-regions").readKeyValuesToList().getLast());
-            assertEquals(KeyValue.pair("u1", "o-1:fr"), output(driver, "orders-with-country").readKeyValue());
+            assertEquals(
+                    KeyValue.pair("u1", "ann/eu"),
+                    output(driver, "user-regions").readKeyValuesToList().getLast());
+            assertEquals(
+                    KeyValue.pair("u1", "o-1:fr"),
+                    output(driver, "orders-with-country").readKeyValue());
             assertEquals(Set.of("users", "regions", "countries"), seqsStores());
         }
     }
@@ -140,19 +149,27 @@ final class TopologyTest {
     @Test
     void timestampedStoreKeepsRecordTimestamps() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.table("prices", Materialized.<String, String>as(SeqsStores.timestampedKeyValueStore("prices"))
-                .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
-        builder.table("plain-prices", Materialized.<String, String>as(SeqsStores.keyValueStore("plain-prices"))
-                .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
+        builder.table(
+                "prices",
+                Materialized.<String, String>as(SeqsStores.timestampedKeyValueStore("prices"))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.String()));
+        builder.table(
+                "plain-prices",
+                Materialized.<String, String>as(SeqsStores.keyValueStore("plain-prices"))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.String()));
         Properties config = config(false);
         config.remove(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG);
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config)) {
             input(driver, "prices").pipeInput("apple", "3", START.plusSeconds(42));
             input(driver, "plain-prices").pipeInput("apple", "3", START.plusSeconds(42));
-            ValueAndTimestamp<String> kept = driver.<String, String>getTimestampedKeyValueStore("prices").get("apple");
+            ValueAndTimestamp<String> kept =
+                    driver.<String, String>getTimestampedKeyValueStore("prices").get("apple");
             assertEquals("3", kept.value());
             assertEquals(START.plusSeconds(42).toEpochMilli(), kept.timestamp());
-            ValueAndTimestamp<String> lost = driver.<String, String>getTimestampedKeyValueStore("plain-prices").get("apple");
+            ValueAndTimestamp<String> lost = driver.<String, String>getTimestampedKeyValueStore("plain-prices")
+                    .get("apple");
             assertEquals("3", lost.value());
             assertEquals(-1L, lost.timestamp(), "a plain store loses the timestamp through Kafka's adapter");
         }
@@ -161,13 +178,17 @@ final class TopologyTest {
     @Test
     void headersStoreKeepsTimestamps() {
         StreamsBuilder builder = new StreamsBuilder();
-        builder.table("prices", Materialized.<String, String>as(SeqsStores.timestampedKeyValueStoreWithHeaders("prices"))
-                .withKeySerde(Serdes.String()).withValueSerde(Serdes.String()));
+        builder.table(
+                "prices",
+                Materialized.<String, String>as(SeqsStores.timestampedKeyValueStoreWithHeaders("prices"))
+                        .withKeySerde(Serdes.String())
+                        .withValueSerde(Serdes.String()));
         Properties config = config(false);
         config.put(StreamsConfig.DSL_STORE_FORMAT_CONFIG, StreamsConfig.DSL_STORE_FORMAT_HEADERS);
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config)) {
             input(driver, "prices").pipeInput("apple", "3", START.plusSeconds(7));
-            var kept = driver.<String, String>getTimestampedKeyValueStoreWithHeaders("prices").get("apple");
+            var kept = driver.<String, String>getTimestampedKeyValueStoreWithHeaders("prices")
+                    .get("apple");
             assertEquals("3", kept.value());
             assertEquals(START.plusSeconds(7).toEpochMilli(), kept.timestamp());
             assertEquals(Set.of("prices"), seqsStores());
@@ -182,7 +203,8 @@ final class TopologyTest {
         config.put(StreamsConfig.DSL_STORE_FORMAT_CONFIG, StreamsConfig.DSL_STORE_FORMAT_HEADERS);
         try (TopologyTestDriver driver = new TopologyTestDriver(builder.build(), config)) {
             input(driver, "prices").pipeInput("apple", "3", START.plusSeconds(9));
-            var kept = driver.<String, String>getTimestampedKeyValueStoreWithHeaders("prices").get("apple");
+            var kept = driver.<String, String>getTimestampedKeyValueStoreWithHeaders("prices")
+                    .get("apple");
             assertEquals("3", kept.value());
             assertEquals(START.plusSeconds(9).toEpochMilli(), kept.timestamp());
             assertEquals(Set.of("prices"), seqsStores());

@@ -42,7 +42,8 @@ public final class JmhSuite {
                 "--sun-misc-unsafe-memory-access=allow",
                 "--enable-native-access=ALL-UNNAMED",
                 "-D" + RELAUNCHED + "=true",
-                "-cp", System.getProperty("java.class.path"),
+                "-cp",
+                System.getProperty("java.class.path"),
                 JmhSuite.class.getName()));
         command.addAll(List.of(args));
         return new ProcessBuilder(command).inheritIO().start().waitFor();
@@ -81,7 +82,10 @@ public final class JmhSuite {
                     .resultFormat(ResultFormatType.JSON)
                     .result(out.resolve("jmh-t" + threads + ".json").toString());
             if (quick) {
-                b.warmupIterations(1).warmupTime(TimeValue.milliseconds(500)).measurementIterations(2).measurementTime(TimeValue.milliseconds(500));
+                b.warmupIterations(1)
+                        .warmupTime(TimeValue.milliseconds(500))
+                        .measurementIterations(2)
+                        .measurementTime(TimeValue.milliseconds(500));
             }
             Collection<RunResult> results = new Runner(b.build()).run();
             for (RunResult r : results) {
@@ -94,14 +98,22 @@ public final class JmhSuite {
                 }
                 StringBuilder params = new StringBuilder();
                 for (String key : r.getParams().getParamsKeys()) {
-                    params.append(params.isEmpty() ? "" : " ").append(key).append('=').append(r.getParams().getParam(key));
+                    params.append(params.isEmpty() ? "" : " ")
+                            .append(key)
+                            .append('=')
+                            .append(r.getParams().getParam(key));
                 }
-                rows.add(new String[] {name, params.toString(), Integer.toString(threads),
+                rows.add(new String[] {
+                    name,
+                    params.toString(),
+                    Integer.toString(threads),
                     String.format(Locale.ROOT, "%,.1f ± %.1f", primary.getScore(), primary.getScoreError()),
-                    alloc == null ? "n/a" : String.format(Locale.ROOT, "%,.1f", alloc.getScore())});
+                    alloc == null ? "n/a" : String.format(Locale.ROOT, "%,.1f", alloc.getScore())
+                });
             }
         }
-        StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-26s %-32s %7s %18s %10s%n", "benchmark", "parameters", "threads", "ns/op", "B/op"));
+        StringBuilder table = new StringBuilder(String.format(
+                Locale.ROOT, "%-26s %-32s %7s %18s %10s%n", "benchmark", "parameters", "threads", "ns/op", "B/op"));
         for (String[] row : rows) {
             table.append(String.format(Locale.ROOT, "%-26s %-32s %7s %18s %10s%n", (Object[]) row));
         }

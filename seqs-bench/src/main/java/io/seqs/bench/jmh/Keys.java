@@ -21,7 +21,8 @@ final class Keys {
 
     Keys(Arena arena) {
         for (int i = 0; i < COUNT; i++) {
-            bytes[i] = String.format("de:%08x-%06d", Integer.reverse(i) ^ 0x5bd1e995, i).getBytes(StandardCharsets.US_ASCII);
+            bytes[i] = String.format("de:%08x-%06d", Integer.reverse(i) ^ 0x5bd1e995, i)
+                    .getBytes(StandardCharsets.US_ASCII);
             segments[i] = arena.allocate(bytes[i].length);
             MemorySegment.copy(bytes[i], 0, segments[i], ValueLayout.JAVA_BYTE, 0, bytes[i].length);
         }
@@ -31,7 +32,8 @@ final class Keys {
     static byte[] value(int size, long seed) {
         byte[] v = new byte[size];
         SplittableRandom r = new SplittableRandom(seed);
-        String text = "{\"title\":\"organic cotton shirt\",\"price\":{\"amount\":19.99,\"currency\":\"EUR\"},\"stock\":42}";
+        String text =
+                "{\"title\":\"organic cotton shirt\",\"price\":{\"amount\":19.99,\"currency\":\"EUR\"},\"stock\":42}";
         for (int i = 0; i < size; i++) {
             v[i] = (byte) (r.nextInt(8) == 0 ? '0' + r.nextInt(10) : text.charAt(i % text.length()));
         }

@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow", "-Xmx2g"})
 public class SeqsBenchmark {
     @Param({"100", "1024"})
     public int valueSize;
@@ -58,7 +60,10 @@ public class SeqsBenchmark {
     @Setup(Level.Trial)
     public void open() throws IOException {
         dir = Files.createTempDirectory("seqs-jmh");
-        var builder = Seqs.builder(dir).durability(Durability.PROCESS).segmentSize(64L << 20).expectedKeys(Keys.COUNT);
+        var builder = Seqs.builder(dir)
+                .durability(Durability.PROCESS)
+                .segmentSize(64L << 20)
+                .expectedKeys(Keys.COUNT);
         if (metrics.equals("micrometer")) {
             builder.meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         }

@@ -42,7 +42,8 @@ public final class CheckpointCheck {
     public static Result check(StoreLayout layout, ShardScan.Expected expected, ShardScan scan) throws IOException {
         List<Finding> findings = new ArrayList<>();
         int sound = 0;
-        for (Map.Entry<Long, Path> e : layout.checkpoints(expected.epoch(), expected.shard()).entrySet()) {
+        for (Map.Entry<Long, Path> e :
+                layout.checkpoints(expected.epoch(), expected.shard()).entrySet()) {
             try (MappedFile f = MappedFile.open(e.getValue())) {
                 Finding problem = one(f, e.getKey(), expected, scan);
                 if (problem == null) {
@@ -65,18 +66,29 @@ public final class CheckpointCheck {
         } catch (FormatException ex) {
             return new Finding(Finding.Severity.DAMAGE, f.path(), ex.offset(), ex.getMessage(), SKIP);
         }
-        String mismatch = c.shard() != expected.shard() ? "shard " + c.shard() + ", expected " + expected.shard()
-                : c.epoch() != expected.epoch() ? "epoch " + c.epoch() + ", expected " + expected.epoch()
-                : expected.shardCount() != 0 && c.shardCount() != expected.shardCount() ? "shard count " + c.shardCount() + ", expected " + expected.shardCount()
-                : c.coveredPosition() != covered ? "covered position " + c.coveredPosition() + ", its name says " + covered
-                : c.generation() > expected.maxGeneration() ? "generation " + c.generation() + " above the store's " + expected.maxGeneration()
-                : null;
+        String mismatch = c.shard() != expected.shard()
+                ? "shard " + c.shard() + ", expected " + expected.shard()
+                : c.epoch() != expected.epoch()
+                        ? "epoch " + c.epoch() + ", expected " + expected.epoch()
+                        : expected.shardCount() != 0 && c.shardCount() != expected.shardCount()
+                                ? "shard count " + c.shardCount() + ", expected " + expected.shardCount()
+                                : c.coveredPosition() != covered
+                                        ? "covered position " + c.coveredPosition() + ", its name says " + covered
+                                        : c.generation() > expected.maxGeneration()
+                                                ? "generation " + c.generation() + " above the store's "
+                                                        + expected.maxGeneration()
+                                                : null;
         if (mismatch != null) {
             return new Finding(Finding.Severity.DAMAGE, f.path(), 12, "checkpoint " + mismatch, SKIP);
         }
         if (c.coveredPosition() > scan.soundEnd()) {
-            return new Finding(Finding.Severity.NOTE, f.path(), 24, "checkpoint covers log position " + c.coveredPosition()
-                    + ", beyond where the sound log ends (" + scan.soundEnd() + ")", "open does not use it");
+            return new Finding(
+                    Finding.Severity.NOTE,
+                    f.path(),
+                    24,
+                    "checkpoint covers log position " + c.coveredPosition() + ", beyond where the sound log ends ("
+                            + scan.soundEnd() + ")",
+                    "open does not use it");
         }
         return entries(f, c, scan);
     }
@@ -102,8 +114,13 @@ public final class CheckpointCheck {
         if (bad == 0) {
             return null;
         }
-        return new Finding(Finding.Severity.DAMAGE, f.path(), firstOffset, bad + " of " + entries
-                + " checkpoint entries do not point at a sound put of a key with their hash; first: " + first, SKIP);
+        return new Finding(
+                Finding.Severity.DAMAGE,
+                f.path(),
+                firstOffset,
+                bad + " of " + entries
+                        + " checkpoint entries do not point at a sound put of a key with their hash; first: " + first,
+                SKIP);
     }
 
     private static String entry(long slot, long covered, ShardScan scan) {
@@ -131,7 +148,9 @@ public final class CheckpointCheck {
             return "a delete record";
         }
         long hash = hash25(r.key(s.file().bytes()));
-        return hash == CheckpointFile.hash25(slot) ? null : "key hash " + hash + ", entry says " + CheckpointFile.hash25(slot);
+        return hash == CheckpointFile.hash25(slot)
+                ? null
+                : "key hash " + hash + ", entry says " + CheckpointFile.hash25(slot);
     }
 
     /** Used by {@link StoreLayout}-free callers to name a checkpoint. @param c checkpoint @return its name */

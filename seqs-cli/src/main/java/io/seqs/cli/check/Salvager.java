@@ -27,11 +27,35 @@ import java.util.Map;
  * the key was not written again before the checkpoint's covered position.
  */
 public final class Salvager {
-    /** A key in doubt. @param key its bytes @param shard its shard @param logPosition its latest sound record @param gapStart the unreadable stretch after it */
+    /**
+     * A key in doubt.
+     *
+     * @param key its bytes
+     * @param shard its shard
+     * @param logPosition its latest sound record
+     * @param gapStart the unreadable stretch after it
+     */
     public record Doubt(byte[] key, int shard, long logPosition, long gapStart) {}
 
-    /** What a salvage did. @param saved keys copied @param deleted keys whose latest record is a delete @param savedBeyondOpen keys copied whose latest record open would drop @param records sound records read @param gaps unreadable stretches @param doubts keys in doubt @param findings every problem in the source */
-    public record Result(long saved, long deleted, long savedBeyondOpen, long records, List<ShardGap> gaps, List<Doubt> doubts, List<Finding> findings) {
+    /**
+     * What a salvage did.
+     *
+     * @param saved keys copied
+     * @param deleted keys whose latest record is a delete
+     * @param savedBeyondOpen keys copied whose latest record open would drop
+     * @param records sound records read
+     * @param gaps unreadable stretches
+     * @param doubts keys in doubt
+     * @param findings every problem in the source
+     */
+    public record Result(
+            long saved,
+            long deleted,
+            long savedBeyondOpen,
+            long records,
+            List<ShardGap> gaps,
+            List<Doubt> doubts,
+            List<Finding> findings) {
         /** Whether everything was saved. */
         public boolean complete() {
             return gaps.isEmpty() && doubts.isEmpty();
@@ -66,7 +90,8 @@ public final class Salvager {
      * @return what was saved and what not
      * @throws IOException when a file cannot be listed or mapped
      */
-    public static Result salvage(StoreLayout layout, StoreChecks checks, Seqs target, Progress progress) throws IOException {
+    public static Result salvage(StoreLayout layout, StoreChecks checks, Seqs target, Progress progress)
+            throws IOException {
         List<Finding> findings = new ArrayList<>(checks.findings());
         List<ShardGap> gaps = new ArrayList<>();
         List<Doubt> doubts = new ArrayList<>();
@@ -76,8 +101,13 @@ public final class Salvager {
         long records = 0;
         for (int shard = 0; shard < checks.shardCount(); shard++) {
             Map<Key, Latest> latest = new HashMap<>();
-            try (ShardScan scan = ShardScan.scan(layout, checks.expected(shard), (s, r, pos) -> latest.put(new Key(r.key(s.file().bytes())),
-                    new Latest(s.id(), r.offset(), pos, r.type(), r.keyLength(), r.valueLength())), progress)) {
+            try (ShardScan scan = ShardScan.scan(
+                    layout,
+                    checks.expected(shard),
+                    (s, r, pos) -> latest.put(
+                            new Key(r.key(s.file().bytes())),
+                            new Latest(s.id(), r.offset(), pos, r.type(), r.keyLength(), r.valueLength())),
+                    progress)) {
                 findings.addAll(scan.findings());
                 records += scan.records();
                 List<Settled.Checkpoint> checkpoints = Settled.load(layout, checks.expected(shard), scan);
@@ -90,8 +120,10 @@ public final class Salvager {
                 }
                 for (Map.Entry<Key, Latest> e : latest.entrySet()) {
                     Latest l = e.getValue();
-                    if (l.logPosition() < lastGapStart && !Settled.byCheckpoint(checkpoints, e.getKey().bytes(), l.logPosition(), scan)) {
-                        doubts.add(new Doubt(e.getKey().bytes(), shard, l.logPosition(), firstGapAfter(scan, l.logPosition())));
+                    if (l.logPosition() < lastGapStart
+                            && !Settled.byCheckpoint(checkpoints, e.getKey().bytes(), l.logPosition(), scan)) {
+                        doubts.add(new Doubt(
+                                e.getKey().bytes(), shard, l.logPosition(), firstGapAfter(scan, l.logPosition())));
                     } else if (l.type() == LogRecord.DELETE) {
                         deleted++;
                     } else {
@@ -111,6 +143,10 @@ public final class Salvager {
     }
 
     private static long firstGapAfter(ShardScan scan, long position) {
-        return scan.gaps().stream().filter(g -> !g.trailing() && g.start() > position).mapToLong(ShardScan.Gap::start).min().orElse(-1);
+        return scan.gaps().stream()
+                .filter(g -> !g.trailing() && g.start() > position)
+                .mapToLong(ShardScan.Gap::start)
+                .min()
+                .orElse(-1);
     }
 }

@@ -24,11 +24,14 @@ final class Settled {
     /** The shard's checkpoints that pass every check of their own and match the shard. */
     static List<Checkpoint> load(StoreLayout layout, ShardScan.Expected expected, ShardScan scan) throws IOException {
         List<Checkpoint> sound = new ArrayList<>();
-        for (Map.Entry<Long, Path> e : layout.checkpoints(expected.epoch(), expected.shard()).entrySet()) {
+        for (Map.Entry<Long, Path> e :
+                layout.checkpoints(expected.epoch(), expected.shard()).entrySet()) {
             MappedFile f = MappedFile.open(e.getValue());
             try {
                 CheckpointFile c = CheckpointFile.parse(f.bytes());
-                if (c.shard() == expected.shard() && c.epoch() == expected.epoch() && c.coveredPosition() == e.getKey()
+                if (c.shard() == expected.shard()
+                        && c.epoch() == expected.epoch()
+                        && c.coveredPosition() == e.getKey()
                         && c.coveredPosition() <= scan.logEnd()) {
                     sound.add(new Checkpoint(f, c));
                     continue;
@@ -46,7 +49,11 @@ final class Settled {
      * key's latest record at {@code position}.
      */
     static boolean byCheckpoint(List<Checkpoint> checkpoints, byte[] key, long position, ShardScan scan) {
-        long needed = scan.gaps().stream().filter(g -> !g.trailing() && g.start() > position).mapToLong(ShardScan.Gap::end).max().orElse(0);
+        long needed = scan.gaps().stream()
+                .filter(g -> !g.trailing() && g.start() > position)
+                .mapToLong(ShardScan.Gap::end)
+                .max()
+                .orElse(0);
         long hash = CheckpointCheck.hash25(key);
         for (Checkpoint c : checkpoints) {
             if (c.header().coveredPosition() >= needed && points(c, hash, position)) {
@@ -64,7 +71,9 @@ final class Settled {
             if (entry == CheckpointFile.EMPTY) {
                 return false;
             }
-            if (entry != CheckpointFile.TOMBSTONE && CheckpointFile.hash25(entry) == hash && CheckpointFile.position(entry) == position) {
+            if (entry != CheckpointFile.TOMBSTONE
+                    && CheckpointFile.hash25(entry) == hash
+                    && CheckpointFile.position(entry) == position) {
                 return true;
             }
         }

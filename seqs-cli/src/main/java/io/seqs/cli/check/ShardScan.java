@@ -31,10 +31,24 @@ public final class ShardScan implements AutoCloseable {
         void record(Segment segment, LogRecord record, long logPosition);
     }
 
-    /** What the scan expects of the shard's files. @param epoch epoch @param shard shard @param shardCount shards, 0 when unknown @param windowSize window size, 0 when unknown @param maxGeneration highest acceptable record generation */
+    /**
+     * What the scan expects of the shard's files.
+     *
+     * @param epoch epoch
+     * @param shard shard
+     * @param shardCount shards, 0 when unknown
+     * @param windowSize window size, 0 when unknown
+     * @param maxGeneration highest acceptable record generation
+     */
     public record Expected(long epoch, int shard, int shardCount, long windowSize, long maxGeneration) {}
 
-    /** A mapped segment file. @param id its id @param file the mapping @param windowSize the window size placing it in the log */
+    /**
+     * A mapped segment file.
+     *
+     * @param id its id
+     * @param file the mapping
+     * @param windowSize the window size placing it in the log
+     */
     public record Segment(long id, MappedFile file, long windowSize) {
         /** The log position of an offset in this file. @param offset the offset @return the position */
         public long logPosition(long offset) {
@@ -42,7 +56,15 @@ public final class ShardScan implements AutoCloseable {
         }
     }
 
-    /** Unreadable bytes between two sound records (or after the last). @param start first log position @param end log position after it @param file the file @param offset offset of the start in it @param trailing whether no sound record follows it */
+    /**
+     * Unreadable bytes between two sound records (or after the last).
+     *
+     * @param start first log position
+     * @param end log position after it
+     * @param file the file
+     * @param offset offset of the start in it
+     * @param trailing whether no sound record follows it
+     */
     public record Gap(long start, long end, Path file, long offset, boolean trailing) {}
 
     private final Expected expected;
@@ -73,7 +95,8 @@ public final class ShardScan implements AutoCloseable {
      * @return the scan, holding the mapped files until closed
      * @throws IOException when a file cannot be listed or mapped
      */
-    public static ShardScan scan(StoreLayout layout, Expected expected, Visitor visitor, Progress progress) throws IOException {
+    public static ShardScan scan(StoreLayout layout, Expected expected, Visitor visitor, Progress progress)
+            throws IOException {
         ShardScan s = new ShardScan(expected);
         try {
             s.run(layout, visitor, progress);
@@ -85,15 +108,23 @@ public final class ShardScan implements AutoCloseable {
     }
 
     private void run(StoreLayout layout, Visitor visitor, Progress progress) throws IOException {
-        Path shardDir = layout.dir().resolve(StoreLayout.epochName(expected.epoch())).resolve(StoreLayout.shardName(expected.shard()));
+        Path shardDir = layout.dir()
+                .resolve(StoreLayout.epochName(expected.epoch()))
+                .resolve(StoreLayout.shardName(expected.shard()));
         long expectedId = 0;
         long previousEnd = 0;
-        for (Map.Entry<Long, Path> e : layout.segments(expected.epoch(), expected.shard()).entrySet()) {
+        for (Map.Entry<Long, Path> e :
+                layout.segments(expected.epoch(), expected.shard()).entrySet()) {
             long id = e.getKey();
             MappedFile file = MappedFile.open(e.getValue());
             SegmentHeader header = header(file, id, previousEnd);
             if (window == 0) {
-                findings.add(new Finding(Finding.Severity.DAMAGE, file.path(), 0, "window size unknown (no sound manifest or earlier header): records not read", ""));
+                findings.add(new Finding(
+                        Finding.Severity.DAMAGE,
+                        file.path(),
+                        0,
+                        "window size unknown (no sound manifest or earlier header): records not read",
+                        ""));
                 file.close();
                 continue;
             }
@@ -104,8 +135,12 @@ public final class ShardScan implements AutoCloseable {
             segments.put(id, segment);
             long end = records(segment, visitor);
             if (header != null && file.size() < header.recordedLength()) {
-                problem(file.path(), file.size(), "file is " + file.size() + " bytes, its header records " + header.recordedLength()
-                        + ": cut on disk", segment.logPosition(end));
+                problem(
+                        file.path(),
+                        file.size(),
+                        "file is " + file.size() + " bytes, its header records " + header.recordedLength()
+                                + ": cut on disk",
+                        segment.logPosition(end));
             }
             previousEnd = segment.logPosition(end);
             long windows = header != null ? header.windowCount() : Math.max(1, (file.size() + window - 1) / window);
@@ -131,13 +166,21 @@ public final class ShardScan implements AutoCloseable {
         if (window == 0) {
             window = h.windowSize();
         }
-        String mismatch = h.epoch() != expected.epoch() ? "epoch " + h.epoch() + ", expected " + expected.epoch()
-                : h.shard() != expected.shard() ? "shard " + h.shard() + ", expected " + expected.shard()
-                : expected.shardCount() != 0 && h.shardCount() != expected.shardCount() ? "shard count " + h.shardCount() + ", expected " + expected.shardCount()
-                : h.segmentId() != id ? "segment id " + h.segmentId() + ", its name says " + id
-                : h.windowSize() != window ? "window size " + h.windowSize() + ", expected " + window
-                : h.previousEnd() != previousEnd ? "previous end " + h.previousEnd() + ", but the previous segment's records end at " + previousEnd
-                : null;
+        String mismatch = h.epoch() != expected.epoch()
+                ? "epoch " + h.epoch() + ", expected " + expected.epoch()
+                : h.shard() != expected.shard()
+                        ? "shard " + h.shard() + ", expected " + expected.shard()
+                        : expected.shardCount() != 0 && h.shardCount() != expected.shardCount()
+                                ? "shard count " + h.shardCount() + ", expected " + expected.shardCount()
+                                : h.segmentId() != id
+                                        ? "segment id " + h.segmentId() + ", its name says " + id
+                                        : h.windowSize() != window
+                                                ? "window size " + h.windowSize() + ", expected " + window
+                                                : h.previousEnd() != previousEnd
+                                                        ? "previous end " + h.previousEnd()
+                                                                + ", but the previous segment's records end at "
+                                                                + previousEnd
+                                                        : null;
         if (mismatch != null) {
             problem(file.path(), 0, "segment header " + mismatch, previousEnd);
         }
@@ -167,7 +210,12 @@ public final class ShardScan implements AutoCloseable {
                 problem(segment.file().path(), offset, reason, segment.logPosition(offset));
                 long next = resync(bytes, offset + 8);
                 long gapEnd = next >= 0 ? next : bytes.byteSize();
-                gaps.add(new Gap(segment.logPosition(offset), segment.logPosition(gapEnd), segment.file().path(), offset, false));
+                gaps.add(new Gap(
+                        segment.logPosition(offset),
+                        segment.logPosition(gapEnd),
+                        segment.file().path(),
+                        offset,
+                        false));
                 if (next < 0) {
                     return bytes.byteSize();
                 }
@@ -197,24 +245,46 @@ public final class ShardScan implements AutoCloseable {
 
     /** Says what open would do for each finding, once the whole log has been read. */
     private void classify() {
-        boolean tail = recordsAtLastProblem == records && findings.size() == 1 && !gaps.isEmpty()
-                && gaps.getLast().file().equals(segments.isEmpty() ? null : segments.lastEntry().getValue().file().path());
+        boolean tail = recordsAtLastProblem == records
+                && findings.size() == 1
+                && !gaps.isEmpty()
+                && gaps.getLast()
+                        .file()
+                        .equals(
+                                segments.isEmpty()
+                                        ? null
+                                        : segments.lastEntry().getValue().file().path());
         for (int i = 0; i < gaps.size(); i++) {
             Gap g = gaps.get(i);
             boolean trailing = recordsAtLastProblem == records && i == gaps.size() - 1;
             gaps.set(i, new Gap(g.start(), g.end(), g.file(), g.offset(), trailing));
         }
-        long filesAfter = segments.values().stream().filter(s -> s.logPosition(0) >= soundEnd).count();
+        long filesAfter = segments.values().stream()
+                .filter(s -> s.logPosition(0) >= soundEnd)
+                .count();
         for (int i = 0; i < findings.size(); i++) {
             Finding f = findings.get(i);
             if (tail) {
-                findings.set(i, f.with(Finding.Severity.TAIL, "open cuts the log at log position " + soundEnd
-                        + " (a write an unclean shutdown interrupted); nothing readable follows"));
+                findings.set(
+                        i,
+                        f.with(
+                                Finding.Severity.TAIL,
+                                "open cuts the log at log position " + soundEnd
+                                        + " (a write an unclean shutdown interrupted); nothing readable follows"));
             } else if (i == 0) {
-                findings.set(i, f.with(Finding.Severity.DAMAGE, "open keeps log positions below " + soundEnd + " and drops "
-                        + recordsAfterCut + " sound records after it" + (filesAfter > 0 ? " and " + filesAfter + " segment files" : "")));
+                findings.set(
+                        i,
+                        f.with(
+                                Finding.Severity.DAMAGE,
+                                "open keeps log positions below " + soundEnd + " and drops " + recordsAfterCut
+                                        + " sound records after it"
+                                        + (filesAfter > 0 ? " and " + filesAfter + " segment files" : "")));
             } else {
-                findings.set(i, f.with(Finding.Severity.DAMAGE, "dropped by open with everything after log position " + soundEnd));
+                findings.set(
+                        i,
+                        f.with(
+                                Finding.Severity.DAMAGE,
+                                "dropped by open with everything after log position " + soundEnd));
             }
         }
     }

@@ -20,7 +20,13 @@ import java.util.List;
  * @param maxGeneration the highest generation a record can carry
  * @param findings problems with the manifest and leftovers in the directory
  */
-public record StoreChecks(ManifestFile manifest, long epoch, int shardCount, long windowSize, long maxGeneration, List<Finding> findings) {
+public record StoreChecks(
+        ManifestFile manifest,
+        long epoch,
+        int shardCount,
+        long windowSize,
+        long maxGeneration,
+        List<Finding> findings) {
     private static final long ANY_GENERATION = 0xffff_ffffL;
 
     /**
@@ -35,26 +41,43 @@ public record StoreChecks(ManifestFile manifest, long epoch, int shardCount, lon
         ManifestFile manifest = null;
         Path path = layout.manifest();
         if (!Files.exists(path)) {
-            findings.add(new Finding(Finding.Severity.DAMAGE, path, 0, "manifest missing", "open rebuilds it from the newest epoch directory"));
+            findings.add(new Finding(
+                    Finding.Severity.DAMAGE,
+                    path,
+                    0,
+                    "manifest missing",
+                    "open rebuilds it from the newest epoch directory"));
         } else {
             try (MappedFile f = MappedFile.open(path)) {
                 manifest = ManifestFile.parse(f.bytes());
             } catch (FormatException e) {
-                findings.add(new Finding(Finding.Severity.DAMAGE, path, e.offset(), e.getMessage(), "open rebuilds it from the newest epoch directory"));
+                findings.add(new Finding(
+                        Finding.Severity.DAMAGE,
+                        path,
+                        e.offset(),
+                        e.getMessage(),
+                        "open rebuilds it from the newest epoch directory"));
             }
         }
         List<Long> epochs = layout.epochs();
         long epoch = manifest != null ? manifest.epoch() : epochs.isEmpty() ? 1 : epochs.getLast();
         for (long other : epochs) {
             if (other != epoch) {
-                findings.add(new Finding(Finding.Severity.NOTE, layout.dir().resolve(StoreLayout.epochName(other)), 0,
-                        "epoch directory other than the current epoch " + epoch + " (left by a reset)", "open deletes it"));
+                findings.add(new Finding(
+                        Finding.Severity.NOTE,
+                        layout.dir().resolve(StoreLayout.epochName(other)),
+                        0,
+                        "epoch directory other than the current epoch " + epoch + " (left by a reset)",
+                        "open deletes it"));
             }
         }
         for (Path p : layout.transientFiles()) {
-            findings.add(new Finding(Finding.Severity.NOTE, p, 0, "transient file left by a process that ended", "open removes it"));
+            findings.add(new Finding(
+                    Finding.Severity.NOTE, p, 0, "transient file left by a process that ended", "open removes it"));
         }
-        int shards = manifest != null ? manifest.shardCount() : layout.shards(epoch).stream().mapToInt(i -> i + 1).max().orElse(0);
+        int shards = manifest != null
+                ? manifest.shardCount()
+                : layout.shards(epoch).stream().mapToInt(i -> i + 1).max().orElse(0);
         if (manifest == null && shards > 0) {
             shards = Integer.highestOneBit(shards - 1) << 1 == 0 ? 1 : Integer.highestOneBit(shards - 1) << 1;
         }
@@ -68,7 +91,13 @@ public record StoreChecks(ManifestFile manifest, long epoch, int shardCount, lon
         return new ShardScan.Expected(epoch, shard, manifest != null ? shardCount : 0, windowSize, maxGeneration);
     }
 
-    /** Bytes of every segment file of the epoch, for progress. @param layout names @return bytes @throws IOException on a listing failure */
+    /**
+     * Bytes of every segment file of the epoch, for progress.
+     *
+     * @param layout names
+     * @return bytes
+     * @throws IOException on a listing failure
+     */
     public long segmentBytes(StoreLayout layout) throws IOException {
         long total = 0;
         for (int shard = 0; shard < shardCount; shard++) {

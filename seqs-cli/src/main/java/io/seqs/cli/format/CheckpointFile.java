@@ -18,8 +18,17 @@ import java.lang.foreign.MemorySegment;
  * @param windows windows with space figures
  * @param slotsOffset where the slots start in the file
  */
-public record CheckpointFile(int shard, long epoch, long coveredPosition, long capacity, long liveKeys, long tombstones,
-        int shardCount, long generation, long windows, long slotsOffset) {
+public record CheckpointFile(
+        int shard,
+        long epoch,
+        long coveredPosition,
+        long capacity,
+        long liveKeys,
+        long tombstones,
+        int shardCount,
+        long generation,
+        long windows,
+        long slotsOffset) {
     static final String MAGIC = "SEQSCKP1";
     static final String END_MAGIC = "SEQSCKPE";
     static final int HEADER = 72;
@@ -30,6 +39,7 @@ public record CheckpointFile(int shard, long epoch, long coveredPosition, long c
     public static final long EMPTY = 0;
     /** Slot value of a tombstone. */
     public static final long TOMBSTONE = 1;
+
     static final long POSITION_MASK = (1L << 39) - 1;
 
     /**
@@ -46,10 +56,14 @@ public record CheckpointFile(int shard, long epoch, long coveredPosition, long c
         }
         String magic = Bytes.ascii(bytes, 0, 8);
         if (!MAGIC.equals(magic)) {
-            throw new FormatException(0, "checkpoint magic '" + ManifestFile.printable(magic) + "', expected '" + MAGIC + "'");
+            throw new FormatException(
+                    0, "checkpoint magic '" + ManifestFile.printable(magic) + "', expected '" + MAGIC + "'");
         }
         if (Bytes.u16(bytes, 8) != 1 || Bytes.u16(bytes, 10) != 64) {
-            throw new FormatException(8, "checkpoint version " + Bytes.u16(bytes, 8) + " / header length " + Bytes.u16(bytes, 10) + ", expected 1 / 64");
+            throw new FormatException(
+                    8,
+                    "checkpoint version " + Bytes.u16(bytes, 8) + " / header length " + Bytes.u16(bytes, 10)
+                            + ", expected 1 / 64");
         }
         long capacity = Bytes.i64(bytes, 32);
         if (capacity < MIN_CAPACITY || capacity > MAX_CAPACITY) {
@@ -62,15 +76,26 @@ public record CheckpointFile(int shard, long epoch, long coveredPosition, long c
         }
         String end = Bytes.ascii(bytes, size - 8, 8);
         if (!END_MAGIC.equals(end)) {
-            throw new FormatException(size - 8, "checkpoint end magic '" + ManifestFile.printable(end) + "', expected '" + END_MAGIC + "'");
+            throw new FormatException(
+                    size - 8,
+                    "checkpoint end magic '" + ManifestFile.printable(end) + "', expected '" + END_MAGIC + "'");
         }
         long crc = Bytes.u32(bytes, size - TRAILER);
         long computed = Bytes.crc32c(bytes, 0, size - TRAILER);
         if (crc != computed) {
-            throw new FormatException(size - TRAILER, "checkpoint CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
+            throw new FormatException(
+                    size - TRAILER, "checkpoint CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
         }
-        CheckpointFile c = new CheckpointFile((int) Bytes.u32(bytes, 12), Bytes.i64(bytes, 16), Bytes.i64(bytes, 24), capacity,
-                Bytes.i64(bytes, 40), Bytes.i64(bytes, 48), (int) Bytes.u32(bytes, 56), Bytes.u32(bytes, 60), windows,
+        CheckpointFile c = new CheckpointFile(
+                (int) Bytes.u32(bytes, 12),
+                Bytes.i64(bytes, 16),
+                Bytes.i64(bytes, 24),
+                capacity,
+                Bytes.i64(bytes, 40),
+                Bytes.i64(bytes, 48),
+                (int) Bytes.u32(bytes, 56),
+                Bytes.u32(bytes, 60),
+                windows,
                 HEADER + 16 * windows);
         c.checkCounts(bytes);
         return c;
@@ -88,8 +113,10 @@ public record CheckpointFile(int shard, long epoch, long coveredPosition, long c
             }
         }
         if (live != liveKeys || dead != tombstones) {
-            throw new FormatException(40, "checkpoint header counts " + liveKeys + " keys and " + tombstones
-                    + " tombstones, its table holds " + live + " and " + dead);
+            throw new FormatException(
+                    40,
+                    "checkpoint header counts " + liveKeys + " keys and " + tombstones + " tombstones, its table holds "
+                            + live + " and " + dead);
         }
     }
 

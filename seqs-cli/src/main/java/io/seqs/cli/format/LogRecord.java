@@ -106,7 +106,8 @@ public record LogRecord(long offset, int keyLength, int type, int valueLength, l
             return new Bad("record of " + body + " bytes runs past the end of the file (" + size + " bytes)");
         }
         if (generation < minGeneration) {
-            return new Bad("record generation " + generation + " below the previous record's " + minGeneration + " (left over from an earlier write)");
+            return new Bad("record generation " + generation + " below the previous record's " + minGeneration
+                    + " (left over from an earlier write)");
         }
         if (generation > maxGeneration) {
             return new Bad("record generation " + generation + " above the store's " + maxGeneration);

@@ -17,6 +17,7 @@ public record ManifestFile(int shardCount, long epoch, long windowSize, long gen
     public static final String NAME = "MANIFEST";
     /** Format version this reader knows. */
     public static final int VERSION = 1;
+
     static final String MAGIC = "SEQSMAN1";
     static final int LENGTH = 64;
     static final int CRC_OFFSET = 60;
@@ -39,7 +40,8 @@ public record ManifestFile(int shardCount, long epoch, long windowSize, long gen
         long crc = Bytes.u32(bytes, CRC_OFFSET);
         long computed = Bytes.crc32c(bytes, 0, CRC_OFFSET);
         if (crc != computed) {
-            throw new FormatException(CRC_OFFSET, "manifest CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
+            throw new FormatException(
+                    CRC_OFFSET, "manifest CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
         }
         int version = Bytes.u16(bytes, 8);
         if (version != VERSION) {

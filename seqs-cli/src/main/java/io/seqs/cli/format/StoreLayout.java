@@ -58,34 +58,69 @@ public final class StoreLayout {
         return String.format("%016x.seg", id);
     }
 
-    /** Epoch numbers of the epoch directories present, ascending. @return the epochs @throws IOException on a listing failure */
+    /**
+     * Epoch numbers of the epoch directories present, ascending.
+     *
+     * @return the epochs
+     * @throws IOException on a listing failure
+     */
     public List<Long> epochs() throws IOException {
         return numbered(dir, EPOCH, 10);
     }
 
-    /** Shard indexes with a directory in an epoch, ascending. @param epoch the epoch @return the shards @throws IOException on a listing failure */
+    /**
+     * Shard indexes with a directory in an epoch, ascending.
+     *
+     * @param epoch the epoch
+     * @return the shards
+     * @throws IOException on a listing failure
+     */
     public List<Integer> shards(long epoch) throws IOException {
-        return numbered(dir.resolve(epochName(epoch)), SHARD, 10).stream().map(Long::intValue).toList();
+        return numbered(dir.resolve(epochName(epoch)), SHARD, 10).stream()
+                .map(Long::intValue)
+                .toList();
     }
 
-    /** A shard's segment files by id. @param epoch the epoch @param shard the shard @return id to path @throws IOException on a listing failure */
+    /**
+     * A shard's segment files by id.
+     *
+     * @param epoch the epoch
+     * @param shard the shard
+     * @return id to path
+     * @throws IOException on a listing failure
+     */
     public TreeMap<Long, Path> segments(long epoch, int shard) throws IOException {
         return files(dir.resolve(epochName(epoch)).resolve(shardName(shard)), SEGMENT);
     }
 
-    /** A shard's checkpoint files by covered position. @param epoch the epoch @param shard the shard @return position to path @throws IOException on a listing failure */
+    /**
+     * A shard's checkpoint files by covered position.
+     *
+     * @param epoch the epoch
+     * @param shard the shard
+     * @return position to path
+     * @throws IOException on a listing failure
+     */
     public TreeMap<Long, Path> checkpoints(long epoch, int shard) throws IOException {
         return files(checkpointRoot.resolve(epochName(epoch)).resolve(shardName(shard)), CHECKPOINT);
     }
 
-    /** Names in the store directory that are transient ({@code MANIFEST.tmp}, scratch files, {@code *.tmp} checkpoints are not listed). @return paths @throws IOException on a listing failure */
+    /**
+     * Names in the store directory that are transient ({@code MANIFEST.tmp}, scratch files, {@code *.tmp} checkpoints
+     * are not listed).
+     *
+     * @return paths
+     * @throws IOException on a listing failure
+     */
     public List<Path> transientFiles() throws IOException {
         List<Path> found = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             s.filter(p -> {
-                String n = p.getFileName().toString();
-                return n.equals("MANIFEST.tmp") || (n.startsWith(".zero-") && n.endsWith(".scratch"));
-            }).sorted().forEach(found::add);
+                        String n = p.getFileName().toString();
+                        return n.equals("MANIFEST.tmp") || (n.startsWith(".zero-") && n.endsWith(".scratch"));
+                    })
+                    .sorted()
+                    .forEach(found::add);
         }
         return found;
     }

@@ -22,13 +22,15 @@ public final class Keys {
 
     public static void checkKey(long length) {
         if (length < 1 || length > RecordDescriptor.MAX_KEY_LENGTH) {
-            throw new IllegalArgumentException("key length " + length + " is outside 1.." + RecordDescriptor.MAX_KEY_LENGTH);
+            throw new IllegalArgumentException(
+                    "key length " + length + " is outside 1.." + RecordDescriptor.MAX_KEY_LENGTH);
         }
     }
 
     public static void checkValue(long length) {
         if (length < 0 || length > RecordDescriptor.MAX_VALUE_LENGTH) {
-            throw new IllegalArgumentException("value length " + length + " is outside 0.." + RecordDescriptor.MAX_VALUE_LENGTH);
+            throw new IllegalArgumentException(
+                    "value length " + length + " is outside 0.." + RecordDescriptor.MAX_VALUE_LENGTH);
         }
     }
 

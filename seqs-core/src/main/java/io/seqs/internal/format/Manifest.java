@@ -1,5 +1,8 @@
 package io.seqs.internal.format;
 
+import io.seqs.CorruptionException;
+import io.seqs.SeqsBuilder;
+import io.seqs.internal.fs.FileUtil;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -7,9 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.zip.CRC32C;
-import io.seqs.CorruptionException;
-import io.seqs.SeqsBuilder;
-import io.seqs.internal.fs.FileUtil;
 
 /**
  * The store's root record, {@code MANIFEST}: which epoch is current and how its logs are cut.
@@ -103,19 +103,35 @@ public record Manifest(int shardCount, long epoch, long windowSize, int generati
     static Manifest decode(Path file, ByteBuffer b) {
         b.order(ByteOrder.LITTLE_ENDIAN);
         if (b.getLong(MAGIC_OFFSET) != MAGIC) {
-            throw new CorruptionException(file, MAGIC_OFFSET, "manifest magic 0x" + Long.toHexString(b.getLong(MAGIC_OFFSET)) + ", expected 0x" + Long.toHexString(MAGIC));
+            throw new CorruptionException(
+                    file,
+                    MAGIC_OFFSET,
+                    "manifest magic 0x" + Long.toHexString(b.getLong(MAGIC_OFFSET)) + ", expected 0x"
+                            + Long.toHexString(MAGIC));
         }
         CRC32C crc = new CRC32C();
         crc.update(b.duplicate().position(0).limit(CRC_OFFSET));
         if (b.getInt(CRC_OFFSET) != (int) crc.getValue()) {
-            throw new CorruptionException(file, CRC_OFFSET, "manifest CRC32C 0x" + Integer.toHexString(b.getInt(CRC_OFFSET)) + ", computed 0x" + Integer.toHexString((int) crc.getValue()));
+            throw new CorruptionException(
+                    file,
+                    CRC_OFFSET,
+                    "manifest CRC32C 0x" + Integer.toHexString(b.getInt(CRC_OFFSET)) + ", computed 0x"
+                            + Integer.toHexString((int) crc.getValue()));
         }
         if (b.getShort(VERSION_OFFSET) != FORMAT_VERSION || b.getShort(LENGTH_OFFSET) != LENGTH) {
-            throw new CorruptionException(file, VERSION_OFFSET, "manifest format version " + b.getShort(VERSION_OFFSET) + " / length " + b.getShort(LENGTH_OFFSET) + ", this build reads version " + FORMAT_VERSION);
+            throw new CorruptionException(
+                    file,
+                    VERSION_OFFSET,
+                    "manifest format version " + b.getShort(VERSION_OFFSET) + " / length " + b.getShort(LENGTH_OFFSET)
+                            + ", this build reads version " + FORMAT_VERSION);
         }
         try {
-            return new Manifest(b.getInt(SHARD_COUNT_OFFSET), b.getLong(EPOCH_OFFSET), b.getLong(WINDOW_SIZE_OFFSET),
-                    b.getInt(GENERATION_OFFSET), b.getLong(CREATED_OFFSET));
+            return new Manifest(
+                    b.getInt(SHARD_COUNT_OFFSET),
+                    b.getLong(EPOCH_OFFSET),
+                    b.getLong(WINDOW_SIZE_OFFSET),
+                    b.getInt(GENERATION_OFFSET),
+                    b.getLong(CREATED_OFFSET));
         } catch (IllegalArgumentException e) {
             throw new CorruptionException(file, SHARD_COUNT_OFFSET, "manifest fields out of range: " + e.getMessage());
         }

@@ -55,11 +55,13 @@ public final class RecordDescriptor {
 
     /** Flag bit: the value is LZ4-compressed (reserved; not written by this version). */
     public static final byte FLAG_LZ4 = 1;
+
     public static final byte KNOWN_FLAGS = 0;
 
     public static final int MAX_KEY_LENGTH = 65_535;
     /** Largest value accepted by {@code put}: 64 MiB. */
     public static final int MAX_VALUE_LENGTH = 64 << 20;
+
     public static final long MAX_RECORD_LENGTH = recordLength(MAX_KEY_LENGTH, MAX_VALUE_LENGTH);
 
     private RecordDescriptor() {}
@@ -149,7 +151,13 @@ public final class RecordDescriptor {
     }
 
     /** As {@link #check(MemorySegment, long, long, int, int)}, with the CRC read through {@code view} when given. */
-    public static String check(MemorySegment seg, java.nio.ByteBuffer view, long recordOffset, long limit, int minGeneration, int maxGeneration) {
+    public static String check(
+            MemorySegment seg,
+            java.nio.ByteBuffer view,
+            long recordOffset,
+            long limit,
+            int minGeneration,
+            int maxGeneration) {
         if (recordOffset + HEADER_LENGTH > limit) {
             return "record header at " + recordOffset + " runs past the segment end " + limit;
         }
@@ -174,7 +182,8 @@ public final class RecordDescriptor {
         if (recordOffset + length > limit) {
             return "record of " + length + " bytes at " + recordOffset + " runs past the segment end " + limit;
         }
-        if (Integer.compareUnsigned(generation, minGeneration) < 0 || Integer.compareUnsigned(generation, maxGeneration) > 0) {
+        if (Integer.compareUnsigned(generation, minGeneration) < 0
+                || Integer.compareUnsigned(generation, maxGeneration) > 0) {
             return "record generation " + Integer.toUnsignedString(generation) + " outside "
                     + Integer.toUnsignedString(minGeneration) + ".." + Integer.toUnsignedString(maxGeneration)
                     + " (left behind by an earlier session)";

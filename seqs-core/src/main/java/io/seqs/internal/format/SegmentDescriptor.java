@@ -4,10 +4,10 @@ import static io.seqs.internal.format.RecordDescriptor.INT;
 import static io.seqs.internal.format.RecordDescriptor.LONG;
 import static io.seqs.internal.format.RecordDescriptor.SHORT;
 
-import java.lang.foreign.MemorySegment;
-import java.nio.file.Path;
 import io.seqs.CorruptionException;
 import io.seqs.internal.fs.FileUtil;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
 
 /**
  * Layout of the 64-byte header at the start of every segment file. Little-endian.
@@ -56,7 +56,15 @@ public final class SegmentDescriptor {
 
     private SegmentDescriptor() {}
 
-    public record Header(int shard, long epoch, int shardCount, int windowCount, long segmentId, long windowSize, long previousEnd, long length) {}
+    public record Header(
+            int shard,
+            long epoch,
+            int shardCount,
+            int windowCount,
+            long segmentId,
+            long windowSize,
+            long previousEnd,
+            long length) {}
 
     public static void write(MemorySegment seg, Header h) {
         seg.set(LONG, MAGIC_OFFSET, MAGIC);
@@ -83,24 +91,38 @@ public final class SegmentDescriptor {
      */
     public static Header read(MemorySegment seg, Path file, long fileLength) {
         if (fileLength < HEADER_LENGTH) {
-            throw new CorruptionException(file, 0, "segment file of " + fileLength + " bytes is shorter than its " + HEADER_LENGTH + "-byte header");
+            throw new CorruptionException(
+                    file,
+                    0,
+                    "segment file of " + fileLength + " bytes is shorter than its " + HEADER_LENGTH + "-byte header");
         }
         long magic = seg.get(LONG, MAGIC_OFFSET);
         if (magic != MAGIC) {
-            throw new CorruptionException(file, MAGIC_OFFSET, "segment magic 0x" + Long.toHexString(magic) + ", expected 0x" + Long.toHexString(MAGIC));
+            throw new CorruptionException(
+                    file,
+                    MAGIC_OFFSET,
+                    "segment magic 0x" + Long.toHexString(magic) + ", expected 0x" + Long.toHexString(MAGIC));
         }
         int storedCrc = seg.get(INT, CRC_OFFSET);
         int actualCrc = Checksums.crc(seg, 0, CRC_OFFSET);
         if (storedCrc != actualCrc) {
-            throw new CorruptionException(file, CRC_OFFSET, "segment header CRC32C 0x" + Integer.toHexString(storedCrc) + ", computed 0x" + Integer.toHexString(actualCrc));
+            throw new CorruptionException(
+                    file,
+                    CRC_OFFSET,
+                    "segment header CRC32C 0x" + Integer.toHexString(storedCrc) + ", computed 0x"
+                            + Integer.toHexString(actualCrc));
         }
         short version = seg.get(SHORT, VERSION_OFFSET);
         if (version != FORMAT_VERSION) {
-            throw new CorruptionException(file, VERSION_OFFSET, "segment format version " + version + ", this build reads " + FORMAT_VERSION);
+            throw new CorruptionException(
+                    file, VERSION_OFFSET, "segment format version " + version + ", this build reads " + FORMAT_VERSION);
         }
         short headerLength = seg.get(SHORT, HEADER_LENGTH_OFFSET);
         if (headerLength != HEADER_LENGTH) {
-            throw new CorruptionException(file, HEADER_LENGTH_OFFSET, "segment header length " + headerLength + ", expected " + HEADER_LENGTH);
+            throw new CorruptionException(
+                    file,
+                    HEADER_LENGTH_OFFSET,
+                    "segment header length " + headerLength + ", expected " + HEADER_LENGTH);
         }
         Header h = new Header(
                 seg.get(INT, SHARD_OFFSET),
@@ -111,10 +133,15 @@ public final class SegmentDescriptor {
                 seg.get(LONG, WINDOW_SIZE_OFFSET),
                 seg.get(LONG, PREVIOUS_END_OFFSET),
                 Integer.toUnsignedLong(seg.get(INT, LENGTH_PAGES_OFFSET)) * PAGE);
-        if (h.windowCount() < 1 || h.windowSize() < HEADER_LENGTH || h.segmentId() < 0
+        if (h.windowCount() < 1
+                || h.windowSize() < HEADER_LENGTH
+                || h.segmentId() < 0
                 || h.length() > (long) h.windowCount() * h.windowSize()
                 || h.length() <= (long) (h.windowCount() - 1) * h.windowSize()) {
-            throw new CorruptionException(file, WINDOW_COUNT_OFFSET, "segment geometry invalid: " + h + " for a file of " + fileLength + " bytes");
+            throw new CorruptionException(
+                    file,
+                    WINDOW_COUNT_OFFSET,
+                    "segment geometry invalid: " + h + " for a file of " + fileLength + " bytes");
         }
         return h;
     }
@@ -123,7 +150,8 @@ public final class SegmentDescriptor {
     public static Header readHeader(Path file) {
         try {
             return FileUtil.uninterruptibly(() -> {
-                try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+                try (java.nio.channels.FileChannel ch =
+                        java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
                     java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(HEADER_LENGTH);
                     while (b.hasRemaining() && ch.read(b) >= 0) {
                         // fill

@@ -1,7 +1,9 @@
 package io.seqs.internal.fs;
 
+import io.seqs.DiskFullException;
+import io.seqs.SeqsException;
+import io.seqs.internal.format.RecordDescriptor;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
@@ -17,9 +19,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import io.seqs.DiskFullException;
-import io.seqs.SeqsException;
-import io.seqs.internal.format.RecordDescriptor;
 
 /** File system steps that durability depends on, each in one place. */
 public final class FileUtil {
@@ -68,7 +67,10 @@ public final class FileUtil {
         try {
             uninterruptibly(() -> {
                 ByteBuffer remaining = bytes.duplicate();
-                try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                try (FileChannel ch = FileChannel.open(
+                        tmp,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE,
                         StandardOpenOption.TRUNCATE_EXISTING)) {
                     while (remaining.hasRemaining()) {
                         ch.write(remaining);
@@ -117,6 +119,7 @@ public final class FileUtil {
 
     /** mmap(2) protection and flags for private anonymous memory; the flag values are Linux's. */
     private static final int PROT_READ_WRITE = 0x1 | 0x2;
+
     private static final int MAP_PRIVATE_ANONYMOUS = 0x02 | 0x20;
     /** What mmap returns on failure. */
     private static final long MAP_FAILED = -1L;
@@ -129,29 +132,55 @@ public final class FileUtil {
     private static final boolean NATIVE = FileUtil.class.getModule().isNativeAccessEnabled();
     private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
     private static final MethodHandle OPEN = NATIVE
-            ? downcall("open", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT), "using free-space checks")
+            ? downcall(
+                    "open",
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
+                    "using free-space checks")
             : null;
     private static final MethodHandle CLOSE = NATIVE
-            ? downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), "using free-space checks")
+            ? downcall(
+                    "close",
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
+                    "using free-space checks")
             : null;
     private static final MethodHandle POSIX_FALLOCATE = OPEN != null && CLOSE != null
-            ? downcall("posix_fallocate", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG,
-                    ValueLayout.JAVA_LONG), "using free-space checks")
+            ? downcall(
+                    "posix_fallocate",
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+                    "using free-space checks")
             : null;
     private static final MethodHandle MADVISE = NATIVE
-            ? downcall("madvise", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
+            ? downcall(
+                    "madvise",
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT),
                     "mappings keep the kernel's readahead")
             : null;
     private static final MethodHandle MUNMAP = NATIVE && LINUX
-            ? downcall("munmap", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
+            ? downcall(
+                    "munmap",
+                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG),
                     "index tables are zeroed when allocated")
             : null;
     private static final MethodHandle MMAP = MUNMAP != null
-            ? downcall("mmap", FunctionDescriptor.of(ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_LONG, ValueLayout.JAVA_INT,
-                    ValueLayout.JAVA_INT, ValueLayout.JAVA_INT, ValueLayout.JAVA_LONG), "index tables are zeroed when allocated")
+            ? downcall(
+                    "mmap",
+                    FunctionDescriptor.of(
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_LONG,
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_INT,
+                            ValueLayout.JAVA_LONG),
+                    "index tables are zeroed when allocated")
             : null;
 
-    /** A handle on the C library's {@code name}, or null (logged) when it cannot be linked; then seqs does {@code without}. */
+    /**
+     * A handle on the C library's {@code name}, or null (logged) when it cannot be linked; then seqs does {@code
+     * without}.
+     */
     @SuppressWarnings("restricted") // called only when the application enabled native access for seqs
     private static MethodHandle downcall(String name, FunctionDescriptor descriptor, String without) {
         try {
@@ -219,7 +248,8 @@ public final class FileUtil {
                 throw new DiskFullException(dir, bytes, Files.getFileStore(dir).getUsableSpace());
             }
             if (rc != 0) {
-                throw new IOException("posix_fallocate(" + file + ", " + from + ", " + bytes + ") failed with errno " + rc);
+                throw new IOException(
+                        "posix_fallocate(" + file + ", " + from + ", " + bytes + ") failed with errno " + rc);
             }
         } catch (IOException e) {
             throw new SeqsException("cannot reserve bytes " + from + ".." + to + " of segment file " + file, e);
@@ -244,7 +274,7 @@ public final class FileUtil {
             try {
                 return (int) POSIX_FALLOCATE.invokeExact(fd, offset, length);
             } finally {
-                int ignored = (int) CLOSE.invokeExact(fd);
+                int _ = (int) CLOSE.invokeExact(fd);
             }
         } catch (IOException | RuntimeException | Error e) {
             throw e;
@@ -274,7 +304,11 @@ public final class FileUtil {
         try {
             int rc = (int) MADVISE.invokeExact(mapping, mapping.byteSize(), MADV_RANDOM);
             if (rc != 0) {
-                LOG.log(System.Logger.Level.DEBUG, "madvise(MADV_RANDOM) of a {0}-byte mapping returned {1}", mapping.byteSize(), rc);
+                LOG.log(
+                        System.Logger.Level.DEBUG,
+                        "madvise(MADV_RANDOM) of a {0}-byte mapping returned {1}",
+                        mapping.byteSize(),
+                        rc);
             }
             return rc == 0;
         } catch (RuntimeException | Error e) {
@@ -321,10 +355,15 @@ public final class FileUtil {
 
     /** Names of the sparse files behind {@link #allocateZeroed}: {@code .zero-<n>.scratch}. */
     private static final String SCRATCH_PREFIX = ".zero-";
-    private static final String SCRATCH_SUFFIX = ".scratch";
-    private static final java.util.concurrent.atomic.AtomicLong SCRATCH_FILES = new java.util.concurrent.atomic.AtomicLong();
 
-    /** Whether a directory entry is a sparse file {@link #allocateZeroed} left behind (a crash between create and unlink). */
+    private static final String SCRATCH_SUFFIX = ".scratch";
+    private static final java.util.concurrent.atomic.AtomicLong SCRATCH_FILES =
+            new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * Whether a directory entry is a sparse file {@link #allocateZeroed} left behind (a crash between create and
+     * unlink).
+     */
     public static boolean isScratchFile(String name) {
         return name.startsWith(SCRATCH_PREFIX) && name.endsWith(SCRATCH_SUFFIX);
     }
@@ -340,10 +379,12 @@ public final class FileUtil {
 
     /** A private mapping of a new sparse file, unlinked before returning; null (logged) when that fails. */
     private static MemorySegment mapSparse(Arena arena, long bytes, Path dir) {
-        Path file = dir.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + SCRATCH_FILES.incrementAndGet() + SCRATCH_SUFFIX);
+        Path file = dir.resolve(SCRATCH_PREFIX + ProcessHandle.current().pid() + "-" + SCRATCH_FILES.incrementAndGet()
+                + SCRATCH_SUFFIX);
         try {
             return uninterruptibly(() -> {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                try (FileChannel ch = FileChannel.open(
+                        file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                     // the mapping extends the empty file to its size (a hole); copy-on-write keeps the file a hole
                     return ch.map(FileChannel.MapMode.PRIVATE, 0, bytes, arena);
                 } finally {
@@ -351,7 +392,10 @@ public final class FileUtil {
                 }
             });
         } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.DEBUG, "cannot map " + bytes + " lazily zeroed bytes through " + file + "; zeroing them up front", e);
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "cannot map " + bytes + " lazily zeroed bytes through " + file + "; zeroing them up front",
+                    e);
             return null;
         }
     }
@@ -367,7 +411,12 @@ public final class FileUtil {
             throw new IllegalStateException("munmap of " + bytes + " bytes failed", t);
         }
         if (rc != 0) {
-            LOG.log(System.Logger.Level.WARNING, "munmap of {0} bytes at 0x{1} returned {2}", bytes, Long.toHexString(address), rc);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "munmap of {0} bytes at 0x{1} returned {2}",
+                    bytes,
+                    Long.toHexString(address),
+                    rc);
         }
     }
 

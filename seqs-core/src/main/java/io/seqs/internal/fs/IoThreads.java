@@ -33,8 +33,8 @@ public final class IoThreads {
     static final long IDLE_SECONDS = 30;
 
     private static final AtomicInteger NEXT = new AtomicInteger();
-    private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), factory("seqs-io"));
+    private static final ThreadPoolExecutor POOL = new ThreadPoolExecutor(
+            0, Integer.MAX_VALUE, IDLE_SECONDS, TimeUnit.SECONDS, new SynchronousQueue<>(), factory("seqs-io"));
 
     private IoThreads() {}
 
@@ -73,7 +73,7 @@ public final class IoThreads {
         Future<T> result = POOL.submit(step::run);
         boolean interrupted = false;
         try {
-            for (;;) {
+            for (; ; ) {
                 try {
                     return result.get();
                 } catch (InterruptedException e) {

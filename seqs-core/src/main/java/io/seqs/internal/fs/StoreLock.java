@@ -1,5 +1,6 @@
 package io.seqs.internal.fs;
 
+import io.seqs.SeqsException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -7,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import io.seqs.SeqsException;
 
 /**
  * Who may open a store: one writer, or any number of read-only openers in other processes. A
@@ -20,6 +20,7 @@ import io.seqs.SeqsException;
 public final class StoreLock implements AutoCloseable {
     /** The lock file in the store directory. */
     public static final String FILE = "seqs.lock";
+
     private static final Set<Path> OPEN_IN_THIS_JVM = ConcurrentHashMap.newKeySet();
 
     private final Path directory;
@@ -68,7 +69,8 @@ public final class StoreLock implements AutoCloseable {
 
     /** The lock, or null (its channel closed) when another process holds a conflicting one. */
     private static FileLock tryLock(Path file, boolean shared) throws IOException {
-        FileChannel ch = shared ? FileChannel.open(file, StandardOpenOption.READ)
+        FileChannel ch = shared
+                ? FileChannel.open(file, StandardOpenOption.READ)
                 : FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         try {
             FileLock held = ch.tryLock(0, Long.MAX_VALUE, shared);

@@ -1,5 +1,9 @@
 package io.seqs.internal.index;
 
+import io.seqs.CorruptionException;
+import io.seqs.internal.format.SegmentDescriptor;
+import io.seqs.internal.fs.Failpoints;
+import io.seqs.internal.fs.FileUtil;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -13,10 +17,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
-import io.seqs.CorruptionException;
-import io.seqs.internal.format.SegmentDescriptor;
-import io.seqs.internal.fs.Failpoints;
-import io.seqs.internal.fs.FileUtil;
 
 /**
  * A shard's index checkpoint: the index table as it stood when the log ended at
@@ -74,11 +74,28 @@ public final class CheckpointFile {
     private CheckpointFile() {}
 
     /** What a checkpoint holds; {@code table} is a private copy of the index slots. */
-    public record Snapshot(long epoch, int shard, int shardCount, long coveredPosition, int generation, long capacity,
-                    long liveKeys, long tombstones, long[] liveBytes, long[] deadBytes, MemorySegment table) {}
+    public record Snapshot(
+            long epoch,
+            int shard,
+            int shardCount,
+            long coveredPosition,
+            int generation,
+            long capacity,
+            long liveKeys,
+            long tombstones,
+            long[] liveBytes,
+            long[] deadBytes,
+            MemorySegment table) {}
 
     /** A checkpoint read back and checked; the caller owns {@code index}. */
-    public record Loaded(Path file, long coveredPosition, int generation, long maxPosition, HashIndex index, long[] liveBytes, long[] deadBytes) {}
+    public record Loaded(
+            Path file,
+            long coveredPosition,
+            int generation,
+            long maxPosition,
+            HashIndex index,
+            long[] liveBytes,
+            long[] deadBytes) {}
 
     static String fileName(long coveredPosition) {
         return String.format("%016x%s", coveredPosition, SUFFIX);
@@ -88,7 +105,8 @@ public final class CheckpointFile {
     public static long write(Path dir, Snapshot s) throws IOException {
         assert s.table().byteSize() == s.capacity() * HashIndex.SLOT_BYTES;
         int n = s.liveBytes().length;
-        ByteBuffer head = ByteBuffer.allocate(SPACE_OFFSET + n * SPACE_ENTRY_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer head =
+                ByteBuffer.allocate(SPACE_OFFSET + n * SPACE_ENTRY_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(MAGIC_OFFSET, MAGIC)
                 .putShort(VERSION_OFFSET, FORMAT_VERSION)
                 .putShort(HEADER_LENGTH_OFFSET, (short) HEADER_LENGTH)
@@ -117,8 +135,8 @@ public final class CheckpointFile {
         Path tmp = dir.resolve(fileName(s.coveredPosition()) + ".tmp");
         long total = head.remaining() + (long) table.remaining() + trailer.remaining();
         FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel ch = FileChannel.open(
+                    tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 long tableOffset = head.remaining();
                 writeFully(ch, head.duplicate(), 0);
                 writeSparse(ch, s.table(), tableOffset);
@@ -167,9 +185,11 @@ public final class CheckpointFile {
     }
 
     /** Whether a checkpoint file holds exactly the bytes it was written from; for assertions. */
-    private static boolean readsBack(Path file, ByteBuffer head, MemorySegment table, ByteBuffer trailer) throws IOException {
+    private static boolean readsBack(Path file, ByteBuffer head, MemorySegment table, ByteBuffer trailer)
+            throws IOException {
         return FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena arena = Arena.ofConfined()) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                    Arena arena = Arena.ofConfined()) {
                 long h = head.remaining();
                 long t = table.byteSize();
                 if (ch.size() != h + t + trailer.remaining()) {
@@ -178,13 +198,21 @@ public final class CheckpointFile {
                 MemorySegment m = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size(), arena);
                 return MemorySegment.mismatch(m, 0, h, MemorySegment.ofBuffer(head.duplicate()), 0, h) < 0
                         && MemorySegment.mismatch(m, h, h + t, table, 0, t) < 0
-                        && MemorySegment.mismatch(m, h + t, ch.size(), MemorySegment.ofBuffer(trailer.duplicate()), 0, trailer.remaining()) < 0;
+                        && MemorySegment.mismatch(
+                                        m,
+                                        h + t,
+                                        ch.size(),
+                                        MemorySegment.ofBuffer(trailer.duplicate()),
+                                        0,
+                                        trailer.remaining())
+                                < 0;
             }
         });
     }
 
     /** The unit of holes in a checkpoint file and of untouched memory in a table read back. */
     private static final int PAGE_BYTES = 4096;
+
     private static final int SLOTS_PER_PAGE = PAGE_BYTES / HashIndex.SLOT_BYTES;
 
     /** Checkpoint files of a directory, newest (highest covered position) first. */
@@ -221,7 +249,8 @@ public final class CheckpointFile {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < SPACE_OFFSET + TRAILER_LENGTH) {
-                throw new CorruptionException(file, 0, "checkpoint of " + size + " bytes is shorter than its header and trailer");
+                throw new CorruptionException(
+                        file, 0, "checkpoint of " + size + " bytes is shorter than its header and trailer");
             }
             ByteBuffer head = ByteBuffer.allocate(SPACE_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
             readFully(file, ch, head, 0);
@@ -235,21 +264,29 @@ public final class CheckpointFile {
             expect(file, COVERED_OFFSET, "covered position (from the file name)", covered, coveredPosition(file));
             long capacity = head.getLong(CAPACITY_OFFSET);
             if (capacity < HashIndex.MIN_CAPACITY || capacity > HashIndex.MAX_CAPACITY) {
-                throw new CorruptionException(file, CAPACITY_OFFSET, "table capacity " + capacity + " is outside "
-                        + HashIndex.MIN_CAPACITY + ".." + HashIndex.MAX_CAPACITY);
+                throw new CorruptionException(
+                        file,
+                        CAPACITY_OFFSET,
+                        "table capacity " + capacity + " is outside " + HashIndex.MIN_CAPACITY + ".."
+                                + HashIndex.MAX_CAPACITY);
             }
             long liveKeys = head.getLong(LIVE_KEYS_OFFSET);
             long tombstones = head.getLong(TOMBSTONES_OFFSET);
             int generation = head.getInt(GENERATION_OFFSET);
             long n = Integer.toUnsignedLong(head.getInt(SPACE_COUNT_OFFSET));
-            long expectedSize = SPACE_OFFSET + n * SPACE_ENTRY_LENGTH + capacity * HashIndex.SLOT_BYTES + TRAILER_LENGTH;
+            long expectedSize =
+                    SPACE_OFFSET + n * SPACE_ENTRY_LENGTH + capacity * HashIndex.SLOT_BYTES + TRAILER_LENGTH;
             if (n > (HashIndex.MAX_POSITION >>> 12) || size != expectedSize) {
-                throw new CorruptionException(file, SPACE_COUNT_OFFSET, "file is " + size + " bytes, its header says "
-                        + expectedSize + " (" + n + " space entries, " + capacity + " slots)");
+                throw new CorruptionException(
+                        file,
+                        SPACE_COUNT_OFFSET,
+                        "file is " + size + " bytes, its header says " + expectedSize + " (" + n + " space entries, "
+                                + capacity + " slots)");
             }
             CRC32C crc = new CRC32C();
             crc.update(head.flip());
-            ByteBuffer space = ByteBuffer.allocate((int) (n * SPACE_ENTRY_LENGTH)).order(ByteOrder.LITTLE_ENDIAN);
+            ByteBuffer space =
+                    ByteBuffer.allocate((int) (n * SPACE_ENTRY_LENGTH)).order(ByteOrder.LITTLE_ENDIAN);
             readFully(file, ch, space, SPACE_OFFSET);
             crc.update(space.duplicate().flip());
             long[] live = new long[(int) n];
@@ -263,53 +300,17 @@ public final class CheckpointFile {
             HashIndex index = HashIndex.withCapacity(capacity, scratchDir);
             try {
                 long tableOffset = SPACE_OFFSET + n * SPACE_ENTRY_LENGTH;
-                long entries = 0;
-                long tombs = 0;
-                long maxPosition = 0;
-                ByteBuffer bytes = ByteBuffer.allocate(HashIndex.SCAN_CHUNK * HashIndex.SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
-                long[] chunk = new long[HashIndex.SCAN_CHUNK];
-                for (long base = 0; base < capacity; base += HashIndex.SCAN_CHUNK) {
-                    int count = (int) Math.min(HashIndex.SCAN_CHUNK, capacity - base);
-                    bytes.clear().limit(count * HashIndex.SLOT_BYTES);
-                    readFully(file, ch, bytes, tableOffset + base * HashIndex.SLOT_BYTES);
-                    bytes.flip().asLongBuffer().get(0, chunk, 0, count);
-                    crc.update(bytes);
-                    for (int j = 0; j < count; j++) {
-                        long slot = chunk[j];
-                        if (slot == HashIndex.TOMBSTONE) {
-                            tombs++;
-                        } else if (slot != HashIndex.EMPTY) {
-                            long position = HashIndex.position(slot);
-                            if (position < SegmentDescriptor.HEADER_LENGTH || position >= covered) {
-                                throw new CorruptionException(file, tableOffset + (base + j) * HashIndex.SLOT_BYTES,
-                                        "slot points at log position " + position + ", outside " + SegmentDescriptor.HEADER_LENGTH + ".."
-                                                + covered);
-                            }
-                            maxPosition = Math.max(maxPosition, position);
-                            entries++;
-                        }
-                    }
-                    // copy page by page, leaving the pages of an empty stretch untouched
-                    for (int page = 0; page < count; page += SLOTS_PER_PAGE) {
-                        int n2 = Math.min(SLOTS_PER_PAGE, count - page);
-                        for (int j = page; j < page + n2; j++) {
-                            if (chunk[j] != HashIndex.EMPTY) {
-                                index.putSlots(base + page, chunk, page, n2);
-                                break;
-                            }
-                        }
-                    }
-                }
+                TableCounts counted = readTable(file, ch, crc, tableOffset, capacity, covered, index);
                 ByteBuffer trailer = ByteBuffer.allocate(TRAILER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
                 long trailerOffset = size - TRAILER_LENGTH;
                 readFully(file, ch, trailer, trailerOffset);
                 expect(file, trailerOffset + 8, "end magic", trailer.getLong(8), END_MAGIC);
                 expect(file, trailerOffset, "CRC32C", trailer.getInt(0), (int) crc.getValue());
-                expect(file, LIVE_KEYS_OFFSET, "live keys (counted in the table)", liveKeys, entries);
-                expect(file, TOMBSTONES_OFFSET, "tombstones (counted in the table)", tombstones, tombs);
-                index.size = entries;
-                index.tombstones = tombs;
-                return new Loaded(file, covered, generation, maxPosition, index, live, dead);
+                expect(file, LIVE_KEYS_OFFSET, "live keys (counted in the table)", liveKeys, counted.entries());
+                expect(file, TOMBSTONES_OFFSET, "tombstones (counted in the table)", tombstones, counted.tombstones());
+                index.size = counted.entries();
+                index.tombstones = counted.tombstones();
+                return new Loaded(file, covered, generation, counted.maxPosition(), index, live, dead);
             } catch (IOException | RuntimeException e) {
                 index.close();
                 throw e;
@@ -317,9 +318,64 @@ public final class CheckpointFile {
         }
     }
 
+    /** What {@link #readTable} counted in a checkpoint's table. */
+    private record TableCounts(long entries, long tombstones, long maxPosition) {}
+
+    /**
+     * Reads a checkpoint's table from {@code tableOffset} into {@code index}, a chunk at a time
+     * through the heap, adding its bytes to {@code crc} and checking that every entry points
+     * inside the log the checkpoint covers.
+     */
+    private static TableCounts readTable(
+            Path file, FileChannel ch, CRC32C crc, long tableOffset, long capacity, long covered, HashIndex index)
+            throws IOException {
+        long entries = 0;
+        long tombs = 0;
+        long maxPosition = 0;
+        ByteBuffer bytes =
+                ByteBuffer.allocate(HashIndex.SCAN_CHUNK * HashIndex.SLOT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        long[] chunk = new long[HashIndex.SCAN_CHUNK];
+        for (long base = 0; base < capacity; base += HashIndex.SCAN_CHUNK) {
+            int count = (int) Math.min(HashIndex.SCAN_CHUNK, capacity - base);
+            bytes.clear().limit(count * HashIndex.SLOT_BYTES);
+            readFully(file, ch, bytes, tableOffset + base * HashIndex.SLOT_BYTES);
+            bytes.flip().asLongBuffer().get(0, chunk, 0, count);
+            crc.update(bytes);
+            for (int j = 0; j < count; j++) {
+                long slot = chunk[j];
+                if (slot == HashIndex.TOMBSTONE) {
+                    tombs++;
+                } else if (slot != HashIndex.EMPTY) {
+                    long position = HashIndex.position(slot);
+                    if (position < SegmentDescriptor.HEADER_LENGTH || position >= covered) {
+                        throw new CorruptionException(
+                                file,
+                                tableOffset + (base + j) * HashIndex.SLOT_BYTES,
+                                "slot points at log position " + position + ", outside "
+                                        + SegmentDescriptor.HEADER_LENGTH + ".." + covered);
+                    }
+                    maxPosition = Math.max(maxPosition, position);
+                    entries++;
+                }
+            }
+            // copy page by page, leaving the pages of an empty stretch untouched
+            for (int page = 0; page < count; page += SLOTS_PER_PAGE) {
+                int n2 = Math.min(SLOTS_PER_PAGE, count - page);
+                for (int j = page; j < page + n2; j++) {
+                    if (chunk[j] != HashIndex.EMPTY) {
+                        index.putSlots(base + page, chunk, page, n2);
+                        break;
+                    }
+                }
+            }
+        }
+        return new TableCounts(entries, tombs, maxPosition);
+    }
+
     private static void expect(Path file, long offset, String field, long actual, long expected) {
         if (actual != expected) {
-            throw new CorruptionException(file, offset, "checkpoint " + field + " is " + actual + ", expected " + expected);
+            throw new CorruptionException(
+                    file, offset, "checkpoint " + field + " is " + actual + ", expected " + expected);
         }
     }
 

@@ -1,12 +1,12 @@
 package io.seqs.internal.index;
 
+import io.seqs.CapacityExceededException;
+import io.seqs.internal.fs.FileUtil;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
-import io.seqs.CapacityExceededException;
-import io.seqs.internal.fs.FileUtil;
 
 /**
  * One shard's open-addressing hash table, off-heap: {@code capacity} 8-byte slots with linear
@@ -39,6 +39,7 @@ public final class HashIndex implements AutoCloseable {
     static final long HASH_MASK = (1L << HASH_BITS) - 1;
     /** Largest log position a slot can address: 4 TiB per shard and epoch. */
     public static final long MAX_POSITION = (POSITION_MASK << 3);
+
     static final long MIN_CAPACITY = 1024;
     public static final long MAX_CAPACITY = 1L << HASH_BITS;
     static final long EMPTY = 0L;
@@ -54,7 +55,9 @@ public final class HashIndex implements AutoCloseable {
     public static final double MAX_LOAD_AT_MAX_CAPACITY = 0.95;
 
     /** Slots are little-endian on every platform, so a checkpoint is the table's bytes as they are. */
-    private static final ValueLayout.OfLong SLOT_LAYOUT = ValueLayout.JAVA_LONG.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong SLOT_LAYOUT =
+            ValueLayout.JAVA_LONG.withOrder(java.nio.ByteOrder.LITTLE_ENDIAN);
+
     private static final VarHandle SLOT = SLOT_LAYOUT.varHandle();
 
     private final Arena arena;
@@ -152,13 +155,18 @@ public final class HashIndex implements AutoCloseable {
      * access per slot costs hundreds of nanoseconds, a plain array element a few.
      */
     public void copySlots(long from, long[] dst, int count) {
-        assert from >= 0 && count >= 0 && from + count <= capacity && count <= dst.length : from + "+" + count + " of " + capacity;
+        assert from >= 0 && count >= 0 && from + count <= capacity && count <= dst.length
+                : from + "+" + count + " of " + capacity;
         MemorySegment.copy(slots, SLOT_LAYOUT, from * SLOT_BYTES, dst, 0, count);
     }
 
-    /** Writes {@code count} slots of {@code src} from {@code srcIndex} to slot {@code from} on, in a table not yet shared. */
+    /**
+     * Writes {@code count} slots of {@code src} from {@code srcIndex} to slot {@code from} on, in a table not yet
+     * shared.
+     */
     void putSlots(long from, long[] src, int srcIndex, int count) {
-        assert from >= 0 && count >= 0 && from + count <= capacity && srcIndex + count <= src.length : from + "+" + count + " of " + capacity;
+        assert from >= 0 && count >= 0 && from + count <= capacity && srcIndex + count <= src.length
+                : from + "+" + count + " of " + capacity;
         MemorySegment.copy(src, srcIndex, slots, SLOT_LAYOUT, from * SLOT_BYTES, count);
     }
 
@@ -316,7 +324,8 @@ public final class HashIndex implements AutoCloseable {
         if (size + 1 > (long) (capacity * MAX_LOAD * 2 / 3)) {
             newCapacity = Math.min(MAX_CAPACITY, (long) Math.ceil(capacity * GROWTH));
         }
-        if (newCapacity == capacity && size + 1 > (long) (capacity * (capacity == MAX_CAPACITY ? MAX_LOAD_AT_MAX_CAPACITY : MAX_LOAD))) {
+        if (newCapacity == capacity
+                && size + 1 > (long) (capacity * (capacity == MAX_CAPACITY ? MAX_LOAD_AT_MAX_CAPACITY : MAX_LOAD))) {
             throw new CapacityExceededException("a shard's index holds " + size + " keys in " + capacity
                     + " slots and cannot grow further; reset the epoch or create the store with more shards");
         }

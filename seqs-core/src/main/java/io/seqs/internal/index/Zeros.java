@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 public final class Zeros {
     /** Bytes compared at a time. */
     static final int BLOCK_BYTES = 64 << 10;
+
     private static final MemorySegment BLOCK = MemorySegment.ofArray(new byte[BLOCK_BYTES]);
 
     private Zeros() {}

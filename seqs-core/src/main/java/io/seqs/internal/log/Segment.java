@@ -1,8 +1,8 @@
 package io.seqs.internal.log;
 
+import io.seqs.internal.format.RecordDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Path;
-import io.seqs.internal.format.RecordDescriptor;
 
 /**
  * One mapped segment file of a shard's log. The mapping belongs to the shard's arena, so it is
@@ -14,9 +14,11 @@ public final class Segment {
     public final MemorySegment map;
     /** First window of the log address space this file covers. */
     public final long id;
+
     final int windowCount;
     /** Log position of the file's first byte: {@code id * windowSize}. */
     public final long base;
+
     public final long length;
 
     public Segment(Path path, MemorySegment map, long id, int windowCount, long base) {

@@ -2,12 +2,12 @@ package io.seqs.internal.log;
 
 import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
 
+import io.seqs.internal.format.RecordDescriptor;
+import io.seqs.internal.format.SegmentDescriptor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import io.seqs.internal.format.RecordDescriptor;
-import io.seqs.internal.format.SegmentDescriptor;
 
 /**
  * A shard's segments in log order, and the window table that maps a log position to its
@@ -90,7 +90,9 @@ public final class SegmentTable {
     private Segment holding(Segment[] win, long position) {
         long w = position / windowSize;
         Segment seg = w < win.length ? win[(int) w] : null;
-        if (seg == null || position < seg.base + SegmentDescriptor.HEADER_LENGTH || position + HEADER_LENGTH > seg.limit()) {
+        if (seg == null
+                || position < seg.base + SegmentDescriptor.HEADER_LENGTH
+                || position + HEADER_LENGTH > seg.limit()) {
             return null;
         }
         return seg;

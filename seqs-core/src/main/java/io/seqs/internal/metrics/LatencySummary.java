@@ -12,8 +12,8 @@ package io.seqs.internal.metrics;
  * @param p999Nanos the 99.9th percentile
  * @param maxNanos the largest sample
  */
-public record LatencySummary(long samples, double meanNanos, long p50Nanos, long p90Nanos, long p99Nanos, long p999Nanos,
-        long maxNanos) {
+public record LatencySummary(
+        long samples, double meanNanos, long p50Nanos, long p90Nanos, long p99Nanos, long p999Nanos, long maxNanos) {
     /** No samples. */
     public static final LatencySummary EMPTY = new LatencySummary(0, 0, 0, 0, 0, 0, 0);
 
@@ -33,8 +33,14 @@ public record LatencySummary(long samples, double meanNanos, long p50Nanos, long
         if (total == 0) {
             return EMPTY;
         }
-        return new LatencySummary(total, sum / total, percentile(counts, total, 50), percentile(counts, total, 90),
-                percentile(counts, total, 99), percentile(counts, total, 99.9), LogLinearBuckets.highest(highestBucket));
+        return new LatencySummary(
+                total,
+                sum / total,
+                percentile(counts, total, 50),
+                percentile(counts, total, 90),
+                percentile(counts, total, 99),
+                percentile(counts, total, 99.9),
+                LogLinearBuckets.highest(highestBucket));
     }
 
     private static long percentile(long[] counts, long total, double percent) {

@@ -16,6 +16,7 @@ final class LogLinearBuckets {
     static final int SUB_BUCKETS = 1 << SUB_BITS;
     /** About 68 s in nanoseconds: longer latencies are counted in the last bucket. */
     static final long MAX_VALUE = (1L << 36) - 1;
+
     static final int BUCKETS = index(MAX_VALUE) + 1;
 
     static {

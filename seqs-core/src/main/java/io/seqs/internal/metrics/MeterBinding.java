@@ -11,7 +11,10 @@ public final class MeterBinding {
     private MeterBinding() {}
 
     public static Instruments bind(Config config, StatsCache store, int shards) {
-        return new MicrometerInstruments((io.micrometer.core.instrument.MeterRegistry) config.meterRegistry(),
-                config.metricsName(), store, shards);
+        return new MicrometerInstruments(
+                (io.micrometer.core.instrument.MeterRegistry) config.meterRegistry(),
+                config.metricsName(),
+                store,
+                shards);
     }
 }

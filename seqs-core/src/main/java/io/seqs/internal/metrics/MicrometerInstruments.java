@@ -7,11 +7,11 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.seqs.SeqsStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import io.seqs.SeqsStats;
 
 /**
  * The store's meters, {@code seqs.*}, tagged {@code name} (and {@code shard} where balance
@@ -36,49 +36,138 @@ public final class MicrometerInstruments implements Instruments {
         this.registry = registry;
         Tags tags = Tags.of("name", name);
         get = timer("seqs.get", "get latency, sampled", tags, true);
-        put = timer("seqs.put", "put latency including any wait for the shard and, under SYNC, the force; sampled", tags, true);
+        put = timer(
+                "seqs.put",
+                "put latency including any wait for the shard and, under SYNC, the force; sampled",
+                tags,
+                true);
         flush = timer("seqs.flush", "time to force every shard's log", tags, false);
         checkpoint = timer("seqs.checkpoint", "time to write every shard's index checkpoint", tags, false);
         reset = timer("seqs.reset", "time for resetEpoch to switch to an empty epoch", tags, false);
         recovery = timer("seqs.recovery", "time open took to recover the store", tags, false);
 
+        storeMeters(tags, store);
+        for (int i = 0; i < shards; i++) {
+            shardMeters(tags, store, i);
+        }
+    }
+
+    /** Counters and gauges of the whole store. */
+    private void storeMeters(Tags tags, StatsCache store) {
         counter("seqs.records.written", "puts and deletes appended", "records", tags, store, s -> s.recordsWritten());
         counter("seqs.puts", "puts", "operations", tags, store, SeqsStats::puts);
         counter("seqs.deletes", "deletes of live keys", "operations", tags, store, SeqsStats::deletes);
         counter("seqs.gets", "gets", "operations", tags, store, SeqsStats::gets);
-        counter("seqs.bytes.logical", "key and value bytes handed to the store", "bytes", tags, store, SeqsStats::logicalBytes);
-        counter("seqs.bytes.written", "bytes written to files: records, headers, padding, checkpoints", "bytes", tags, store,
+        counter(
+                "seqs.bytes.logical",
+                "key and value bytes handed to the store",
+                "bytes",
+                tags,
+                store,
+                SeqsStats::logicalBytes);
+        counter(
+                "seqs.bytes.written",
+                "bytes written to files: records, headers, padding, checkpoints",
+                "bytes",
+                tags,
+                store,
                 SeqsStats::physicalBytes);
-        counter("seqs.recovery.dropped.records", "records dropped at open because the log was torn or corrupt", "records", tags,
-                store, SeqsStats::recoveryDroppedRecords);
-        counter("seqs.recovery.dropped.bytes", "bytes dropped at open because the log was torn or corrupt", "bytes", tags, store,
+        counter(
+                "seqs.recovery.dropped.records",
+                "records dropped at open because the log was torn or corrupt",
+                "records",
+                tags,
+                store,
+                SeqsStats::recoveryDroppedRecords);
+        counter(
+                "seqs.recovery.dropped.bytes",
+                "bytes dropped at open because the log was torn or corrupt",
+                "bytes",
+                tags,
+                store,
                 SeqsStats::recoveryDroppedBytes);
-        gauge("seqs.write.amplification", "bytes written over logical bytes", null, tags, store, SeqsStats::writeAmplification);
-        gauge("seqs.space.live.bytes", "bytes of records the index points at", "bytes", tags, store, SeqsStats::liveBytes);
-        gauge("seqs.space.dead.bytes", "bytes of overwritten and deleted records", "bytes", tags, store, SeqsStats::deadBytes);
+        gauge(
+                "seqs.write.amplification",
+                "bytes written over logical bytes",
+                null,
+                tags,
+                store,
+                SeqsStats::writeAmplification);
+        gauge(
+                "seqs.space.live.bytes",
+                "bytes of records the index points at",
+                "bytes",
+                tags,
+                store,
+                SeqsStats::liveBytes);
+        gauge(
+                "seqs.space.dead.bytes",
+                "bytes of overwritten and deleted records",
+                "bytes",
+                tags,
+                store,
+                SeqsStats::deadBytes);
         gauge("seqs.index.bytes", "off-heap bytes of the index tables", "bytes", tags, store, SeqsStats::indexBytes);
-        gauge("seqs.index.bytes.per.key", "index bytes per live key", "bytes", tags, store, SeqsStats::indexBytesPerKey);
+        gauge(
+                "seqs.index.bytes.per.key",
+                "index bytes per live key",
+                "bytes",
+                tags,
+                store,
+                SeqsStats::indexBytesPerKey);
         gauge("seqs.epoch", "current epoch", null, tags, store, SeqsStats::epoch);
-        for (int i = 0; i < shards; i++) {
-            int shard = i;
-            Tags shardTags = tags.and("shard", Integer.toString(i));
-            gauge("seqs.keys", "live keys", "keys", shardTags, store, st -> st.shards().get(shard).keys());
-            gauge("seqs.index.load", "occupied index slots over all slots", null, shardTags, store,
-                    st -> st.shards().get(shard).indexLoadFactor());
-            counter("seqs.shard.records.written", "puts and deletes appended to the shard", "records", shardTags, store,
-                    st -> st.shards().get(shard).puts() + st.shards().get(shard).deletes());
-            counter("seqs.shard.bytes.logical", "key and value bytes handed to the shard", "bytes", shardTags, store,
-                    st -> st.shards().get(shard).logicalBytes());
-            meters.add(FunctionTimer.builder("seqs.shard.wait", store,
-                            s -> s.get().shards().get(shard).lockWaits(),
-                            s -> s.get().shards().get(shard).lockWaitNanos(), TimeUnit.NANOSECONDS)
-                    .description("time writers waited for the shard's lock").tags(shardTags).register(registry));
-            meters.add(FunctionTimer.builder("seqs.shard.write", store,
-                            s -> s.get().shards().get(shard).puts() + s.get().shards().get(shard).deletes(),
-                            s -> s.get().shards().get(shard).writeNanos(), TimeUnit.NANOSECONDS)
-                    .description("time writers held the shard's lock to append and index (estimated from samples)")
-                    .tags(shardTags).register(registry));
-        }
+    }
+
+    /** Gauges, counters and timers of one shard, tagged with its index, to show the balance. */
+    private void shardMeters(Tags tags, StatsCache store, int shard) {
+        Tags shardTags = tags.and("shard", Integer.toString(shard));
+        gauge(
+                "seqs.keys",
+                "live keys",
+                "keys",
+                shardTags,
+                store,
+                st -> st.shards().get(shard).keys());
+        gauge(
+                "seqs.index.load",
+                "occupied index slots over all slots",
+                null,
+                shardTags,
+                store,
+                st -> st.shards().get(shard).indexLoadFactor());
+        counter(
+                "seqs.shard.records.written",
+                "puts and deletes appended to the shard",
+                "records",
+                shardTags,
+                store,
+                st -> st.shards().get(shard).puts() + st.shards().get(shard).deletes());
+        counter(
+                "seqs.shard.bytes.logical",
+                "key and value bytes handed to the shard",
+                "bytes",
+                shardTags,
+                store,
+                st -> st.shards().get(shard).logicalBytes());
+        meters.add(FunctionTimer.builder(
+                        "seqs.shard.wait",
+                        store,
+                        s -> s.get().shards().get(shard).lockWaits(),
+                        s -> s.get().shards().get(shard).lockWaitNanos(),
+                        TimeUnit.NANOSECONDS)
+                .description("time writers waited for the shard's lock")
+                .tags(shardTags)
+                .register(registry));
+        meters.add(FunctionTimer.builder(
+                        "seqs.shard.write",
+                        store,
+                        s -> s.get().shards().get(shard).puts()
+                                + s.get().shards().get(shard).deletes(),
+                        s -> s.get().shards().get(shard).writeNanos(),
+                        TimeUnit.NANOSECONDS)
+                .description("time writers held the shard's lock to append and index (estimated from samples)")
+                .tags(shardTags)
+                .register(registry));
     }
 
     private Timer timer(String name, String description, Tags tags, boolean percentiles) {
@@ -91,14 +180,22 @@ public final class MicrometerInstruments implements Instruments {
         return t;
     }
 
-    private void counter(String name, String description, String unit, Tags tags, StatsCache store, ToDoubleFunction<SeqsStats> f) {
+    private void counter(
+            String name, String description, String unit, Tags tags, StatsCache store, ToDoubleFunction<SeqsStats> f) {
         meters.add(FunctionCounter.builder(name, store, s -> f.applyAsDouble(s.get()))
-                .description(description).baseUnit(unit).tags(tags).register(registry));
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .register(registry));
     }
 
-    private void gauge(String name, String description, String unit, Tags tags, StatsCache store, ToDoubleFunction<SeqsStats> f) {
+    private void gauge(
+            String name, String description, String unit, Tags tags, StatsCache store, ToDoubleFunction<SeqsStats> f) {
         meters.add(Gauge.builder(name, store, s -> f.applyAsDouble(s.get()))
-                .description(description).baseUnit(unit).tags(tags).register(registry));
+                .description(description)
+                .baseUnit(unit)
+                .tags(tags)
+                .register(registry));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.seqs.internal.store;
 
+import io.seqs.internal.fs.IoThreads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +9,6 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import io.seqs.internal.fs.IoThreads;
 
 /**
  * One store's background work — periodic flushes, checkpoints and meter updates, and the
@@ -23,15 +23,18 @@ import io.seqs.internal.fs.IoThreads;
 public final class Background {
     /** Threads that run every store's periodic tasks. */
     public static final int SCHEDULER_THREADS = 2;
+
     private static final ScheduledThreadPoolExecutor SCHEDULER = scheduler();
 
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
     /** The end of this store's chain of deletions. */
     private CompletableFuture<Void> deletions = CompletableFuture.completedFuture(null);
+
     private boolean closed;
 
     private static ScheduledThreadPoolExecutor scheduler() {
-        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, IoThreads.factory("seqs-maintenance"));
+        ScheduledThreadPoolExecutor s =
+                new ScheduledThreadPoolExecutor(SCHEDULER_THREADS, IoThreads.factory("seqs-maintenance"));
         s.setRemoveOnCancelPolicy(true);
         s.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
         return s;
@@ -77,7 +80,7 @@ public final class Background {
         boolean interrupted = false;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
         try {
-            for (;;) {
+            for (; ; ) {
                 try {
                     pending.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                     return true;

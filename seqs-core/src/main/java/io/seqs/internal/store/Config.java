@@ -1,9 +1,9 @@
 package io.seqs.internal.store;
 
-import java.nio.file.Path;
-import java.time.Duration;
 import io.seqs.Durability;
 import io.seqs.SeqsBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
 
 /** The options a store runs with, validated by {@link SeqsBuilder}. */
 public record Config(

@@ -1,5 +1,9 @@
 package io.seqs.internal.store;
 
+import io.seqs.SeqsException;
+import io.seqs.internal.format.Manifest;
+import io.seqs.internal.fs.FileUtil;
+import io.seqs.internal.fs.IoThreads;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -8,10 +12,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import io.seqs.SeqsException;
-import io.seqs.internal.format.Manifest;
-import io.seqs.internal.fs.FileUtil;
-import io.seqs.internal.fs.IoThreads;
 
 /** The shards of one epoch, and where their files live. */
 public final class Epoch implements SpaceLedger {
@@ -52,7 +52,8 @@ public final class Epoch implements SpaceLedger {
      * @param syncStoreDirectory whether to force the store directory when the epoch directory is
      *     new; a reset skips it because its manifest write forces that directory right after
      */
-    public static Epoch open(Config config, Manifest manifest, Epoch previous, boolean syncStoreDirectory, ReadGate gate) {
+    public static Epoch open(
+            Config config, Manifest manifest, Epoch previous, boolean syncStoreDirectory, ReadGate gate) {
         Path dir = config.directory().resolve(dirName(manifest.epoch()));
         Path checkpointDir = config.checkpointDirectory().resolve(dirName(manifest.epoch()));
         int n = manifest.shardCount();
@@ -64,7 +65,8 @@ public final class Epoch implements SpaceLedger {
                 Files.createDirectories(dir);
                 Files.createDirectories(checkpointDir);
             } catch (java.io.IOException e) {
-                throw new SeqsException("cannot create the directories of epoch " + manifest.epoch() + " in " + config.directory(), e);
+                throw new SeqsException(
+                        "cannot create the directories of epoch " + manifest.epoch() + " in " + config.directory(), e);
             }
         }
         Shard[] shards = new Shard[n];
@@ -75,43 +77,20 @@ public final class Epoch implements SpaceLedger {
         try {
             for (int i = 0; i < n; i++) {
                 int shard = i;
-                futures.add(pool.submit(() -> Shard.open(config, dir, checkpointDir, manifest.epoch(), shard, n,
-                        manifest.windowSize(), manifest.generation(), epoch,
-                        previous != null ? previous.shards[shard].counters() : new ShardCounters(), gate)));
+                futures.add(pool.submit(() -> Shard.open(
+                        config,
+                        dir,
+                        checkpointDir,
+                        manifest.epoch(),
+                        shard,
+                        n,
+                        manifest.windowSize(),
+                        manifest.generation(),
+                        epoch,
+                        previous != null ? previous.shards[shard].counters() : new ShardCounters(),
+                        gate)));
             }
-            RuntimeException failure = null;
-            boolean interrupted = false;
-            for (int i = 0; i < n; i++) {
-                for (;;) {
-                    try {
-                        shards[i] = futures.get(i).get();
-                    } catch (ExecutionException e) {
-                        RuntimeException cause = e.getCause() instanceof RuntimeException re ? re
-                                : new SeqsException("cannot open shard " + i + " of " + dir, e.getCause());
-                        if (failure == null) {
-                            failure = cause;
-                        } else {
-                            failure.addSuppressed(cause);
-                        }
-                    } catch (InterruptedException e) {
-                        interrupted = true; // the caller's to keep; opening goes on
-                        continue;
-                    }
-                    break;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            if (failure != null) {
-                for (Shard s : shards) {
-                    if (s != null) {
-                        s.retire(false);
-                        s.release();
-                    }
-                }
-                throw failure;
-            }
+            awaitShards(futures, shards, dir);
         } finally {
             pool.shutdownNow();
         }
@@ -124,6 +103,49 @@ public final class Epoch implements SpaceLedger {
             }
         }
         return epoch;
+    }
+
+    /**
+     * Waits for every shard's recovery, keeping an interrupt of the caller's for the caller; when
+     * one failed, releases those that opened and throws the first failure with the others
+     * suppressed.
+     */
+    private static void awaitShards(List<Future<Shard>> futures, Shard[] shards, Path dir) {
+        int n = shards.length;
+        RuntimeException failure = null;
+        boolean interrupted = false;
+        for (int i = 0; i < n; i++) {
+            for (; ; ) {
+                try {
+                    shards[i] = futures.get(i).get();
+                } catch (ExecutionException e) {
+                    RuntimeException cause = e.getCause() instanceof RuntimeException re
+                            ? re
+                            : new SeqsException("cannot open shard " + i + " of " + dir, e.getCause());
+                    if (failure == null) {
+                        failure = cause;
+                    } else {
+                        failure.addSuppressed(cause);
+                    }
+                } catch (InterruptedException e) {
+                    interrupted = true; // the caller's to keep; opening goes on
+                    continue;
+                }
+                break;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failure != null) {
+            for (Shard s : shards) {
+                if (s != null) {
+                    s.retire(false);
+                    s.release();
+                }
+            }
+            throw failure;
+        }
     }
 
     @Override

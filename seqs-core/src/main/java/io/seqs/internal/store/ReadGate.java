@@ -32,10 +32,13 @@ public final class ReadGate {
     /** Longs per stripe: a stripe owns 128 bytes, two cache lines, so neighbours never share one. */
     private static final int STRIDE = 16;
     /** Stripes per phase: a power of two at least four per processor, at most 256. */
-    static final int STRIPES = Integer.highestOneBit(Math.min(256, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
+    static final int STRIPES = Integer.highestOneBit(Math.min(
+            256, Math.max(4, 4 * Runtime.getRuntime().availableProcessors()) * 2 - 1));
+
     private static final int STRIPE_MASK = STRIPES - 1;
     /** Spins before a waiting releaser starts to yield, then to sleep briefly between checks. */
     private static final int SPINS = 1_000;
+
     private static final int YIELDS = 1_000;
     private static final long PARK_NANOS = 50_000;
 
@@ -47,6 +50,7 @@ public final class ReadGate {
 
     /** Phase p, stripe s lives at {@code ((p * STRIPES) + s) * STRIDE}. */
     private final long[] counts = new long[2 * STRIPES * STRIDE];
+
     private volatile int phase;
 
     /**

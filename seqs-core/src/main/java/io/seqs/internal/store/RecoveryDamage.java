@@ -1,11 +1,11 @@
 package io.seqs.internal.store;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import io.seqs.internal.format.SegmentDescriptor;
 import io.seqs.internal.index.CheckpointFile;
 import io.seqs.internal.index.HashIndex;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Everything recovery gives up, and why: counted in the shard's stats and reported in one
@@ -47,7 +47,8 @@ public final class RecoveryDamage {
     }
 
     void cut(Path file, long keptBytes, long lostBytes, long position) {
-        note("segment " + file.getFileName() + " was cut to " + keptBytes + " of its " + (keptBytes + lostBytes) + " bytes");
+        note("segment " + file.getFileName() + " was cut to " + keptBytes + " of its " + (keptBytes + lostBytes)
+                + " bytes");
         bytes += lostBytes;
         cutPosition = Math.min(cutPosition, position);
     }
@@ -82,13 +83,16 @@ public final class RecoveryDamage {
             int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
             idx.copySlots(base, chunk, count);
             for (int j = 0; j < count; j++) {
-                if (HashIndex.isEntry(chunk[j]) && HashIndex.position(chunk[j]) >= end && !inWalkedRange(HashIndex.position(chunk[j]))) {
+                if (HashIndex.isEntry(chunk[j])
+                        && HashIndex.position(chunk[j]) >= end
+                        && !inWalkedRange(HashIndex.position(chunk[j]))) {
                     lost++;
                 }
             }
         }
         if (lost > 0) {
-            note("checkpoint " + newer.file().getFileName() + " knew " + lost + " keys whose latest records were in bytes that are gone");
+            note("checkpoint " + newer.file().getFileName() + " knew " + lost
+                    + " keys whose latest records were in bytes that are gone");
             recordsFromCheckpoint = lost;
             records += lost;
         }
@@ -108,21 +112,31 @@ public final class RecoveryDamage {
             return;
         }
         if (readOnly) {
-            LOG.log(onlyTornTail ? System.Logger.Level.INFO : System.Logger.Level.WARNING, "shard " + dir
-                    + (onlyTornTail ? ": the log ends with a write that did not complete" : ": damaged log")
-                    + " (opened read-only, nothing changed); a read-write open would keep log positions below " + tail
-                    + " and drop " + records + " records (" + recordsFromCheckpoint + " of them known only from a checkpoint), "
-                    + bytes + " bytes, " + files + " segment files " + fileNames + ": " + problem);
+            LOG.log(
+                    onlyTornTail ? System.Logger.Level.INFO : System.Logger.Level.WARNING,
+                    "shard " + dir
+                            + (onlyTornTail ? ": the log ends with a write that did not complete" : ": damaged log")
+                            + " (opened read-only, nothing changed); a read-write open would keep log positions below "
+                            + tail
+                            + " and drop " + records + " records (" + recordsFromCheckpoint
+                            + " of them known only from a checkpoint), "
+                            + bytes + " bytes, " + files + " segment files " + fileNames + ": " + problem);
             return;
         }
         if (onlyTornTail) {
-            LOG.log(System.Logger.Level.INFO, "shard " + dir + ": the log ends with a write that did not complete (what an unclean"
-                    + " shutdown leaves): " + problem + "; cut at log position " + tail + ", " + records + " incomplete records, "
-                    + bytes + " bytes");
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "shard " + dir + ": the log ends with a write that did not complete (what an unclean"
+                            + " shutdown leaves): " + problem + "; cut at log position " + tail + ", " + records
+                            + " incomplete records, "
+                            + bytes + " bytes");
             return;
         }
-        LOG.log(System.Logger.Level.WARNING, "shard " + dir + ": damaged log; kept log positions below " + tail + " and dropped "
-                + records + " records (" + recordsFromCheckpoint + " of them known only from a checkpoint), " + bytes + " bytes, "
-                + files + " segment files " + fileNames + ": " + problem);
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "shard " + dir + ": damaged log; kept log positions below " + tail + " and dropped "
+                        + records + " records (" + recordsFromCheckpoint + " of them known only from a checkpoint), "
+                        + bytes + " bytes, "
+                        + files + " segment files " + fileNames + ": " + problem);
     }
 }

@@ -2,21 +2,6 @@ package io.seqs.internal.store;
 
 import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 import io.seqs.CapacityExceededException;
 import io.seqs.CorruptionException;
 import io.seqs.SeqsException;
@@ -33,6 +18,17 @@ import io.seqs.internal.log.PositionList;
 import io.seqs.internal.log.Segment;
 import io.seqs.internal.log.SegmentSpace;
 import io.seqs.internal.log.SegmentTable;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.zip.CRC32C;
 
 /**
  * One shard of one epoch: an append-only log of mapped segment files and the hash index that
@@ -71,6 +67,7 @@ public final class Shard implements HashIndex.RecordKeys {
     private final Arena arena = Arena.ofShared();
     /** Shared by every shard of the store: memory a reader may be in is released only after it left. */
     private final ReadGate gate;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final ReentrantLock syncLock = new ReentrantLock();
     /** One checkpoint of a shard at a time (the maintenance thread and callers may race). */
@@ -88,6 +85,7 @@ public final class Shard implements HashIndex.RecordKeys {
     private final SegmentTable segments;
     /** Written under the lock; read without it only by {@link #unwrittenBytes()}. */
     private volatile Segment active;
+
     private ByteBuffer activeBuffer;
     private long tail;
     /**
@@ -95,12 +93,16 @@ public final class Shard implements HashIndex.RecordKeys {
      * written only below it. Read without the lock by {@link #unwrittenBytes()}.
      */
     private volatile long reservedEnd;
+
     private final SegmentSpace space = new SegmentSpace();
     private boolean directoryDirty;
     /** Whether the shard's log directory exists; it is created by the first roll. Under the lock. */
     private boolean logDirectoryExists;
-    /** Set when the log directory was created and its entry in the epoch directory is not yet forced. Under the lock. */
+    /**
+     * Set when the log directory was created and its entry in the epoch directory is not yet forced. Under the lock.
+     */
     private boolean epochDirectoryDirty;
+
     private final byte[] header = new byte[HEADER_LENGTH];
     private final CRC32C writeCrc = new CRC32C();
     private long lastCheckpointPosition = -1;
@@ -113,6 +115,7 @@ public final class Shard implements HashIndex.RecordKeys {
     // ---- a whole-shard scan in progress (forEachLive), guarded by lock ----
     /** One scan of a shard at a time; held by the scanning thread for the whole scan. */
     private final ReentrantLock scanLock = new ReentrantLock();
+
     private boolean scanning;
     /** Log position up to which the scan has looked at every record. */
     private long scanCursor;
@@ -121,8 +124,18 @@ public final class Shard implements HashIndex.RecordKeys {
     /** Keys the scan visited and writers then deleted: written again, they are not visited twice. */
     private final java.util.Set<ByteBuffer> scanDeletedKeys = new java.util.HashSet<>();
 
-    private Shard(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
-                  int generation, SpaceLedger ledger, ShardCounters counters, ReadGate gate) {
+    private Shard(
+            Config config,
+            Path epochDir,
+            Path epochCheckpointDir,
+            long epoch,
+            int index,
+            int shardCount,
+            long windowSize,
+            int generation,
+            SpaceLedger ledger,
+            ShardCounters counters,
+            ReadGate gate) {
         this.config = config;
         this.gate = gate;
         this.counters = counters;
@@ -142,9 +155,29 @@ public final class Shard implements HashIndex.RecordKeys {
     }
 
     /** Opens a shard's log, loading its newest usable checkpoint and replaying the tail after it. */
-    static Shard open(Config config, Path epochDir, Path epochCheckpointDir, long epoch, int index, int shardCount, long windowSize,
-                      int generation, SpaceLedger ledger, ShardCounters counters, ReadGate gate) {
-        Shard shard = new Shard(config, epochDir, epochCheckpointDir, epoch, index, shardCount, windowSize, generation, ledger, counters,
+    static Shard open(
+            Config config,
+            Path epochDir,
+            Path epochCheckpointDir,
+            long epoch,
+            int index,
+            int shardCount,
+            long windowSize,
+            int generation,
+            SpaceLedger ledger,
+            ShardCounters counters,
+            ReadGate gate) {
+        Shard shard = new Shard(
+                config,
+                epochDir,
+                epochCheckpointDir,
+                epoch,
+                index,
+                shardCount,
+                windowSize,
+                generation,
+                ledger,
+                counters,
                 gate);
         try {
             shard.recover();
@@ -217,7 +250,8 @@ public final class Shard implements HashIndex.RecordKeys {
             writeRecord(position, RecordDescriptor.TYPE_DELETE, key, MemorySegment.NULL, keyLength, 0);
             long removed = idx.remove(slotIndex);
             if (scanning && passedByScan(HashIndex.position(removed))) {
-                scanDeletedKeys.add(ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE))); // visited in this life already
+                scanDeletedKeys.add(
+                        ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE))); // visited in this life already
             }
             accountDeleted(removed, position, length);
             counters.deletes++;
@@ -241,7 +275,8 @@ public final class Shard implements HashIndex.RecordKeys {
         if (tail + length > reservedEnd) {
             extendReservation(tail + length);
         }
-        assert tail + length <= reservedEnd && reservedEnd <= active.limit() : tail + " + " + length + " > " + reservedEnd;
+        assert tail + length <= reservedEnd && reservedEnd <= active.limit()
+                : tail + " + " + length + " > " + reservedEnd;
         return tail;
     }
 
@@ -274,7 +309,8 @@ public final class Shard implements HashIndex.RecordKeys {
         return Math.max(PAGE, Math.min(RESERVE_MIN_BYTES, length / 8 / PAGE * PAGE));
     }
 
-    private void writeRecord(long position, byte type, MemorySegment key, MemorySegment value, int keyLength, int valueLength) {
+    private void writeRecord(
+            long position, byte type, MemorySegment key, MemorySegment value, int keyLength, int valueLength) {
         Segment seg = active;
         MemorySegment map = seg.map;
         long offset = position - seg.base;
@@ -290,17 +326,25 @@ public final class Shard implements HashIndex.RecordKeys {
         writeCrc.reset();
         writeCrc.update(view);
         map.set(RecordDescriptor.INT, offset + RecordDescriptor.CRC_OFFSET, (int) writeCrc.getValue());
-        assert readsBack(seg, offset, type, key, keyLength, valueLength) : "record at " + offset + " of " + seg.path + " does not read back";
+        assert readsBack(seg, offset, type, key, keyLength, valueLength)
+                : "record at " + offset + " of " + seg.path + " does not read back";
     }
 
     /** Whether the record just written passes the checks recovery makes and holds what was written; for assertions. */
     private boolean readsBack(Segment seg, long offset, byte type, MemorySegment key, int keyLength, int valueLength) {
         String bad = RecordDescriptor.check(seg.map, offset, seg.length, generation, generation);
         assert bad == null : bad;
-        return RecordDescriptor.type(seg.map, offset) == type && RecordDescriptor.keyLength(seg.map, offset) == keyLength
+        return RecordDescriptor.type(seg.map, offset) == type
+                && RecordDescriptor.keyLength(seg.map, offset) == keyLength
                 && RecordDescriptor.storedLength(seg.map, offset) == valueLength
-                && MemorySegment.mismatch(seg.map, RecordDescriptor.keyOffset(offset), RecordDescriptor.keyOffset(offset) + keyLength,
-                        key, 0, keyLength) < 0;
+                && MemorySegment.mismatch(
+                                seg.map,
+                                RecordDescriptor.keyOffset(offset),
+                                RecordDescriptor.keyOffset(offset) + keyLength,
+                                key,
+                                0,
+                                keyLength)
+                        < 0;
     }
 
     /** Points the key at the record at {@code position} and accounts live and dead bytes. */
@@ -313,7 +357,9 @@ public final class Shard implements HashIndex.RecordKeys {
         long slotIndex = idx.findForPut(hash, key, this);
         if (slotIndex < 0) {
             idx.insert(slotIndex, fresh);
-            if (scanning && !scanDeletedKeys.isEmpty() && scanDeletedKeys.contains(ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE)))) {
+            if (scanning
+                    && !scanDeletedKeys.isEmpty()
+                    && scanDeletedKeys.contains(ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE)))) {
                 scanSkip.add(position); // deleted and written again: the scan visited it in an earlier life
             }
             addLive(position, length);
@@ -393,7 +439,8 @@ public final class Shard implements HashIndex.RecordKeys {
             throw new SeqsException("cannot map segment " + file, e);
         }
         FileUtil.adviseRandomAccess(map);
-        SegmentDescriptor.write(map, new SegmentDescriptor.Header(index, epoch, shardCount, windowCount, id, windowSize, tail, length));
+        SegmentDescriptor.write(
+                map, new SegmentDescriptor.Header(index, epoch, shardCount, windowCount, id, windowSize, tail, length));
         Failpoints.hit("segment.after-create");
         Segment seg = new Segment(file, map, id, windowCount, base);
         install(seg);
@@ -472,7 +519,8 @@ public final class Shard implements HashIndex.RecordKeys {
             int stored = RecordDescriptor.storedLength(seg.map, off);
             verify(seg, off, keyLength, stored);
             byte[] out = new byte[stored];
-            MemorySegment.copy(seg.map, ValueLayout.JAVA_BYTE, RecordDescriptor.valueOffset(off, keyLength), out, 0, stored);
+            MemorySegment.copy(
+                    seg.map, ValueLayout.JAVA_BYTE, RecordDescriptor.valueOffset(off, keyLength), out, 0, stored);
             counters.getHits.increment();
             return out;
         } finally {
@@ -515,18 +563,26 @@ public final class Shard implements HashIndex.RecordKeys {
      */
     private void verify(Segment seg, long off, int keyLength, int stored) {
         if (RecordDescriptor.plausibleLength(seg.map, off, seg.length) < 0) {
-            throw new CorruptionException(seg.path, off, "record header (key length " + keyLength + ", stored length "
-                    + Integer.toUnsignedString(stored) + ") is damaged (the file changed on disk after it was written)");
+            throw new CorruptionException(
+                    seg.path,
+                    off,
+                    "record header (key length " + keyLength + ", stored length " + Integer.toUnsignedString(stored)
+                            + ") is damaged (the file changed on disk after it was written)");
         }
         if (!config.verifyChecksums()) {
             return;
         }
         int expected = RecordDescriptor.crc(seg.map, off);
-        int actual = Checksums.crc(seg.map, off + RecordDescriptor.KEY_LENGTH_OFFSET,
+        int actual = Checksums.crc(
+                seg.map,
+                off + RecordDescriptor.KEY_LENGTH_OFFSET,
                 RecordDescriptor.CHECKED_HEADER_LENGTH + (long) keyLength + stored);
         if (expected != actual) {
-            throw new CorruptionException(seg.path, off, "record CRC32C 0x" + Integer.toHexString(expected)
-                    + ", computed 0x" + Integer.toHexString(actual) + " (the file changed on disk after it was written)");
+            throw new CorruptionException(
+                    seg.path,
+                    off,
+                    "record CRC32C 0x" + Integer.toHexString(expected) + ", computed 0x" + Integer.toHexString(actual)
+                            + " (the file changed on disk after it was written)");
         }
     }
 
@@ -545,8 +601,12 @@ public final class Shard implements HashIndex.RecordKeys {
         if (position < -1) {
             long damaged = -position - 2;
             Segment seg = segments.at(damaged);
-            throw new CorruptionException(seg.path, damaged - seg.base, "the record this key's hash leads to is damaged"
-                    + " and no intact record of the key was found (the file changed on disk after it was written)");
+            throw new CorruptionException(
+                    seg.path,
+                    damaged - seg.base,
+                    "the record this key's hash leads to is damaged"
+                            + " and no intact record of the key was found (the file changed on disk after it "
+                            + "was written)");
         }
         return position;
     }
@@ -561,8 +621,11 @@ public final class Shard implements HashIndex.RecordKeys {
         }
         int keyLength = RecordDescriptor.keyLength(seg.map, off);
         int stored = RecordDescriptor.storedLength(seg.map, off);
-        return RecordDescriptor.crc(seg.map, off) == Checksums.crc(seg.map, off + RecordDescriptor.KEY_LENGTH_OFFSET,
-                RecordDescriptor.CHECKED_HEADER_LENGTH + (long) keyLength + stored);
+        return RecordDescriptor.crc(seg.map, off)
+                == Checksums.crc(
+                        seg.map,
+                        off + RecordDescriptor.KEY_LENGTH_OFFSET,
+                        RecordDescriptor.CHECKED_HEADER_LENGTH + (long) keyLength + stored);
     }
 
     /** Whether the record at a log position holds {@code key}. */
@@ -576,11 +639,11 @@ public final class Shard implements HashIndex.RecordKeys {
         }
         long keyOffset = RecordDescriptor.keyOffset(off);
         if (keyOffset + keyLength > seg.length) {
-            throw new CorruptionException(seg.path, off, "record key of " + keyLength + " bytes runs past the end of the file");
+            throw new CorruptionException(
+                    seg.path, off, "record key of " + keyLength + " bytes runs past the end of the file");
         }
         return MemorySegment.mismatch(seg.map, keyOffset, keyOffset + keyLength, key, 0, keyLength) == -1;
     }
-
 
     // ================================================================== scans
 
@@ -641,7 +704,7 @@ public final class Shard implements HashIndex.RecordKeys {
         } finally {
             lock.unlock();
         }
-        for (long visited = 0; ; visited++) {
+        for (; ; ) {
             boolean live;
             lock.lock();
             try {
@@ -656,7 +719,8 @@ public final class Shard implements HashIndex.RecordKeys {
                 if (off + HEADER_LENGTH > seg.length || RecordDescriptor.isEnd(seg.map, off)) {
                     // the rest of this segment was never written: the next one starts the log again
                     segmentIndex++;
-                    assert segmentIndex < segments.size() : "scan of " + dir + " ran past the last segment below the tail";
+                    assert segmentIndex < segments.size()
+                            : "scan of " + dir + " ran past the last segment below the tail";
                     position = segments.get(segmentIndex).base + SegmentDescriptor.HEADER_LENGTH;
                     scanCursor = position;
                     continue;
@@ -664,10 +728,16 @@ public final class Shard implements HashIndex.RecordKeys {
                 int keyLength = RecordDescriptor.keyLength(seg.map, off);
                 int stored = RecordDescriptor.storedLength(seg.map, off);
                 long length = RecordDescriptor.recordLength(keyLength, stored);
-                live = RecordDescriptor.type(seg.map, off) == RecordDescriptor.TYPE_PUT && !scanSkip.contains(position)
+                live = RecordDescriptor.type(seg.map, off) == RecordDescriptor.TYPE_PUT
+                        && !scanSkip.contains(position)
                         && isLatest(seg, off, position, keyLength);
                 if (live) {
-                    copy.copy(seg.map, RecordDescriptor.keyOffset(off), keyLength, RecordDescriptor.valueOffset(off, keyLength), stored);
+                    copy.copy(
+                            seg.map,
+                            RecordDescriptor.keyOffset(off),
+                            keyLength,
+                            RecordDescriptor.valueOffset(off, keyLength),
+                            stored);
                 }
                 position += length;
                 scanCursor = position;
@@ -821,8 +891,18 @@ public final class Shard implements HashIndex.RecordKeys {
                 MemorySegment table = FileUtil.allocateZeroed(scratch, idx.byteSize(), config.directory());
                 Zeros.copyNonZero(idx.slots, table);
                 int n = (int) (active.nextId());
-                snapshot = new CheckpointFile.Snapshot(epoch, index, shardCount, tail, generation, idx.capacity, idx.size,
-                        idx.tombstones, space.liveCopy(n), space.deadCopy(n), table);
+                snapshot = new CheckpointFile.Snapshot(
+                        epoch,
+                        index,
+                        shardCount,
+                        tail,
+                        generation,
+                        idx.capacity,
+                        idx.size,
+                        idx.tombstones,
+                        space.liveCopy(n),
+                        space.deadCopy(n),
+                        table);
                 long held = System.nanoTime() - locked;
                 counters.checkpointLockNanos += held;
                 counters.checkpointLockNanosMax = Math.max(counters.checkpointLockNanosMax, held);
@@ -1017,11 +1097,40 @@ public final class Shard implements HashIndex.RecordKeys {
             long dead = space.totalDead(n);
             ShardRecovery.Report r = recovery;
             ShardCounters c = counters;
-            return new ShardFigures(index, idx.size, idx.capacity, idx.byteSize(), idx.tombstones, segments.size(),
-                    c.puts, c.deletes, c.gets.sum(), c.getHits.sum(), c.logicalBytes, c.physicalBytes, live, dead,
-                    tail, durable, c.lockWaits, c.lockWaitNanos, c.writeNanosEstimate(), c.rebuilds, c.rebuildNanos,
-                    c.flushes.sum(), c.flushNanos.sum(), c.checkpoints, c.checkpointNanos, c.checkpointBytes, c.checkpointLockNanosMax, r.fromCheckpoint(), r.replayedRecords(),
-                    r.droppedRecords(), r.droppedBytes(), r.droppedSegments(), r.nanos());
+            return new ShardFigures(
+                    index,
+                    idx.size,
+                    idx.capacity,
+                    idx.byteSize(),
+                    idx.tombstones,
+                    segments.size(),
+                    c.puts,
+                    c.deletes,
+                    c.gets.sum(),
+                    c.getHits.sum(),
+                    c.logicalBytes,
+                    c.physicalBytes,
+                    live,
+                    dead,
+                    tail,
+                    durable,
+                    c.lockWaits,
+                    c.lockWaitNanos,
+                    c.writeNanosEstimate(),
+                    c.rebuilds,
+                    c.rebuildNanos,
+                    c.flushes.sum(),
+                    c.flushNanos.sum(),
+                    c.checkpoints,
+                    c.checkpointNanos,
+                    c.checkpointBytes,
+                    c.checkpointLockNanosMax,
+                    r.fromCheckpoint(),
+                    r.replayedRecords(),
+                    r.droppedRecords(),
+                    r.droppedBytes(),
+                    r.droppedSegments(),
+                    r.nanos());
         } finally {
             lock.unlock();
         }

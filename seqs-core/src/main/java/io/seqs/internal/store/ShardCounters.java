@@ -26,6 +26,7 @@ public final class ShardCounters {
     long checkpointBytes;
     /** Time the shard lock was held to copy the index for checkpoints: what writers may wait. */
     long checkpointLockNanos;
+
     long checkpointLockNanosMax;
 
     final LongAdder gets = new LongAdder();

@@ -119,8 +119,17 @@ final class ShardRecovery {
             CheckpointFile.deleteNewerThan(checkpointDir, end);
         }
         damage.report(dir, end, config.readOnly());
-        Report report = new Report(checkpoint != null, scanFrom, segments.size(), replay.records, replay.bytes,
-                damage.records, damage.bytes, damage.files, System.nanoTime() - start, damage.problem);
+        Report report = new Report(
+                checkpoint != null,
+                scanFrom,
+                segments.size(),
+                replay.records,
+                replay.bytes,
+                damage.records,
+                damage.bytes,
+                damage.files,
+                System.nanoTime() - start,
+                damage.problem);
         return new Result(end, report);
     }
 
@@ -136,7 +145,8 @@ final class ShardRecovery {
             Path file = files.get(chainEnd);
             long id = SegmentDescriptor.parseFileName(file.getFileName().toString());
             if (id != expectedId) {
-                damage.note("segment " + file.getFileName() + " follows a missing segment " + SegmentDescriptor.fileName(expectedId));
+                damage.note("segment " + file.getFileName() + " follows a missing segment "
+                        + SegmentDescriptor.fileName(expectedId));
                 break;
             }
             Segment seg;
@@ -164,20 +174,31 @@ final class ShardRecovery {
         CheckpointFile.Loaded beyond = null;
         for (Path candidate : CheckpointFile.list(checkpointDir)) {
             try {
-                CheckpointFile.Loaded loaded = CheckpointFile.load(candidate, epoch, index, shardCount, scratchDirectory());
-                if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition()) && loaded.coveredPosition() <= damage.cutPosition
+                CheckpointFile.Loaded loaded =
+                        CheckpointFile.load(candidate, epoch, index, shardCount, scratchDirectory());
+                if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition())
+                        && loaded.coveredPosition() <= damage.cutPosition
                         && slotsInsideSegments(loaded.index())) {
                     return new Checkpoints(loaded, beyond);
                 }
-                LOG.log(System.Logger.Level.INFO, "checkpoint {0} covers log position {1}, beyond what is left of the log of {2}; trying an older one",
-                        candidate, loaded.coveredPosition(), dir);
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "checkpoint {0} covers log position {1}, beyond what is left of the log of {2}; trying "
+                                + "an older one",
+                        candidate,
+                        loaded.coveredPosition(),
+                        dir);
                 if (beyond == null) {
                     beyond = loaded;
                 } else {
                     loaded.index().close();
                 }
             } catch (CorruptionException | IOException e) {
-                LOG.log(System.Logger.Level.WARNING, "checkpoint {0} is unusable ({1}); trying an older one", candidate, e.getMessage());
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "checkpoint {0} is unusable ({1}); trying an older one",
+                        candidate,
+                        e.getMessage());
             }
         }
         return new Checkpoints(null, beyond);
@@ -238,7 +259,8 @@ final class ShardRecovery {
             Segment seg = segments.get(s);
             boolean last = s == segments.size() - 1;
             if (s > firstSegment) {
-                long previousEnd = SegmentDescriptor.read(seg.map, seg.path, seg.length).previousEnd();
+                long previousEnd =
+                        SegmentDescriptor.read(seg.map, seg.path, seg.length).previousEnd();
                 if (previousEnd != position) {
                     damage.note("segment " + seg.path.getFileName() + " continues from log position " + previousEnd
                             + " but the records of the segment before it end at " + position);
@@ -277,7 +299,9 @@ final class ShardRecovery {
                 // never reached the disk while later ones did: look past it.
                 long[] dropped = scrub(seg, off);
                 if (dropped[1] > 0) {
-                    damage.tornTail(seg.path.getFileName() + " at offset " + off + ": " + dropped[1] + " bytes past the last complete record",
+                    damage.tornTail(
+                            seg.path.getFileName() + " at offset " + off + ": " + dropped[1]
+                                    + " bytes past the last complete record",
                             dropped);
                 }
             }
@@ -367,7 +391,6 @@ final class ShardRecovery {
         return new long[] {records, lastNonZero - off};
     }
 
-
     /**
      * Counts the sound records at the start of a segment's bytes, for the report of what is
      * dropped: {records, bytes they span}.
@@ -380,7 +403,8 @@ final class ShardRecovery {
                 break;
             }
             records++;
-            off += RecordDescriptor.recordLength(RecordDescriptor.keyLength(map, off), RecordDescriptor.storedLength(map, off));
+            off += RecordDescriptor.recordLength(
+                    RecordDescriptor.keyLength(map, off), RecordDescriptor.storedLength(map, off));
         }
         return new long[] {records, Math.max(0, off - SegmentDescriptor.HEADER_LENGTH)};
     }
@@ -388,7 +412,8 @@ final class ShardRecovery {
     /** {@link #countRecords(MemorySegment, long)} of a file outside the chain, whatever its header says. */
     private static long[] countRecords(Path file) throws IOException {
         return FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ); Arena scratch = Arena.ofConfined()) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+                    Arena scratch = Arena.ofConfined()) {
                 long length = ch.size() / RecordDescriptor.ALIGNMENT * RecordDescriptor.ALIGNMENT;
                 if (length < SegmentDescriptor.HEADER_LENGTH + HEADER_LENGTH) {
                     return new long[] {0, 0};
@@ -398,7 +423,6 @@ final class ShardRecovery {
         });
     }
 
-
     /** Maps a segment file of the chain after checking its header; a file cut short is noted as damage. */
     private Segment map(Path file, long id) throws IOException {
         long length = Files.size(file);
@@ -407,17 +431,24 @@ final class ShardRecovery {
         }
         boolean readOnly = config.readOnly();
         return FileUtil.uninterruptibly(() -> {
-            try (FileChannel ch = readOnly ? FileChannel.open(file, StandardOpenOption.READ)
+            try (FileChannel ch = readOnly
+                    ? FileChannel.open(file, StandardOpenOption.READ)
                     : FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                 ByteBuffer head = ByteBuffer.allocate(SegmentDescriptor.HEADER_LENGTH);
                 while (head.hasRemaining() && ch.read(head, head.position()) >= 0) {
                     // fill
                 }
                 SegmentDescriptor.Header h = SegmentDescriptor.read(MemorySegment.ofArray(head.array()), file, length);
-                if (h.epoch() != epoch || h.shard() != index || h.shardCount() != shardCount || h.segmentId() != id
+                if (h.epoch() != epoch
+                        || h.shard() != index
+                        || h.shardCount() != shardCount
+                        || h.segmentId() != id
                         || h.windowSize() != windowSize) {
-                    throw new CorruptionException(file, 0, "segment header " + h + " does not belong to epoch " + epoch + ", shard "
-                            + index + " of " + shardCount + ", segment " + id + ", window size " + windowSize);
+                    throw new CorruptionException(
+                            file,
+                            0,
+                            "segment header " + h + " does not belong to epoch " + epoch + ", shard " + index + " of "
+                                    + shardCount + ", segment " + id + ", window size " + windowSize);
                 }
                 if (id * windowSize + h.length() > HashIndex.MAX_POSITION) {
                     throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
@@ -434,7 +465,8 @@ final class ShardRecovery {
                         ch.write(ByteBuffer.allocate(1), h.length() - 1);
                     }
                 }
-                MemorySegment map = ch.map(readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, mapped, arena);
+                MemorySegment map = ch.map(
+                        readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, mapped, arena);
                 return new Segment(file, map, id, h.windowCount(), id * windowSize);
             }
         });

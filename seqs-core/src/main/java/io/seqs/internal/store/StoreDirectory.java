@@ -1,11 +1,5 @@
 package io.seqs.internal.store;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import io.seqs.CorruptionException;
 import io.seqs.SeqsBuilder;
 import io.seqs.SeqsException;
@@ -14,6 +8,12 @@ import io.seqs.internal.format.SegmentDescriptor;
 import io.seqs.internal.fs.FileUtil;
 import io.seqs.internal.fs.StoreLock;
 import io.seqs.internal.index.CheckpointFile;
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What open does with a store's directory before any shard is recovered: refuse a directory that
@@ -41,14 +41,16 @@ public final class StoreDirectory {
             if (Files.isDirectory(dir)) {
                 refuseForeign(dir);
             } else if (config.readOnly()) {
-                throw new SeqsException("no store in " + dir + ": the directory does not exist (a read-only open creates nothing)");
+                throw new SeqsException(
+                        "no store in " + dir + ": the directory does not exist (a read-only open creates nothing)");
             } else {
                 Files.createDirectories(dir);
                 FileUtil.fsyncDirectory(dir.getParent());
             }
             if (config.readOnly()) {
                 if (!Files.exists(dir.resolve(StoreLock.FILE))) {
-                    throw new SeqsException("no store in " + dir + ": it has no " + StoreLock.FILE + " (a read-only open creates nothing)");
+                    throw new SeqsException("no store in " + dir + ": it has no " + StoreLock.FILE
+                            + " (a read-only open creates nothing)");
                 }
             } else if (!Files.isDirectory(config.checkpointDirectory())) {
                 Files.createDirectories(config.checkpointDirectory());
@@ -89,8 +91,11 @@ public final class StoreDirectory {
 
     /** Whether a name in a store directory is one seqs creates there. */
     private static boolean isStoreEntry(String name) {
-        return name.equals(StoreLock.FILE) || name.equals(Manifest.FILE_NAME + FileUtil.TMP_SUFFIX) || name.equals(DEFAULT_CHECKPOINT_DIR)
-                || Epoch.parseDirName(name) >= 0 || FileUtil.isScratchFile(name);
+        return name.equals(StoreLock.FILE)
+                || name.equals(Manifest.FILE_NAME + FileUtil.TMP_SUFFIX)
+                || name.equals(DEFAULT_CHECKPOINT_DIR)
+                || Epoch.parseDirName(name) >= 0
+                || FileUtil.isScratchFile(name);
     }
 
     /**
@@ -105,7 +110,11 @@ public final class StoreDirectory {
         try {
             found = FileUtil.uninterruptibly(() -> Manifest.read(dir));
         } catch (CorruptionException e) {
-            LOG.log(System.Logger.Level.WARNING, "store {0}: {1}; rebuilding the manifest from the epoch directories", dir, e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "store {0}: {1}; rebuilding the manifest from the epoch directories",
+                    dir,
+                    e.getMessage());
             found = rebuild(config);
         }
         if (found == null) {
@@ -161,15 +170,18 @@ public final class StoreDirectory {
         long windowSize = found != null ? found.windowSize() : config.segmentSize();
         if (shards < 1 || Integer.bitCount(shards) != 1 || shardDirs > shards) {
             throw new SeqsException("store " + config.directory() + " has no readable manifest, and epoch directory "
-                    + epochDir + " holds " + shardDirs + " shard directories for " + shards + " shards; cannot tell its shape");
+                    + epochDir + " holds " + shardDirs + " shard directories for " + shards
+                    + " shards; cannot tell its shape");
         }
         // Records and checkpoints carry the generation of the session that wrote them, and the
         // new session's must exceed all of them. Checkpoints record theirs; sessions since the
         // newest checkpoint number at most GENERATION_MARGIN in any realistic history.
-        long fromCheckpoints = CheckpointFile.maxGeneration(config.checkpointDirectory().resolve(Epoch.dirName(newest)));
+        long fromCheckpoints =
+                CheckpointFile.maxGeneration(config.checkpointDirectory().resolve(Epoch.dirName(newest)));
         long generation = Math.max(System.currentTimeMillis() / 1000, fromCheckpoints + GENERATION_MARGIN);
         if (generation > 0xFFFF_FFFFL - GENERATION_MARGIN) {
-            throw new SeqsException("store " + config.directory() + ": cannot choose a generation above " + fromCheckpoints);
+            throw new SeqsException(
+                    "store " + config.directory() + ": cannot choose a generation above " + fromCheckpoints);
         }
         return new Manifest(shards, newest, windowSize, (int) generation, System.currentTimeMillis());
     }

@@ -1,7 +1,5 @@
 package io.seqs.internal.format;
 
-import io.seqs.StoreFiles;
-import io.seqs.TestSeeds;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -9,6 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seqs.CorruptionException;
+import io.seqs.Seqs;
+import io.seqs.StoreFiles;
+import io.seqs.TestSeeds;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,12 +18,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import io.seqs.CorruptionException;
-import io.seqs.Seqs;
 
 /** The record and header formats: round trips, and every bit flip and cut of a record detected. */
 class RecordFormatTest {
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     /** Writes a few records through the store and returns the bytes of its only segment. */
     private byte[] segmentWith(byte[]... keysAndValues) throws Exception {
@@ -101,7 +102,8 @@ class RecordFormatTest {
             // a torn write: the bytes from the cut on never reached the disk
             byte[] torn = file.clone();
             java.util.Arrays.fill(torn, (int) cut, (int) (rec[0] + rec[1]), (byte) 0);
-            assertNotNull(RecordDescriptor.check(MemorySegment.ofArray(torn), rec[0], torn.length, 0, 1), "torn at " + cut);
+            assertNotNull(
+                    RecordDescriptor.check(MemorySegment.ofArray(torn), rec[0], torn.length, 0, 1), "torn at " + cut);
         }
     }
 
@@ -111,8 +113,10 @@ class RecordFormatTest {
         for (int at = 0; at < SegmentDescriptor.HEADER_LENGTH; at++) {
             byte[] copy = file.clone();
             copy[at] ^= 0x10;
-            CorruptionException e = assertThrows(CorruptionException.class,
-                    () -> SegmentDescriptor.read(MemorySegment.ofArray(copy), dir.resolve("x.seg"), copy.length), "byte " + at);
+            CorruptionException e = assertThrows(
+                    CorruptionException.class,
+                    () -> SegmentDescriptor.read(MemorySegment.ofArray(copy), dir.resolve("x.seg"), copy.length),
+                    "byte " + at);
             assertTrue(e.getMessage().contains("x.seg"), e.getMessage());
         }
     }
@@ -125,7 +129,10 @@ class RecordFormatTest {
         for (int at = 0; at < bytes.length; at++) {
             byte[] copy = bytes.clone();
             copy[at] ^= 1;
-            assertThrows(CorruptionException.class, () -> Manifest.decode(dir, java.nio.ByteBuffer.wrap(copy)), "byte " + at);
+            assertThrows(
+                    CorruptionException.class,
+                    () -> Manifest.decode(dir, java.nio.ByteBuffer.wrap(copy)),
+                    "byte " + at);
         }
     }
 

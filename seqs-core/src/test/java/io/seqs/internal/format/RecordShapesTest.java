@@ -42,7 +42,8 @@ class RecordShapesTest {
         ByteBuffer b = le(page);
         int keyLength = Short.toUnsignedInt(b.getShort(RecordDescriptor.KEY_LENGTH_OFFSET));
         int stored = b.getInt(RecordDescriptor.STORED_LENGTH_OFFSET);
-        int length = (int) Math.min(LIMIT - RecordDescriptor.KEY_LENGTH_OFFSET,
+        int length = (int) Math.min(
+                LIMIT - RecordDescriptor.KEY_LENGTH_OFFSET,
                 RecordDescriptor.CHECKED_HEADER_LENGTH + (long) keyLength + Math.max(0, stored));
         CRC32C crc = new CRC32C();
         crc.update(page, RecordDescriptor.KEY_LENGTH_OFFSET, length);
@@ -120,7 +121,9 @@ class RecordShapesTest {
         byte[] page = record(10);
         page[RecordDescriptor.TYPE_OFFSET] = RecordDescriptor.TYPE_DELETE;
         fixCrc(page);
-        assertTrue(check(page).startsWith("stored value length 10 invalid for type " + RecordDescriptor.TYPE_DELETE), check(page));
+        assertTrue(
+                check(page).startsWith("stored value length 10 invalid for type " + RecordDescriptor.TYPE_DELETE),
+                check(page));
     }
 
     @Test

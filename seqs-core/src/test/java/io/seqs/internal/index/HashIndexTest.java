@@ -1,9 +1,9 @@
 package io.seqs.internal.index;
 
-import io.seqs.TestSeeds;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.seqs.TestSeeds;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -77,7 +77,9 @@ class HashIndexTest {
                     log.put(position, key);
                     long slot = idx.findForPut(hash, k, keys);
                     if (slot >= 0) {
-                        assertEquals((long) model.get(name), HashIndex.position(idx.replace(slot, HashIndex.slot(hash, position))));
+                        assertEquals(
+                                (long) model.get(name),
+                                HashIndex.position(idx.replace(slot, HashIndex.slot(hash, position))));
                     } else {
                         assertTrue(!model.containsKey(name), "seed " + seed + ": " + name + " present but not found");
                         idx.insert(slot, HashIndex.slot(hash, position));
@@ -88,7 +90,8 @@ class HashIndexTest {
             }
             for (int i = 0; i < 600; i++) {
                 String name = "k" + i;
-                long found = idx.locate(name.hashCode() & 31, java.lang.foreign.MemorySegment.ofArray(name.getBytes()), keys, true);
+                long found = idx.locate(
+                        name.hashCode() & 31, java.lang.foreign.MemorySegment.ofArray(name.getBytes()), keys, true);
                 assertEquals(model.getOrDefault(name, -1L), found, "seed " + seed + ": locate " + name);
             }
             // an absent key whose hash leads to a damaged record is reported, not taken for absence
@@ -96,8 +99,13 @@ class HashIndexTest {
             long position = model.get(present);
             damaged.add(position);
             log.put(position, "changed on disk".getBytes());
-            assertEquals(-position - 2, idx.locate(present.hashCode() & 31, java.lang.foreign.MemorySegment.ofArray(present.getBytes()),
-                    keys, true));
+            assertEquals(
+                    -position - 2,
+                    idx.locate(
+                            present.hashCode() & 31,
+                            java.lang.foreign.MemorySegment.ofArray(present.getBytes()),
+                            keys,
+                            true));
         }
     }
 
@@ -134,7 +142,8 @@ class HashIndexTest {
             }
             assertTrue(found, "seed " + seed + ": slot " + Long.toHexString(slot) + " lost in a rebuild");
         }
-        System.out.printf("HashIndexTest: %d entries, %d slots, %.2f bytes/entry after %d rebuilds%n",
+        System.out.printf(
+                "HashIndexTest: %d entries, %d slots, %.2f bytes/entry after %d rebuilds%n",
                 idx.size, idx.capacity, idx.byteSize() / (double) idx.size, rebuilds);
         idx.close();
     }

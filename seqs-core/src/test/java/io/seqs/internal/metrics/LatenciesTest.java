@@ -25,9 +25,13 @@ class LatenciesTest {
             assertTrue(LogLinearBuckets.width(b) <= Math.max(1, v * RELATIVE_WIDTH), v + " -> " + b);
         }
         for (int b = 1; b < LogLinearBuckets.BUCKETS; b++) {
-            assertEquals(LogLinearBuckets.highest(b - 1) + 1, LogLinearBuckets.lowest(b), "buckets are contiguous at " + b);
+            assertEquals(
+                    LogLinearBuckets.highest(b - 1) + 1, LogLinearBuckets.lowest(b), "buckets are contiguous at " + b);
         }
-        assertEquals(LogLinearBuckets.BUCKETS - 1, LogLinearBuckets.index(Long.MAX_VALUE), "large values share the last bucket");
+        assertEquals(
+                LogLinearBuckets.BUCKETS - 1,
+                LogLinearBuckets.index(Long.MAX_VALUE),
+                "large values share the last bucket");
         assertEquals(0, LogLinearBuckets.index(-5), "a negative time counts as zero");
     }
 
@@ -69,7 +73,8 @@ class LatenciesTest {
     }
 
     private static void check(String what, long exact, long reported) {
-        assertTrue(reported >= exact && reported <= exact + Math.max(1, exact * RELATIVE_WIDTH),
+        assertTrue(
+                reported >= exact && reported <= exact + Math.max(1, exact * RELATIVE_WIDTH),
                 what + ": reported " + reported + ", exact " + exact);
     }
 }

@@ -42,7 +42,8 @@ final class ChildJvm implements AutoCloseable {
         command.add(main.getName());
         command.addAll(args);
         try {
-            Process process = new ProcessBuilder(command).redirectError(stderr.toFile()).start();
+            Process process =
+                    new ProcessBuilder(command).redirectError(stderr.toFile()).start();
             return new ChildJvm(process, stderr);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + main.getName(), e);
@@ -50,8 +51,9 @@ final class ChildJvm implements AutoCloseable {
     }
 
     private void readOutput() {
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null;) {
+        try (BufferedReader in =
+                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
                 lines.add(line);
             }
         } catch (IOException e) {
@@ -71,7 +73,8 @@ final class ChildJvm implements AutoCloseable {
                 break;
             }
         }
-        throw new AssertionError("no line starting with '" + prefix + "' within " + timeout + "; standard error:\n" + stderrTail());
+        throw new AssertionError(
+                "no line starting with '" + prefix + "' within " + timeout + "; standard error:\n" + stderrTail());
     }
 
     /** Kills the process with SIGKILL and waits for it to end. */

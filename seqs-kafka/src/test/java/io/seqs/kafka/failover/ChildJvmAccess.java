@@ -15,8 +15,9 @@ public final class ChildJvmAccess {
      * @throws InterruptedException when interrupted while waiting
      * @throws AssertionError when the line does not come in time
      */
-    public static void runUntilLineThenKill(Class<?> main, List<String> jvmFlags, List<String> args, String line,
-            Duration timeout, Path stderr) throws InterruptedException {
+    public static void runUntilLineThenKill(
+            Class<?> main, List<String> jvmFlags, List<String> args, String line, Duration timeout, Path stderr)
+            throws InterruptedException {
         ChildJvm child = ChildJvm.start(main, jvmFlags, args, stderr);
         try {
             child.awaitLine(line, timeout);

@@ -43,7 +43,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * which at-least-once allows.
  */
 final class FailoverTest {
-    private static final List<String> STRICT = List.of("--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny");
+    private static final List<String> STRICT =
+            List.of("--sun-misc-unsafe-memory-access=deny", "--illegal-native-access=deny");
     private static final int KEYS = 20;
     private static final int PER_KEY_PER_PHASE = 50;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
@@ -54,15 +55,21 @@ final class FailoverTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {StreamsConfig.EXACTLY_ONCE_V2, StreamsConfig.AT_LEAST_ONCE})
     void standbyTakesOverWithExactCounts(String guarantee) throws Exception {
-        try (ChildJvm broker = ChildJvm.start(BrokerMain.class, List.of("--sun-misc-unsafe-memory-access=allow"),
-                List.of(dir.resolve("broker").toString()), dir.resolve("broker.err"))) {
+        try (ChildJvm broker = ChildJvm.start(
+                BrokerMain.class,
+                List.of("--sun-misc-unsafe-memory-access=allow"),
+                List.of(dir.resolve("broker").toString()),
+                dir.resolve("broker.err"))) {
             String bootstrap = broker.awaitLine("BOOTSTRAP=", TIMEOUT).substring("BOOTSTRAP=".length());
             createTopics(bootstrap);
             AtomicLong restoredAfterKill = new AtomicLong();
-            try (ChildJvm other = ChildJvm.start(StreamsMain.class, STRICT,
-                    List.of(bootstrap, dir.resolve("state-b").toString(), guarantee), dir.resolve("streams-b.err"));
-                    KafkaStreams local = new KafkaStreams(CountingApp.topology(),
-                            CountingApp.config(bootstrap, dir.resolve("state-a"), guarantee))) {
+            try (ChildJvm other = ChildJvm.start(
+                            StreamsMain.class,
+                            STRICT,
+                            List.of(bootstrap, dir.resolve("state-b").toString(), guarantee),
+                            dir.resolve("streams-b.err"));
+                    KafkaStreams local = new KafkaStreams(
+                            CountingApp.topology(), CountingApp.config(bootstrap, dir.resolve("state-a"), guarantee))) {
                 local.setGlobalStateRestoreListener(new CountingRestoreListener(restoredAfterKill));
                 local.start();
                 other.awaitLine("RUNNING", TIMEOUT);
@@ -77,8 +84,10 @@ final class FailoverTest {
                 produce(bootstrap, 1);
                 awaitLocalStore(local, 2 * PER_KEY_PER_PHASE);
                 assertEquals(2, activeTasks(local), "this instance took over both tasks");
-                System.out.println("FailoverTest " + guarantee + ": " + restoredAfterKill.get() + " changelog records restored at takeover");
-                assertTrue(restoredAfterKill.get() < PER_KEY_PER_PHASE,
+                System.out.println("FailoverTest " + guarantee + ": " + restoredAfterKill.get()
+                        + " changelog records restored at takeover");
+                assertTrue(
+                        restoredAfterKill.get() < PER_KEY_PER_PHASE,
                         "the standby held the state, so takeover restores almost nothing, not the "
                                 + "hundreds of records of the partition's changelog: " + restoredAfterKill.get());
             }
@@ -87,8 +96,11 @@ final class FailoverTest {
 
     private static void createTopics(String bootstrap) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(CountingApp.INPUT, 2, (short) 1), new NewTopic(CountingApp.OUTPUT, 2, (short) 1)))
-                    .all().get();
+            admin.createTopics(List.of(
+                            new NewTopic(CountingApp.INPUT, 2, (short) 1),
+                            new NewTopic(CountingApp.OUTPUT, 2, (short) 1)))
+                    .all()
+                    .get();
         }
     }
 
@@ -115,15 +127,20 @@ final class FailoverTest {
             }
             Thread.sleep(100);
         }
-        throw new AssertionError("no balanced assignment with a standby within " + TIMEOUT + "; other instance:\n" + other.stderrTail());
+        throw new AssertionError(
+                "no balanced assignment with a standby within " + TIMEOUT + "; other instance:\n" + other.stderrTail());
     }
 
     private static int activeTasks(KafkaStreams streams) {
-        return streams.metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+        return streams.metadataForLocalThreads().stream()
+                .mapToInt(t -> t.activeTasks().size())
+                .sum();
     }
 
     private static int standbyTasks(KafkaStreams streams) {
-        return streams.metadataForLocalThreads().stream().mapToInt(t -> t.standbyTasks().size()).sum();
+        return streams.metadataForLocalThreads().stream()
+                .mapToInt(t -> t.standbyTasks().size())
+                .sum();
     }
 
     /** Waits until the output topic's last count of every key is {@code expected}. */
@@ -154,14 +171,15 @@ final class FailoverTest {
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("this instance's counts did not reach " + expected + " within " + TIMEOUT + ": " + seen);
+        throw new AssertionError(
+                "this instance's counts did not reach " + expected + " within " + TIMEOUT + ": " + seen);
     }
 
     private static Map<String, Long> localCounts(KafkaStreams local) {
         Map<String, Long> out = new HashMap<>();
         try {
-            ReadOnlyKeyValueStore<String, Long> store = local.store(
-                    StoreQueryParameters.fromNameAndType(CountingApp.STORE, QueryableStoreTypes.<String, Long>keyValueStore()));
+            ReadOnlyKeyValueStore<String, Long> store = local.store(StoreQueryParameters.fromNameAndType(
+                    CountingApp.STORE, QueryableStoreTypes.<String, Long>keyValueStore()));
             try (var it = store.all()) {
                 it.forEachRemaining(kv -> out.put(kv.key, kv.value));
             }
@@ -174,7 +192,8 @@ final class FailoverTest {
     /** Counts the records restored into this instance's stores. */
     private record CountingRestoreListener(AtomicLong restored) implements StateRestoreListener {
         @Override
-        public void onRestoreStart(TopicPartition partition, String storeName, long startingOffset, long endingOffset) {}
+        public void onRestoreStart(
+                TopicPartition partition, String storeName, long startingOffset, long endingOffset) {}
 
         @Override
         public void onBatchRestored(TopicPartition partition, String storeName, long batchEndOffset, long numRestored) {

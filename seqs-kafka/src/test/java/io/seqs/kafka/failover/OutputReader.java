@@ -21,7 +21,8 @@ final class OutputReader implements AutoCloseable {
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, LongDeserializer.class);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumer = new KafkaConsumer<>(p);
-        List<TopicPartition> partitions = List.of(new TopicPartition(CountingApp.OUTPUT, 0), new TopicPartition(CountingApp.OUTPUT, 1));
+        List<TopicPartition> partitions =
+                List.of(new TopicPartition(CountingApp.OUTPUT, 0), new TopicPartition(CountingApp.OUTPUT, 1));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }

@@ -19,7 +19,8 @@ public final class StreamsMain {
      * @throws InterruptedException never in practice: the process is killed
      */
     public static void main(String[] args) throws InterruptedException {
-        KafkaStreams streams = new KafkaStreams(CountingApp.topology(), CountingApp.config(args[0], Path.of(args[1]), args[2]));
+        KafkaStreams streams =
+                new KafkaStreams(CountingApp.topology(), CountingApp.config(args[0], Path.of(args[1]), args[2]));
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 System.out.println("RUNNING");
