@@ -11,6 +11,7 @@ import io.seqs.internal.fs.FileUtil;
 import io.seqs.internal.fs.StoreLock;
 import io.seqs.internal.index.HashIndex;
 import io.seqs.internal.store.Epoch;
+import io.seqs.internal.store.LogWriter;
 import io.seqs.internal.store.Shard;
 import io.seqs.internal.store.StoreDirectory;
 import java.nio.file.Files;
@@ -82,7 +83,7 @@ class TrustTest {
         }
         // Without native access a shard's promise is its reservation, not its segment: the free-space
         // check needs a chunk per shard, so a store opens and writes on a disk with far less than 8 GiB.
-        assertTrue(Shard.RESERVE_MAX_BYTES * SeqsBuilder.defaultShards(0) < SeqsBuilder.DEFAULT_SEGMENT_SIZE * 2);
+        assertTrue(LogWriter.RESERVE_MAX_BYTES * SeqsBuilder.defaultShards(0) < SeqsBuilder.DEFAULT_SEGMENT_SIZE * 2);
         assertTrue(usableBefore - Files.getFileStore(dir).getUsableSpace() < 256L << 20 || usableBefore < 0);
     }
 

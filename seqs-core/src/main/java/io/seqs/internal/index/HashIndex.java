@@ -7,6 +7,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.function.LongPredicate;
 
 /**
  * One shard's open-addressing hash table, off-heap: {@code capacity} 8-byte slots with linear
@@ -330,18 +331,33 @@ public final class HashIndex implements AutoCloseable {
                     + " slots and cannot grow further; reset the epoch or create the store with more shards");
         }
         HashIndex next = new HashIndex(newCapacity, null);
+        forEachEntry(slot -> {
+            next.insertNew(slot);
+            return true;
+        });
+        assert next.size == size : next.size + " != " + size;
+        return next;
+    }
+
+    /**
+     * Hands every entry's slot value (hash bits and log position) to {@code visitor}, in slot
+     * order, reading the table {@link #SCAN_CHUNK} slots at a time; stops early when the visitor
+     * returns false. Only for a table no writer changes meanwhile.
+     *
+     * @return true when every entry was visited
+     */
+    public boolean forEachEntry(LongPredicate visitor) {
         long[] chunk = new long[SCAN_CHUNK];
         for (long base = 0; base < capacity; base += SCAN_CHUNK) {
             int count = (int) Math.min(SCAN_CHUNK, capacity - base);
             copySlots(base, chunk, count);
             for (int j = 0; j < count; j++) {
-                if (isEntry(chunk[j])) {
-                    next.insertNew(chunk[j]);
+                if (isEntry(chunk[j]) && !visitor.test(chunk[j])) {
+                    return false;
                 }
             }
         }
-        assert next.size == size : next.size + " != " + size;
-        return next;
+        return true;
     }
 
     /** Inserts an entry known to be absent into a table that is not yet shared. */

@@ -76,20 +76,15 @@ public final class RecoveryDamage {
      * segment): records that are gone without a trace but for the checkpoint.
      */
     void lostFromCheckpoint(CheckpointFile.Loaded newer, long end) {
-        HashIndex idx = newer.index();
-        long[] chunk = new long[HashIndex.SCAN_CHUNK];
-        long lost = 0;
-        for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
-            int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
-            idx.copySlots(base, chunk, count);
-            for (int j = 0; j < count; j++) {
-                if (HashIndex.isEntry(chunk[j])
-                        && HashIndex.position(chunk[j]) >= end
-                        && !inWalkedRange(HashIndex.position(chunk[j]))) {
-                    lost++;
-                }
+        long[] counted = {0};
+        newer.index().forEachEntry(slot -> {
+            long position = HashIndex.position(slot);
+            if (position >= end && !inWalkedRange(position)) {
+                counted[0]++;
             }
-        }
+            return true;
+        });
+        long lost = counted[0];
         if (lost > 0) {
             note("checkpoint " + newer.file().getFileName() + " knew " + lost
                     + " keys whose latest records were in bytes that are gone");

@@ -2,19 +2,16 @@ package io.seqs.internal.store;
 
 import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
 
-import io.seqs.CapacityExceededException;
 import io.seqs.CorruptionException;
 import io.seqs.SeqsException;
 import io.seqs.internal.format.Checksums;
 import io.seqs.internal.format.Keys;
 import io.seqs.internal.format.RecordDescriptor;
 import io.seqs.internal.format.SegmentDescriptor;
-import io.seqs.internal.fs.Failpoints;
 import io.seqs.internal.fs.FileUtil;
 import io.seqs.internal.index.CheckpointFile;
 import io.seqs.internal.index.HashIndex;
 import io.seqs.internal.index.Zeros;
-import io.seqs.internal.log.PositionList;
 import io.seqs.internal.log.Segment;
 import io.seqs.internal.log.SegmentSpace;
 import io.seqs.internal.log.SegmentTable;
@@ -22,13 +19,9 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.zip.CRC32C;
 
 /**
  * One shard of one epoch: an append-only log of mapped segment files and the hash index that
@@ -69,60 +62,30 @@ public final class Shard implements HashIndex.RecordKeys {
     private final ReadGate gate;
 
     private final ReentrantLock lock = new ReentrantLock();
-    private final ReentrantLock syncLock = new ReentrantLock();
-    /** One checkpoint of a shard at a time (the maintenance thread and callers may race). */
-    private final ReentrantLock checkpointLock = new ReentrantLock();
 
     private volatile HashIndex table;
     private volatile boolean retired;
     /** Set once the mappings are released; nothing may touch them after. */
     private volatile boolean released;
-    /** Log position up to which every record has been forced to stable storage. */
-    private volatile long durable;
 
     // ---- writer state, guarded by lock ----
     /** The log's segments and the window table readers find them by. */
     private final SegmentTable segments;
-    /** Written under the lock; read without it only by {@link #unwrittenBytes()}. */
-    private volatile Segment active;
+    /** The append end of the log: the active segment, the tail, reservations, rolls. */
+    private final LogWriter log;
 
-    private ByteBuffer activeBuffer;
-    private long tail;
-    /**
-     * Log position up to which the active segment's file-system space is reserved; records are
-     * written only below it. Read without the lock by {@link #unwrittenBytes()}.
-     */
-    private volatile long reservedEnd;
+    private final GroupCommit groupCommit;
+    private final Checkpointer checkpointer;
+    /** A whole-shard scan ({@link #forEachLive}), told by writers what they change behind it. */
+    private final ShardScan scan;
 
     private final SegmentSpace space = new SegmentSpace();
-    private boolean directoryDirty;
-    /** Whether the shard's log directory exists; it is created by the first roll. Under the lock. */
-    private boolean logDirectoryExists;
-    /**
-     * Set when the log directory was created and its entry in the epoch directory is not yet forced. Under the lock.
-     */
-    private boolean epochDirectoryDirty;
-
-    private final byte[] header = new byte[HEADER_LENGTH];
-    private final CRC32C writeCrc = new CRC32C();
     private long lastCheckpointPosition = -1;
 
     /** Running totals; lock-guarded fields under {@link #lock}. */
     private final ShardCounters counters;
 
     private ShardRecovery.Report recovery;
-
-    // ---- a whole-shard scan in progress (forEachLive), guarded by lock ----
-    /** One scan of a shard at a time; held by the scanning thread for the whole scan. */
-    private final ReentrantLock scanLock = new ReentrantLock();
-
-    private boolean scanning;
-    /** Log position up to which the scan has looked at every record. */
-    private long scanCursor;
-    /** Records appended during the scan for keys it had already visited: it skips them. */
-    private final PositionList scanSkip = new PositionList();
-    /** Keys the scan visited and writers then deleted: written again, they are not visited twice. */
-    private final java.util.Set<ByteBuffer> scanDeletedKeys = new java.util.HashSet<>();
 
     private Shard(
             Config config,
@@ -148,6 +111,10 @@ public final class Shard implements HashIndex.RecordKeys {
         this.dir = epochDir.resolve(dirName(index));
         this.checkpointDir = epochCheckpointDir.resolve(dirName(index));
         this.segments = new SegmentTable(dir, windowSize);
+        this.log = new LogWriter(this, arena, segments, space, ledger, config, counters);
+        this.groupCommit = new GroupCommit(this, lock, log, counters);
+        this.checkpointer = new Checkpointer(this, groupCommit);
+        this.scan = new ShardScan(this, lock, segments, log);
     }
 
     static String dirName(int shard) {
@@ -214,8 +181,8 @@ public final class Shard implements HashIndex.RecordKeys {
         lockForWrite();
         long sampleStart = (counters.puts & ShardCounters.WRITE_SAMPLE_MASK) == 0 ? System.nanoTime() : 0;
         try {
-            long position = reserve(length);
-            writeRecord(position, RecordDescriptor.TYPE_PUT, key, value, keyLength, valueLength);
+            long position = log.reserve(length);
+            log.write(position, RecordDescriptor.TYPE_PUT, key, value, keyLength, valueLength);
             applyPut(hash, key, position, length);
             if (sampleStart != 0) {
                 counters.writeSamples++;
@@ -224,8 +191,8 @@ public final class Shard implements HashIndex.RecordKeys {
             counters.puts++;
             counters.logicalBytes += keyLength + (long) valueLength;
             counters.physicalBytes += length;
-            tail = position + length;
-            return tail;
+            log.advance(position + length);
+            return position + length;
         } finally {
             lock.unlock();
         }
@@ -246,105 +213,19 @@ public final class Shard implements HashIndex.RecordKeys {
             if (slotIndex < 0) {
                 return -1;
             }
-            long position = reserve(length);
-            writeRecord(position, RecordDescriptor.TYPE_DELETE, key, MemorySegment.NULL, keyLength, 0);
+            long position = log.reserve(length);
+            log.write(position, RecordDescriptor.TYPE_DELETE, key, MemorySegment.NULL, keyLength, 0);
             long removed = idx.remove(slotIndex);
-            if (scanning && passedByScan(HashIndex.position(removed))) {
-                scanDeletedKeys.add(
-                        ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE))); // visited in this life already
-            }
+            scan.deleted(HashIndex.position(removed), key);
             accountDeleted(removed, position, length);
             counters.deletes++;
             counters.logicalBytes += keyLength;
             counters.physicalBytes += length;
-            tail = position + length;
-            return tail;
+            log.advance(position + length);
+            return position + length;
         } finally {
             lock.unlock();
         }
-    }
-
-    /**
-     * Returns the log position for a record of {@code length} bytes, rolling to a new segment if
-     * needed and reserving file-system space for it first.
-     */
-    private long reserve(long length) {
-        if (active == null || tail + length > active.limit()) {
-            roll(length);
-        }
-        if (tail + length > reservedEnd) {
-            extendReservation(tail + length);
-        }
-        assert tail + length <= reservedEnd && reservedEnd <= active.limit()
-                : tail + " + " + length + " > " + reservedEnd;
-        return tail;
-    }
-
-    /**
-     * Reserves space in the active segment up to at least {@code end}, and a chunk beyond it that
-     * grows with what the segment already holds, from {@link #reserveStep} to
-     * {@link #RESERVE_MAX_BYTES}: a store's allocated space follows its data, plus at most one
-     * chunk per shard, whatever the segment size.
-     */
-    private void extendReservation(long end) {
-        Segment seg = active;
-        long from = Math.max(reservedEnd, seg.base);
-        long chunk = Math.clamp(from - seg.base, reserveStep(seg.length), RESERVE_MAX_BYTES);
-        long to = Math.min(seg.limit(), (end + chunk + PAGE - 1) / PAGE * PAGE);
-        // Space other shards were promised but have not written yet is spoken for as well (their
-        // files are sparse unless blocks were allocated natively).
-        long promised = FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(this);
-        FileUtil.reserve(seg.path, from - seg.base, to - seg.base, config.freeSpaceMarginBytes() + promised);
-        Failpoints.hit("segment.after-reserve");
-        reservedEnd = to;
-    }
-
-    /** Largest step by which a segment's reserved space grows. */
-    public static final long RESERVE_MAX_BYTES = 64L << 20;
-    /** Smallest step for large segments; smaller segments grow by an eighth of themselves. */
-    static final long RESERVE_MIN_BYTES = 1L << 20;
-
-    /** The smallest reservation step in a segment of {@code length} bytes: 1 MiB, or an eighth of a smaller segment. */
-    static long reserveStep(long length) {
-        return Math.max(PAGE, Math.min(RESERVE_MIN_BYTES, length / 8 / PAGE * PAGE));
-    }
-
-    private void writeRecord(
-            long position, byte type, MemorySegment key, MemorySegment value, int keyLength, int valueLength) {
-        Segment seg = active;
-        MemorySegment map = seg.map;
-        long offset = position - seg.base;
-        RecordDescriptor.encodeHeader(header, keyLength, type, valueLength, generation);
-        MemorySegment.copy(header, 0, map, ValueLayout.JAVA_BYTE, offset, HEADER_LENGTH);
-        MemorySegment.copy(key, 0, map, offset + HEADER_LENGTH, keyLength);
-        if (valueLength > 0) {
-            MemorySegment.copy(value, 0, map, offset + HEADER_LENGTH + keyLength, valueLength);
-        }
-        ByteBuffer view = activeBuffer;
-        view.limit((int) (offset + HEADER_LENGTH + keyLength + valueLength));
-        view.position((int) (offset + RecordDescriptor.KEY_LENGTH_OFFSET));
-        writeCrc.reset();
-        writeCrc.update(view);
-        map.set(RecordDescriptor.INT, offset + RecordDescriptor.CRC_OFFSET, (int) writeCrc.getValue());
-        assert readsBack(seg, offset, type, key, keyLength, valueLength)
-                : "record at " + offset + " of " + seg.path + " does not read back";
-    }
-
-    /** Whether the record just written passes the checks recovery makes and holds what was written; for assertions. */
-    private boolean readsBack(Segment seg, long offset, byte type, MemorySegment key, int keyLength, int valueLength) {
-        String bad = RecordDescriptor.check(seg.map, offset, seg.length, generation, generation);
-        assert bad == null : bad;
-        return RecordDescriptor.type(seg.map, offset) == type
-                && RecordDescriptor.keyLength(seg.map, offset) == keyLength
-                && RecordDescriptor.storedLength(seg.map, offset) == valueLength
-                && MemorySegment.mismatch(
-                                seg.map,
-                                RecordDescriptor.keyOffset(offset),
-                                RecordDescriptor.keyOffset(offset) + keyLength,
-                                key,
-                                0,
-                                keyLength)
-                        < 0;
     }
 
     /** Points the key at the record at {@code position} and accounts live and dead bytes. */
@@ -357,18 +238,12 @@ public final class Shard implements HashIndex.RecordKeys {
         long slotIndex = idx.findForPut(hash, key, this);
         if (slotIndex < 0) {
             idx.insert(slotIndex, fresh);
-            if (scanning
-                    && !scanDeletedKeys.isEmpty()
-                    && scanDeletedKeys.contains(ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE)))) {
-                scanSkip.add(position); // deleted and written again: the scan visited it in an earlier life
-            }
+            scan.inserted(position, key);
             addLive(position, length);
             return;
         }
         long oldPosition = HashIndex.position(idx.replace(slotIndex, fresh));
-        if (scanning && passedByScan(oldPosition)) {
-            scanSkip.add(position); // the scan visited this key at an older record already
-        }
+        scan.replaced(oldPosition, position);
         retireRecord(oldPosition);
         addLive(position, length);
     }
@@ -391,71 +266,9 @@ public final class Shard implements HashIndex.RecordKeys {
         return next;
     }
 
-    /** Opens the next segment file, big enough for a record of {@code recordLength} bytes. */
-    private void roll(long recordLength) {
-        long id = active == null ? 0 : active.nextId();
-        long needed = SegmentDescriptor.HEADER_LENGTH + recordLength;
-        long length = Math.max(windowSize, (needed + PAGE - 1) / PAGE * PAGE);
-        int windowCount = (int) ((length + windowSize - 1) / windowSize);
-        long base = id * windowSize;
-        if (base + length > HashIndex.MAX_POSITION) {
-            throw new CapacityExceededException("shard " + dir + " has filled its log address space of "
-                    + HashIndex.MAX_POSITION + " bytes in this epoch; reset the epoch or use more shards");
-        }
-        Path file = dir.resolve(SegmentDescriptor.fileName(id));
-        if (!logDirectoryExists) {
-            createDirectory(dir);
-            logDirectoryExists = true;
-            epochDirectoryDirty = true;
-        }
-        FileUtil.createSparse(file, length);
-        // Space for the header and the first record before anything is mapped: a failure here
-        // leaves no file behind and the shard as it was.
-        long promised = FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(this);
-        long firstReservation = Math.min(length, (needed + reserveStep(length) + PAGE - 1) / PAGE * PAGE);
-        try {
-            FileUtil.reserve(file, 0, firstReservation, config.freeSpaceMarginBytes() + promised);
-        } catch (RuntimeException e) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw e;
-        }
-        MemorySegment map;
-        try {
-            map = FileUtil.uninterruptibly(() -> {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    return ch.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
-                }
-            });
-        } catch (IOException e) {
-            try {
-                Files.deleteIfExists(file);
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
-            throw new SeqsException("cannot map segment " + file, e);
-        }
-        FileUtil.adviseRandomAccess(map);
-        SegmentDescriptor.write(
-                map, new SegmentDescriptor.Header(index, epoch, shardCount, windowCount, id, windowSize, tail, length));
-        Failpoints.hit("segment.after-create");
-        Segment seg = new Segment(file, map, id, windowCount, base);
-        install(seg);
-        active = seg;
-        activeBuffer = map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        tail = base + SegmentDescriptor.HEADER_LENGTH;
-        reservedEnd = base + firstReservation;
-        directoryDirty = true;
-        counters.physicalBytes += SegmentDescriptor.HEADER_LENGTH;
-    }
-
     /** Makes a segment reachable by readers, with room for its space figures. */
     void install(Segment seg) {
-        space.ensureWindows(seg.nextId());
-        segments.install(seg);
+        log.install(seg);
     }
 
     // Live and dead bytes are kept per segment, at the index of the segment's id (its first
@@ -485,21 +298,7 @@ public final class Shard implements HashIndex.RecordKeys {
 
     /** Bytes reserved in the active segment but not yet written; a racy estimate for space accounting. */
     long unwrittenBytes() {
-        Segment seg = active;
-        if (seg == null || released) {
-            return 0;
-        }
-        return Math.max(0, reservedEnd - (long) TAIL.getOpaque(this));
-    }
-
-    private static final java.lang.invoke.VarHandle TAIL;
-
-    static {
-        try {
-            TAIL = java.lang.invoke.MethodHandles.lookup().findVarHandle(Shard.class, "tail", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        return released ? 0 : log.unwrittenBytes();
     }
 
     // ================================================================== reads
@@ -666,101 +465,11 @@ public final class Shard implements HashIndex.RecordKeys {
      * @throws IllegalStateException when called from inside a scan of the same shard
      */
     public boolean forEachLive(RecordCopier copy, Runnable deliver) {
-        if (scanLock.isHeldByCurrentThread()) {
-            throw new IllegalStateException("forEach cannot be called from inside forEach of the same store");
-        }
-        scanLock.lock();
-        try {
-            return scanLocked(copy, deliver);
-        } finally {
-            lock.lock();
-            try {
-                scanning = false;
-                scanSkip.clear();
-                scanDeletedKeys.clear();
-            } finally {
-                lock.unlock();
-            }
-            scanLock.unlock();
-        }
-    }
-
-    private boolean scanLocked(RecordCopier copy, Runnable deliver) {
-        int segmentIndex = 0;
-        long position = -1;
-        lock.lock();
-        try {
-            if (released) {
-                return false;
-            }
-            if (segments.isEmpty()) {
-                return true;
-            }
-            scanning = true;
-            scanSkip.clear();
-            scanDeletedKeys.clear();
-            position = segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
-            scanCursor = position;
-        } finally {
-            lock.unlock();
-        }
-        for (; ; ) {
-            boolean live;
-            lock.lock();
-            try {
-                if (released) {
-                    return false;
-                }
-                Segment seg = segments.get(segmentIndex);
-                long off = position - seg.base;
-                if (position >= tail) {
-                    return true;
-                }
-                if (off + HEADER_LENGTH > seg.length || RecordDescriptor.isEnd(seg.map, off)) {
-                    // the rest of this segment was never written: the next one starts the log again
-                    segmentIndex++;
-                    assert segmentIndex < segments.size()
-                            : "scan of " + dir + " ran past the last segment below the tail";
-                    position = segments.get(segmentIndex).base + SegmentDescriptor.HEADER_LENGTH;
-                    scanCursor = position;
-                    continue;
-                }
-                int keyLength = RecordDescriptor.keyLength(seg.map, off);
-                int stored = RecordDescriptor.storedLength(seg.map, off);
-                long length = RecordDescriptor.recordLength(keyLength, stored);
-                live = RecordDescriptor.type(seg.map, off) == RecordDescriptor.TYPE_PUT
-                        && !scanSkip.contains(position)
-                        && isLatest(seg, off, position, keyLength);
-                if (live) {
-                    copy.copy(
-                            seg.map,
-                            RecordDescriptor.keyOffset(off),
-                            keyLength,
-                            RecordDescriptor.valueOffset(off, keyLength),
-                            stored);
-                }
-                position += length;
-                scanCursor = position;
-            } finally {
-                lock.unlock();
-            }
-            if (live) {
-                deliver.run();
-            }
-        }
-    }
-
-    /**
-     * Whether the scan in progress has visited the key whose latest record is at
-     * {@code position}: the scan passed that record (it was the latest when looked at, since a
-     * key's latest record only moves forward), or was told to skip it (visited at an older one).
-     */
-    private boolean passedByScan(long position) {
-        return position < scanCursor || scanSkip.holds(position);
+        return scan.run(copy, deliver);
     }
 
     /** Whether the index points at the record at {@code position} (under the lock). */
-    private boolean isLatest(Segment seg, long off, long position, int keyLength) {
+    boolean isLatest(Segment seg, long off, long position, int keyLength) {
         MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
         long slot = table.find(Keys.hash(key, 0, keyLength), key, this);
         return slot >= 0 && HashIndex.position(table.getPlain(slot)) == position;
@@ -770,93 +479,12 @@ public final class Shard implements HashIndex.RecordKeys {
 
     /** Forces every record below {@code target} to stable storage; concurrent callers share one force. */
     public void syncTo(long target) {
-        if (durable >= target) {
-            return;
-        }
-        syncLock.lock();
-        try {
-            if (durable >= target) {
-                return;
-            }
-            forceAll();
-        } finally {
-            syncLock.unlock();
-        }
+        groupCommit.syncTo(target);
     }
 
     /** Forces everything written so far. */
     public void flush() {
-        syncLock.lock();
-        try {
-            forceAll();
-        } finally {
-            syncLock.unlock();
-        }
-    }
-
-    private void forceAll() {
-        assert syncLock.isHeldByCurrentThread();
-        long start = System.nanoTime();
-        long from = durable;
-        long upTo;
-        boolean syncDirectory;
-        boolean syncEpochDirectory;
-        Segment[] win;
-        lock.lock();
-        try {
-            if (released) {
-                return;
-            }
-            upTo = tail;
-            syncDirectory = directoryDirty;
-            syncEpochDirectory = epochDirectoryDirty;
-            directoryDirty = false;
-            epochDirectoryDirty = false;
-            win = segments.windows();
-        } finally {
-            lock.unlock();
-        }
-        if (upTo <= from && !syncDirectory) {
-            return;
-        }
-        try {
-            forceRange(win, from, upTo);
-            if (syncEpochDirectory) {
-                FileUtil.fsyncDirectory(dir.getParent()); // the shard directory's own entry
-            }
-            if (syncDirectory) {
-                FileUtil.fsyncDirectory(dir);
-            }
-        } catch (IllegalStateException e) {
-            if (released) {
-                return; // the epoch was dropped meanwhile; nothing of it needs to last
-            }
-            throw e;
-        }
-        durable = Math.max(durable, upTo);
-        counters.flushes.increment();
-        counters.flushNanos.add(System.nanoTime() - start);
-    }
-
-    private void forceRange(Segment[] win, long from, long to) {
-        if (to <= from) {
-            return;
-        }
-        long first = from / windowSize;
-        long last = Math.min(win.length - 1, (to - 1) / windowSize);
-        Segment previous = null;
-        for (long w = first; w <= last; w++) {
-            Segment seg = win[(int) w];
-            if (seg == null || seg == previous) {
-                continue;
-            }
-            previous = seg;
-            long start = Math.max(from, seg.base) - seg.base;
-            long end = Math.min(to, seg.limit()) - seg.base;
-            if (end > start) {
-                seg.map.asSlice(start, end - start).force();
-            }
-        }
+        groupCommit.flush();
     }
 
     // ================================================================== checkpoints
@@ -867,89 +495,73 @@ public final class Shard implements HashIndex.RecordKeys {
      * without it. Does nothing when nothing was written since the last checkpoint.
      *
      * @return bytes written, 0 when skipped
+     * @throws IOException when the file cannot be written
      */
     public long checkpoint() throws IOException {
-        checkpointLock.lock();
+        return checkpointer.checkpoint();
+    }
+
+    /**
+     * A copy of the index, in {@code scratch}, and what a checkpoint records with it; null when
+     * the shard is released or nothing was written since the last checkpoint.
+     */
+    CheckpointFile.Snapshot snapshotForCheckpoint(Arena scratch) {
+        lock.lock();
+        long locked = System.nanoTime();
         try {
-            return checkpointLocked();
+            Segment active = log.active();
+            long tail = log.tail();
+            if (released || tail == lastCheckpointPosition || active == null) {
+                return null;
+            }
+            HashIndex idx = table;
+            MemorySegment copy = FileUtil.allocateZeroed(scratch, idx.byteSize(), config.directory());
+            Zeros.copyNonZero(idx.slots, copy);
+            int n = (int) active.nextId();
+            CheckpointFile.Snapshot snapshot = new CheckpointFile.Snapshot(
+                    epoch,
+                    index,
+                    shardCount,
+                    tail,
+                    generation,
+                    idx.capacity,
+                    idx.size,
+                    idx.tombstones,
+                    space.liveCopy(n),
+                    space.deadCopy(n),
+                    copy);
+            long held = System.nanoTime() - locked;
+            counters.checkpointLockNanos += held;
+            counters.checkpointLockNanosMax = Math.max(counters.checkpointLockNanosMax, held);
+            return snapshot;
         } finally {
-            checkpointLock.unlock();
+            lock.unlock();
         }
     }
 
-    private long checkpointLocked() throws IOException {
-        long start = System.nanoTime();
-        CheckpointFile.Snapshot snapshot;
-        try (Arena scratch = Arena.ofShared()) { // the file is written on a thread of seqs' own
-            lock.lock();
-            long locked = System.nanoTime();
-            try {
-                if (released || tail == lastCheckpointPosition || active == null) {
-                    return 0;
-                }
-                HashIndex idx = table;
-                MemorySegment table = FileUtil.allocateZeroed(scratch, idx.byteSize(), config.directory());
-                Zeros.copyNonZero(idx.slots, table);
-                int n = (int) (active.nextId());
-                snapshot = new CheckpointFile.Snapshot(
-                        epoch,
-                        index,
-                        shardCount,
-                        tail,
-                        generation,
-                        idx.capacity,
-                        idx.size,
-                        idx.tombstones,
-                        space.liveCopy(n),
-                        space.deadCopy(n),
-                        table);
-                long held = System.nanoTime() - locked;
-                counters.checkpointLockNanos += held;
-                counters.checkpointLockNanosMax = Math.max(counters.checkpointLockNanosMax, held);
-            } finally {
-                lock.unlock();
-            }
-            syncTo(snapshot.coveredPosition());
-            Failpoints.hit("checkpoint.after-log-sync");
-            if (!Files.isDirectory(checkpointDir)) {
-                createDirectory(checkpointDir);
-                FileUtil.fsyncDirectory(checkpointDir.getParent());
-            }
-            long bytes = CheckpointFile.write(checkpointDir, snapshot);
-            Failpoints.hit("checkpoint.before-prune");
-            CheckpointFile.deleteAllBut(checkpointDir, 2);
-            lock.lock();
-            try {
-                lastCheckpointPosition = snapshot.coveredPosition();
-                counters.checkpoints++;
-                counters.checkpointBytes += bytes;
-                counters.physicalBytes += bytes;
-                counters.checkpointNanos += System.nanoTime() - start;
-            } finally {
-                lock.unlock();
-            }
-            return bytes;
+    /** Counts a checkpoint written, covering the log up to {@code coveredPosition}. */
+    void checkpointWritten(long coveredPosition, long bytes, long nanos) {
+        lock.lock();
+        try {
+            lastCheckpointPosition = coveredPosition;
+            counters.checkpoints++;
+            counters.checkpointBytes += bytes;
+            counters.physicalBytes += bytes;
+            counters.checkpointNanos += nanos;
+        } finally {
+            lock.unlock();
         }
     }
 
     // ================================================================== recovery
 
     private void recover() throws IOException {
-        logDirectoryExists = Files.isDirectory(dir);
+        boolean logDirectoryExists = Files.isDirectory(dir);
         ShardRecovery.Result result = new ShardRecovery(this).run();
-        if (!segments.isEmpty()) {
-            // The files may have been created by a session that was killed before it forced
-            // their directory: the first flush forces it, whatever this session creates.
-            directoryDirty = true;
-            epochDirectoryDirty = true;
-            active = segments.last();
-            activeBuffer = active.map.asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
-            tail = result.end();
-            reservedEnd = result.end(); // what lies beyond may be a hole: reserve again before writing there
-        }
-        assert tail == result.end() : tail + " vs " + result.end();
+        log.resume(logDirectoryExists, result.end());
+        assert log.tail() == result.end() : log.tail() + " vs " + result.end();
         long checkpointed = result.report().fromCheckpoint() ? result.report().checkpointPosition() : -1;
-        durable = Math.max(0, checkpointed);
+        groupCommit.startAt(Math.max(0, checkpointed));
         lastCheckpointPosition = result.report().replayedRecords() == 0 ? checkpointed : -1;
         recovery = result.report();
     }
@@ -1000,15 +612,6 @@ public final class Shard implements HashIndex.RecordKeys {
         return length;
     }
 
-    /** Creates a shard's directory (the epoch's directory exists). */
-    private static void createDirectory(Path directory) {
-        try {
-            Files.createDirectories(directory);
-        } catch (IOException e) {
-            throw new SeqsException("cannot create shard directory " + directory, e);
-        }
-    }
-
     // ================================================================== lifecycle and stats
 
     /**
@@ -1047,6 +650,11 @@ public final class Shard implements HashIndex.RecordKeys {
         return counters;
     }
 
+    /** Whether the mappings are released; nothing may touch them after. */
+    boolean isReleased() {
+        return released;
+    }
+
     boolean isRetired() {
         return retired;
     }
@@ -1056,6 +664,7 @@ public final class Shard implements HashIndex.RecordKeys {
         assert retired;
         // A checkpoint in progress finishes first: it must not force a closed mapping or write a
         // file into a directory that is about to be deleted.
+        ReentrantLock checkpointLock = checkpointer.checkpointLock();
         checkpointLock.lock();
         try {
             releaseLocked();
@@ -1065,6 +674,7 @@ public final class Shard implements HashIndex.RecordKeys {
     }
 
     private void releaseLocked() {
+        ReentrantLock syncLock = groupCommit.syncLock();
         syncLock.lock();
         try {
             lock.lock();
@@ -1092,6 +702,7 @@ public final class Shard implements HashIndex.RecordKeys {
         lock.lock();
         try {
             HashIndex idx = table;
+            Segment active = log.active();
             int n = active == null ? 0 : (int) active.nextId();
             long live = space.totalLive(n);
             long dead = space.totalDead(n);
@@ -1112,8 +723,8 @@ public final class Shard implements HashIndex.RecordKeys {
                     c.physicalBytes,
                     live,
                     dead,
-                    tail,
-                    durable,
+                    log.tail(),
+                    groupCommit.durable(),
                     c.lockWaits,
                     c.lockWaitNanos,
                     c.writeNanosEstimate(),
@@ -1149,7 +760,7 @@ public final class Shard implements HashIndex.RecordKeys {
                 Segment seg = segments.get(i);
                 long live = 0;
                 long dead = 0;
-                long end = seg == active ? tail - seg.base : seg.length;
+                long end = seg == log.active() ? log.tail() - seg.base : seg.length;
                 long off = SegmentDescriptor.HEADER_LENGTH;
                 while (off + HEADER_LENGTH <= end && !RecordDescriptor.isEnd(seg.map, off)) {
                     int keyLength = RecordDescriptor.keyLength(seg.map, off);

@@ -311,21 +311,7 @@ final class ShardRecovery {
 
     /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
     private boolean slotsInsideSegments(HashIndex idx) {
-        long[] chunk = new long[HashIndex.SCAN_CHUNK];
-        for (long base = 0; base < idx.capacity; base += HashIndex.SCAN_CHUNK) {
-            int count = (int) Math.min(HashIndex.SCAN_CHUNK, idx.capacity - base);
-            idx.copySlots(base, chunk, count);
-            for (int j = 0; j < count; j++) {
-                long slot = chunk[j];
-                if (!HashIndex.isEntry(slot)) {
-                    continue;
-                }
-                if (!segments.holdsRecordAt(HashIndex.position(slot))) {
-                    return false;
-                }
-            }
-        }
-        return true;
+        return idx.forEachEntry(slot -> segments.holdsRecordAt(HashIndex.position(slot)));
     }
 
     /** Bytes at the start of a file that must all be zero for it to count as never written. */

@@ -1,0 +1,172 @@
+package io.seqs.internal.store;
+
+import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
+
+import io.seqs.internal.format.RecordDescriptor;
+import io.seqs.internal.format.SegmentDescriptor;
+import io.seqs.internal.log.PositionList;
+import io.seqs.internal.log.Segment;
+import io.seqs.internal.log.SegmentTable;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A whole-shard scan ({@code forEach}): reads the log in order and hands over every record the
+ * index points at, one record per turn of the shard's lock, so a scan never holds writers up for
+ * longer than a put does. Writers that change a key behind the scan tell it (under the lock) what
+ * to skip, which is what makes "every key live for the whole scan exactly once" hold while keys
+ * are rewritten and deleted.
+ */
+final class ShardScan {
+    private final Shard shard;
+    private final ReentrantLock shardLock;
+    private final SegmentTable segments;
+    private final LogWriter log;
+    private final Path dir;
+    /** One scan of a shard at a time; held by the scanning thread for the whole scan. */
+    private final ReentrantLock scanLock = new ReentrantLock();
+
+    // ---- the scan in progress, guarded by the shard's lock ----
+    private boolean scanning;
+    /** Log position up to which the scan has looked at every record. */
+    private long cursor;
+    /** Records appended during the scan for keys it had already visited: it skips them. */
+    private final PositionList skip = new PositionList();
+    /** Keys the scan visited and writers then deleted: written again, they are not visited twice. */
+    private final Set<ByteBuffer> deletedKeys = new HashSet<>();
+
+    ShardScan(Shard shard, ReentrantLock shardLock, SegmentTable segments, LogWriter log) {
+        this.shard = shard;
+        this.shardLock = shardLock;
+        this.segments = segments;
+        this.log = log;
+        this.dir = shard.dir;
+    }
+
+    /**
+     * Runs a scan: see {@link Shard#forEachLive}.
+     *
+     * @return false when the shard was released (reset or close) before the scan ended
+     */
+    boolean run(Shard.RecordCopier copy, Runnable deliver) {
+        if (scanLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("forEach cannot be called from inside forEach of the same store");
+        }
+        scanLock.lock();
+        try {
+            return scanLocked(copy, deliver);
+        } finally {
+            shardLock.lock();
+            try {
+                scanning = false;
+                skip.clear();
+                deletedKeys.clear();
+            } finally {
+                shardLock.unlock();
+            }
+            scanLock.unlock();
+        }
+    }
+
+    private boolean scanLocked(Shard.RecordCopier copy, Runnable deliver) {
+        int segmentIndex = 0;
+        long position = -1;
+        shardLock.lock();
+        try {
+            if (shard.isReleased()) {
+                return false;
+            }
+            if (segments.isEmpty()) {
+                return true;
+            }
+            scanning = true;
+            skip.clear();
+            deletedKeys.clear();
+            position = segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
+            cursor = position;
+        } finally {
+            shardLock.unlock();
+        }
+        for (; ; ) {
+            boolean live;
+            shardLock.lock();
+            try {
+                if (shard.isReleased()) {
+                    return false;
+                }
+                Segment seg = segments.get(segmentIndex);
+                long off = position - seg.base;
+                if (position >= log.tail()) {
+                    return true;
+                }
+                if (off + HEADER_LENGTH > seg.length || RecordDescriptor.isEnd(seg.map, off)) {
+                    // the rest of this segment was never written: the next one starts the log again
+                    segmentIndex++;
+                    assert segmentIndex < segments.size()
+                            : "scan of " + dir + " ran past the last segment below the tail";
+                    position = segments.get(segmentIndex).base + SegmentDescriptor.HEADER_LENGTH;
+                    cursor = position;
+                    continue;
+                }
+                int keyLength = RecordDescriptor.keyLength(seg.map, off);
+                int stored = RecordDescriptor.storedLength(seg.map, off);
+                long length = RecordDescriptor.recordLength(keyLength, stored);
+                live = RecordDescriptor.type(seg.map, off) == RecordDescriptor.TYPE_PUT
+                        && !skip.contains(position)
+                        && shard.isLatest(seg, off, position, keyLength);
+                if (live) {
+                    copy.copy(
+                            seg.map,
+                            RecordDescriptor.keyOffset(off),
+                            keyLength,
+                            RecordDescriptor.valueOffset(off, keyLength),
+                            stored);
+                }
+                position += length;
+                cursor = position;
+            } finally {
+                shardLock.unlock();
+            }
+            if (live) {
+                deliver.run();
+            }
+        }
+    }
+
+    /** A writer removed the key whose latest record was at {@code removedPosition}. Under the lock. */
+    void deleted(long removedPosition, MemorySegment key) {
+        if (scanning && passed(removedPosition)) {
+            deletedKeys.add(ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE))); // visited in this life already
+        }
+    }
+
+    /** A writer put a key that was absent, at {@code position}. Under the shard's lock. */
+    void inserted(long position, MemorySegment key) {
+        if (scanning
+                && !deletedKeys.isEmpty()
+                && deletedKeys.contains(ByteBuffer.wrap(key.toArray(ValueLayout.JAVA_BYTE)))) {
+            skip.add(position); // deleted and written again: the scan visited it in an earlier life
+        }
+    }
+
+    /** A writer replaced the key's record at {@code oldPosition} with one at {@code position}. Under the lock. */
+    void replaced(long oldPosition, long position) {
+        if (scanning && passed(oldPosition)) {
+            skip.add(position); // the scan visited this key at an older record already
+        }
+    }
+
+    /**
+     * Whether the scan in progress has visited the key whose latest record is at
+     * {@code position}: the scan passed that record (it was the latest when looked at, since a
+     * key's latest record only moves forward), or was told to skip it (visited at an older one).
+     */
+    private boolean passed(long position) {
+        return position < cursor || skip.holds(position);
+    }
+}
