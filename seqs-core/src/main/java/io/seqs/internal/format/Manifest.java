@@ -4,6 +4,7 @@ import io.seqs.CorruptionException;
 import io.seqs.SeqsBuilder;
 import io.seqs.internal.fs.FileUtil;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -36,9 +37,9 @@ public record Manifest(int shardCount, long epoch, long windowSize, int generati
     static final long MAGIC = 0x314e_414d_5351_4553L; // "SEQSMAN1" as little-endian bytes
     static final short FORMAT_VERSION = 1;
 
-    static final int MAGIC_OFFSET = 0;
-    static final int VERSION_OFFSET = 8;
-    static final int LENGTH_OFFSET = 10;
+    static final int MAGIC_OFFSET = FilePrefix.MAGIC_OFFSET;
+    static final int VERSION_OFFSET = FilePrefix.VERSION_OFFSET;
+    static final int LENGTH_OFFSET = FilePrefix.HEADER_LENGTH_OFFSET;
     static final int SHARD_COUNT_OFFSET = 12;
     static final int EPOCH_OFFSET = 16;
     static final int WINDOW_SIZE_OFFSET = 24;
@@ -46,6 +47,12 @@ public record Manifest(int shardCount, long epoch, long windowSize, int generati
     static final int CREATED_OFFSET = 40;
     static final int CRC_OFFSET = 60;
     static final int LENGTH = 64;
+
+    static final FilePrefix.Kind KIND = new FilePrefix.Kind("manifest", MAGIC, FORMAT_VERSION, LENGTH);
+
+    static {
+        assert SHARD_COUNT_OFFSET == FilePrefix.LENGTH;
+    }
 
     public Manifest {
         if (shardCount < 1 || Integer.bitCount(shardCount) != 1 || shardCount > SeqsBuilder.MAX_SHARDS) {
@@ -66,10 +73,8 @@ public record Manifest(int shardCount, long epoch, long windowSize, int generati
 
     ByteBuffer encode() {
         ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(MAGIC_OFFSET, MAGIC)
-                .putShort(VERSION_OFFSET, FORMAT_VERSION)
-                .putShort(LENGTH_OFFSET, (short) LENGTH)
-                .putInt(SHARD_COUNT_OFFSET, shardCount)
+        FilePrefix.write(MemorySegment.ofBuffer(b.duplicate().clear()), KIND);
+        b.putInt(SHARD_COUNT_OFFSET, shardCount)
                 .putLong(EPOCH_OFFSET, epoch)
                 .putLong(WINDOW_SIZE_OFFSET, windowSize)
                 .putInt(GENERATION_OFFSET, generation)
@@ -102,13 +107,8 @@ public record Manifest(int shardCount, long epoch, long windowSize, int generati
 
     static Manifest decode(Path file, ByteBuffer b) {
         b.order(ByteOrder.LITTLE_ENDIAN);
-        if (b.getLong(MAGIC_OFFSET) != MAGIC) {
-            throw new CorruptionException(
-                    file,
-                    MAGIC_OFFSET,
-                    "manifest magic 0x" + Long.toHexString(b.getLong(MAGIC_OFFSET)) + ", expected 0x"
-                            + Long.toHexString(MAGIC));
-        }
+        MemorySegment header = MemorySegment.ofBuffer(b.duplicate().clear());
+        FilePrefix.checkMagic(header, file, KIND);
         CRC32C crc = new CRC32C();
         crc.update(b.duplicate().position(0).limit(CRC_OFFSET));
         if (b.getInt(CRC_OFFSET) != (int) crc.getValue()) {
@@ -118,13 +118,7 @@ public record Manifest(int shardCount, long epoch, long windowSize, int generati
                     "manifest CRC32C 0x" + Integer.toHexString(b.getInt(CRC_OFFSET)) + ", computed 0x"
                             + Integer.toHexString((int) crc.getValue()));
         }
-        if (b.getShort(VERSION_OFFSET) != FORMAT_VERSION || b.getShort(LENGTH_OFFSET) != LENGTH) {
-            throw new CorruptionException(
-                    file,
-                    VERSION_OFFSET,
-                    "manifest format version " + b.getShort(VERSION_OFFSET) + " / length " + b.getShort(LENGTH_OFFSET)
-                            + ", this build reads version " + FORMAT_VERSION);
-        }
+        FilePrefix.checkVersionAndLength(header, file, KIND);
         try {
             return new Manifest(
                     b.getInt(SHARD_COUNT_OFFSET),

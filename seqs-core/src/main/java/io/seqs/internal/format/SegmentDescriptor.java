@@ -2,7 +2,6 @@ package io.seqs.internal.format;
 
 import static io.seqs.internal.format.RecordDescriptor.INT;
 import static io.seqs.internal.format.RecordDescriptor.LONG;
-import static io.seqs.internal.format.RecordDescriptor.SHORT;
 
 import io.seqs.CorruptionException;
 import io.seqs.internal.fs.FileUtil;
@@ -37,9 +36,9 @@ public final class SegmentDescriptor {
     public static final long MAGIC = 0x3147_4553_5351_4553L; // "SEQSSEG1" read as little-endian bytes
     public static final short FORMAT_VERSION = 1;
 
-    public static final int MAGIC_OFFSET = 0;
-    public static final int VERSION_OFFSET = 8;
-    public static final int HEADER_LENGTH_OFFSET = 10;
+    public static final int MAGIC_OFFSET = FilePrefix.MAGIC_OFFSET;
+    public static final int VERSION_OFFSET = FilePrefix.VERSION_OFFSET;
+    public static final int HEADER_LENGTH_OFFSET = FilePrefix.HEADER_LENGTH_OFFSET;
     public static final int SHARD_OFFSET = 12;
     public static final int EPOCH_OFFSET = 16;
     public static final int SHARD_COUNT_OFFSET = 24;
@@ -54,6 +53,13 @@ public final class SegmentDescriptor {
 
     public static final String FILE_SUFFIX = ".seg";
 
+    static final FilePrefix.Kind KIND = new FilePrefix.Kind("segment", MAGIC, FORMAT_VERSION, HEADER_LENGTH);
+
+    static {
+        assert SHARD_OFFSET == FilePrefix.LENGTH;
+        assert CRC_OFFSET + Integer.BYTES == HEADER_LENGTH;
+    }
+
     private SegmentDescriptor() {}
 
     public record Header(
@@ -67,9 +73,7 @@ public final class SegmentDescriptor {
             long length) {}
 
     public static void write(MemorySegment seg, Header h) {
-        seg.set(LONG, MAGIC_OFFSET, MAGIC);
-        seg.set(SHORT, VERSION_OFFSET, FORMAT_VERSION);
-        seg.set(SHORT, HEADER_LENGTH_OFFSET, (short) HEADER_LENGTH);
+        FilePrefix.write(seg, KIND);
         seg.set(INT, SHARD_OFFSET, h.shard());
         seg.set(LONG, EPOCH_OFFSET, h.epoch());
         seg.set(INT, SHARD_COUNT_OFFSET, h.shardCount());
@@ -96,13 +100,7 @@ public final class SegmentDescriptor {
                     0,
                     "segment file of " + fileLength + " bytes is shorter than its " + HEADER_LENGTH + "-byte header");
         }
-        long magic = seg.get(LONG, MAGIC_OFFSET);
-        if (magic != MAGIC) {
-            throw new CorruptionException(
-                    file,
-                    MAGIC_OFFSET,
-                    "segment magic 0x" + Long.toHexString(magic) + ", expected 0x" + Long.toHexString(MAGIC));
-        }
+        FilePrefix.checkMagic(seg, file, KIND);
         int storedCrc = seg.get(INT, CRC_OFFSET);
         int actualCrc = Checksums.crc(seg, 0, CRC_OFFSET);
         if (storedCrc != actualCrc) {
@@ -112,18 +110,7 @@ public final class SegmentDescriptor {
                     "segment header CRC32C 0x" + Integer.toHexString(storedCrc) + ", computed 0x"
                             + Integer.toHexString(actualCrc));
         }
-        short version = seg.get(SHORT, VERSION_OFFSET);
-        if (version != FORMAT_VERSION) {
-            throw new CorruptionException(
-                    file, VERSION_OFFSET, "segment format version " + version + ", this build reads " + FORMAT_VERSION);
-        }
-        short headerLength = seg.get(SHORT, HEADER_LENGTH_OFFSET);
-        if (headerLength != HEADER_LENGTH) {
-            throw new CorruptionException(
-                    file,
-                    HEADER_LENGTH_OFFSET,
-                    "segment header length " + headerLength + ", expected " + HEADER_LENGTH);
-        }
+        FilePrefix.checkVersionAndLength(seg, file, KIND);
         Header h = new Header(
                 seg.get(INT, SHARD_OFFSET),
                 seg.get(LONG, EPOCH_OFFSET),

@@ -1,6 +1,7 @@
 package io.seqs.internal.index;
 
 import io.seqs.CorruptionException;
+import io.seqs.internal.format.FilePrefix;
 import io.seqs.internal.format.SegmentDescriptor;
 import io.seqs.internal.fs.Failpoints;
 import io.seqs.internal.fs.FileUtil;
@@ -53,9 +54,9 @@ public final class CheckpointFile {
     static final long END_MAGIC = 0x4550_4b43_5351_4553L; // "SEQSCKPE"
     static final short FORMAT_VERSION = 1;
 
-    static final int MAGIC_OFFSET = 0;
-    static final int VERSION_OFFSET = 8;
-    static final int HEADER_LENGTH_OFFSET = 10;
+    static final int MAGIC_OFFSET = FilePrefix.MAGIC_OFFSET;
+    static final int VERSION_OFFSET = FilePrefix.VERSION_OFFSET;
+    static final int HEADER_LENGTH_OFFSET = FilePrefix.HEADER_LENGTH_OFFSET;
     static final int SHARD_OFFSET = 12;
     static final int EPOCH_OFFSET = 16;
     static final int COVERED_OFFSET = 24;
@@ -65,6 +66,13 @@ public final class CheckpointFile {
     static final int SHARD_COUNT_OFFSET = 56;
     static final int GENERATION_OFFSET = 60;
     static final int HEADER_LENGTH = 64;
+
+    static final FilePrefix.Kind KIND = new FilePrefix.Kind("checkpoint", MAGIC, FORMAT_VERSION, HEADER_LENGTH);
+
+    static {
+        assert SHARD_OFFSET == FilePrefix.LENGTH;
+    }
+
     static final int SPACE_COUNT_OFFSET = 64;
     static final int SPACE_OFFSET = 72;
     static final int SPACE_ENTRY_LENGTH = 16;
@@ -107,10 +115,8 @@ public final class CheckpointFile {
         int n = s.liveBytes().length;
         ByteBuffer head =
                 ByteBuffer.allocate(SPACE_OFFSET + n * SPACE_ENTRY_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
-        head.putLong(MAGIC_OFFSET, MAGIC)
-                .putShort(VERSION_OFFSET, FORMAT_VERSION)
-                .putShort(HEADER_LENGTH_OFFSET, (short) HEADER_LENGTH)
-                .putInt(SHARD_OFFSET, s.shard())
+        FilePrefix.write(MemorySegment.ofBuffer(head.duplicate().clear()), KIND);
+        head.putInt(SHARD_OFFSET, s.shard())
                 .putLong(EPOCH_OFFSET, s.epoch())
                 .putLong(COVERED_OFFSET, s.coveredPosition())
                 .putLong(CAPACITY_OFFSET, s.capacity())
@@ -254,9 +260,9 @@ public final class CheckpointFile {
             }
             ByteBuffer head = ByteBuffer.allocate(SPACE_OFFSET).order(ByteOrder.LITTLE_ENDIAN);
             readFully(file, ch, head, 0);
-            expect(file, MAGIC_OFFSET, "magic", head.getLong(MAGIC_OFFSET), MAGIC);
-            expect(file, VERSION_OFFSET, "format version", head.getShort(VERSION_OFFSET), FORMAT_VERSION);
-            expect(file, HEADER_LENGTH_OFFSET, "header length", head.getShort(HEADER_LENGTH_OFFSET), HEADER_LENGTH);
+            FilePrefix.checkMagic(MemorySegment.ofBuffer(head.duplicate().clear()), file, KIND);
+            FilePrefix.checkVersionAndLength(
+                    MemorySegment.ofBuffer(head.duplicate().clear()), file, KIND);
             expect(file, SHARD_OFFSET, "shard", head.getInt(SHARD_OFFSET), shard);
             expect(file, EPOCH_OFFSET, "epoch", head.getLong(EPOCH_OFFSET), epoch);
             expect(file, SHARD_COUNT_OFFSET, "shard count", head.getInt(SHARD_COUNT_OFFSET), shardCount);
