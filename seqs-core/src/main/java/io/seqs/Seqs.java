@@ -37,14 +37,7 @@ import java.util.function.LongConsumer;
  * segment files, an off-heap hash index points at each key's latest record, and
  * {@link #resetEpoch()} drops everything at once.
  *
- * <pre>{@code
- * try (Seqs store = Seqs.open(Path.of("/data/products"))) {
- *     store.put(key, value);            // upsert
- *     byte[] latest = store.get(key);   // null when absent
- *     store.delete(key);
- *     store.resetEpoch();               // weekly: start from empty, in constant time
- * }
- * }</pre>
+ * {@snippet file="io/seqs/ApiExamples.java" region="basics"}
  *
  * <p>Every method is safe to call from any number of threads. Per key, operations are
  * linearizable; gets take no lock; writers to different shards never contend. Calls on a closed
@@ -285,6 +278,8 @@ public final class Seqs implements AutoCloseable {
     /**
      * Copies the latest value of {@code key} into {@code dst} without allocating.
      *
+     * {@snippet file="io/seqs/ApiExamples.java" region="zero-copy"}
+     *
      * @param key 1..{@link #MAX_KEY_LENGTH} bytes
      * @param dst where the value is copied, from its offset 0
      * @return the value's length, or -1 when the key has no value. When the length exceeds
@@ -389,6 +384,8 @@ public final class Seqs implements AutoCloseable {
      * Applies the puts and deletes of a batch in order. The batch is checked whole before anything
      * is written; it is not atomic against a crash, but a {@link #resetEpoch()} never splits it, and
      * under {@link Durability#SYNC} it costs one force per shard touched.
+     *
+     * {@snippet file="io/seqs/ApiExamples.java" region="batch"}
      *
      * @param batch the puts and deletes, applied in order
      * @throws IllegalArgumentException when {@code batch} is null
@@ -577,9 +574,7 @@ public final class Seqs implements AutoCloseable {
      * {@code forEach}). A reset during the call ends it early: no key of the old epoch was live
      * for the whole call.
      *
-     * <pre>{@code
-     * store.forEach((key, value) -> feed.write(key, value));
-     * }</pre>
+     * {@snippet file="io/seqs/ApiExamples.java" region="for-each"}
      *
      * @param action receives copies of each key and value
      * @throws IllegalArgumentException when {@code action} is null
@@ -647,6 +642,8 @@ public final class Seqs implements AutoCloseable {
 
     /**
      * A consistent snapshot of the store's figures.
+     *
+     * {@snippet file="io/seqs/ApiExamples.java" region="stats"}
      *
      * @return the figures, shard by shard, each taken under its shard's lock
      * @throws IllegalStateException when the store is closed

@@ -11,15 +11,7 @@ import java.time.Duration;
  * opens one store: once {@link #open()} has returned one, every further call throws
  * {@link IllegalStateException} (a failed open leaves it usable, to try again).
  *
- * <pre>{@code
- * try (Seqs store = Seqs.builder(Path.of("/data/seqs"))
- *         .durability(Durability.PERIODIC)
- *         .flushInterval(Duration.ofMillis(200))
- *         .expectedKeys(50_000_000)
- *         .open()) {
- *     store.put(key, value);
- * }
- * }</pre>
+ * {@snippet file="io/seqs/ApiExamples.java" region="builder"}
  */
 public final class SeqsBuilder {
     /** Most shards a store can have. */
