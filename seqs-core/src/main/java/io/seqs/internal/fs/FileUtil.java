@@ -125,6 +125,8 @@ public final class FileUtil {
     private static final long MAP_FAILED = -1L;
     /** madvise(2) advice: expect page references in random order (no readahead on faults); 1 on Linux and the BSDs. */
     private static final int MADV_RANDOM = 1;
+    /** madvise(2) advice: the range will be read soon, start reading it now; 3 on Linux and the BSDs. */
+    private static final int MADV_WILLNEED = 3;
 
     // Native calls only with native access granted by the application: otherwise the restricted
     // linker calls would print a warning or throw, and seqs falls back to a free-space check,
@@ -298,15 +300,30 @@ public final class FileUtil {
      * access this does nothing and returns false; a failing call is logged and returns false.
      */
     public static boolean adviseRandomAccess(MemorySegment mapping) {
+        return advise(mapping, MADV_RANDOM, "MADV_RANDOM");
+    }
+
+    /**
+     * Tells the kernel that {@code range} of a mapping (page-aligned) is about to be read in
+     * order, so that it starts reading it now: a scan of mappings advised for random access
+     * would otherwise fault one page at a time. Without native access this does nothing and
+     * returns false (such mappings keep the kernel's default readahead).
+     */
+    public static boolean adviseWillNeed(MemorySegment range) {
+        return advise(range, MADV_WILLNEED, "MADV_WILLNEED");
+    }
+
+    private static boolean advise(MemorySegment mapping, int advice, String name) {
         if (MADVISE == null || mapping.byteSize() == 0) {
             return false;
         }
         try {
-            int rc = (int) MADVISE.invokeExact(mapping, mapping.byteSize(), MADV_RANDOM);
+            int rc = (int) MADVISE.invokeExact(mapping, mapping.byteSize(), advice);
             if (rc != 0) {
                 LOG.log(
                         System.Logger.Level.DEBUG,
-                        "madvise(MADV_RANDOM) of a {0}-byte mapping returned {1}",
+                        "madvise({0}) of a {1}-byte mapping returned {2}",
+                        name,
                         mapping.byteSize(),
                         rc);
             }

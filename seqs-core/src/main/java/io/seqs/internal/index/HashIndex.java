@@ -188,6 +188,29 @@ public final class HashIndex implements AutoCloseable {
         boolean sound(long position);
     }
 
+    /**
+     * Writer's probe: whether the entry of the key whose hash is {@code hash} points at the record
+     * at {@code position}, that is, whether that record is its key's latest. Reads no record: an
+     * entry equal to {@code slot(hash, position)} can only be the entry of the key stored there,
+     * so a scan of the log can tell live records from dead ones without a random read of the
+     * latest record of each dead one.
+     */
+    public boolean pointsAt(long hash, long position) {
+        long wanted = slot(hash, position);
+        long i = bucket(hash);
+        for (long probes = 0; probes < capacity; probes++) {
+            long s = getPlain(i);
+            if (s == EMPTY) {
+                return false;
+            }
+            if (s == wanted) {
+                return true;
+            }
+            i = next(i);
+        }
+        return false;
+    }
+
     /** Writer's probe (plain loads; the writer is the only one to store): the slot holding the key, or -1. */
     public long find(long hash, MemorySegment key, RecordKeys log) {
         return probe(hash, key, log, false);

@@ -470,9 +470,7 @@ public final class Shard implements HashIndex.RecordKeys {
 
     /** Whether the index points at the record at {@code position} (under the lock). */
     boolean isLatest(Segment seg, long off, long position, int keyLength) {
-        MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
-        long slot = table.find(Keys.hash(key, 0, keyLength), key, this);
-        return slot >= 0 && HashIndex.position(table.getPlain(slot)) == position;
+        return table.pointsAt(Keys.hash(seg.map, RecordDescriptor.keyOffset(off), keyLength), position);
     }
 
     // ================================================================== durability

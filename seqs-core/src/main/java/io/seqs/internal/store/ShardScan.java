@@ -4,6 +4,7 @@ import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
 
 import io.seqs.internal.format.RecordDescriptor;
 import io.seqs.internal.format.SegmentDescriptor;
+import io.seqs.internal.fs.FileUtil;
 import io.seqs.internal.log.PositionList;
 import io.seqs.internal.log.Segment;
 import io.seqs.internal.log.SegmentTable;
@@ -39,6 +40,21 @@ final class ShardScan {
     private final PositionList skip = new PositionList();
     /** Keys the scan visited and writers then deleted: written again, they are not visited twice. */
     private final Set<ByteBuffer> deletedKeys = new HashSet<>();
+
+    // ---- readahead, for mappings advised for random access; the scanning thread's own ----
+    /** How far ahead of the scan the kernel is asked to read: enough requests to keep a fast disk busy. */
+    static final long PREFETCH_BYTES = 16L << 20;
+    /**
+     * Bytes asked for per madvise call. The kernel reads at most its readahead size for one
+     * WILLNEED ({@code read_ahead_kb}: 128 KiB by default on Linux), ignoring the rest, so a
+     * window is asked for in pieces no larger than the smallest usual readahead.
+     */
+    static final long PREFETCH_CHUNK = 128 << 10;
+
+    private static final long PAGE = 4096;
+    private Segment prefetchSegment;
+    /** Offset in {@link #prefetchSegment} up to which reading ahead has been asked for. */
+    private long prefetchedTo;
 
     ShardScan(Shard shard, ReentrantLock shardLock, SegmentTable segments, LogWriter log) {
         this.shard = shard;
@@ -87,6 +103,7 @@ final class ShardScan {
             scanning = true;
             skip.clear();
             deletedKeys.clear();
+            prefetchSegment = null;
             position = segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
             cursor = position;
         } finally {
@@ -113,6 +130,7 @@ final class ShardScan {
                     cursor = position;
                     continue;
                 }
+                prefetch(seg, off);
                 int keyLength = RecordDescriptor.keyLength(seg.map, off);
                 int stored = RecordDescriptor.storedLength(seg.map, off);
                 long length = RecordDescriptor.recordLength(keyLength, stored);
@@ -136,6 +154,31 @@ final class ShardScan {
                 deliver.run();
             }
         }
+    }
+
+    /**
+     * Keeps the kernel reading {@link #PREFETCH_BYTES} ahead of the scan, asking again when less
+     * than half of that is left. The mappings are advised for random access (gets touch one
+     * record each), under which a page fault reads one page: without this, a scan of a log that
+     * is not in memory would wait for every page in turn. Under the shard's lock, so that the
+     * mapping cannot be released meanwhile.
+     */
+    private void prefetch(Segment seg, long off) {
+        if (seg != prefetchSegment) {
+            prefetchSegment = seg;
+            prefetchedTo = off & -PAGE;
+        }
+        if (prefetchedTo - off >= PREFETCH_BYTES / 2 || prefetchedTo >= seg.length) {
+            return;
+        }
+        long from = Math.max(prefetchedTo, off & -PAGE);
+        long to = Math.min(seg.length, (off & -PAGE) + PREFETCH_BYTES);
+        for (long at = from; at < to; at += PREFETCH_CHUNK) {
+            if (!FileUtil.adviseWillNeed(seg.map.asSlice(at, Math.min(PREFETCH_CHUNK, to - at)))) {
+                break; // no native access: the mapping keeps the kernel's own readahead
+            }
+        }
+        prefetchedTo = to;
     }
 
     /** A writer removed the key whose latest record was at {@code removedPosition}. Under the lock. */

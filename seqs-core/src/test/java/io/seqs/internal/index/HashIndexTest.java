@@ -37,7 +37,7 @@ class HashIndexTest {
     }
 
     /**
-     * find, findForPut, insert, replace, remove and locate against a HashMap, with a log of
+     * find, findForPut, insert, replace, remove, locate and pointsAt against a HashMap, with a log of
      * positions standing in for the records and keys whose hashes collide in the stored bits.
      */
     @Test
@@ -93,6 +93,15 @@ class HashIndexTest {
                 long found = idx.locate(
                         name.hashCode() & 31, java.lang.foreign.MemorySegment.ofArray(name.getBytes()), keys, true);
                 assertEquals(model.getOrDefault(name, -1L), found, "seed " + seed + ": locate " + name);
+            }
+            // pointsAt tells every record ever written from the latest ones, without reading a record
+            for (var written : log.entrySet()) {
+                String name = new String(written.getValue());
+                boolean latest = written.getKey().equals(model.get(name));
+                assertEquals(
+                        latest,
+                        idx.pointsAt(name.hashCode() & 31, written.getKey()),
+                        "seed " + seed + ": pointsAt " + name + " at " + written.getKey());
             }
             // an absent key whose hash leads to a damaged record is reported, not taken for absence
             String present = model.keySet().iterator().next();
