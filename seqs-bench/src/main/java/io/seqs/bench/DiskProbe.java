@@ -17,20 +17,27 @@ import java.util.SplittableRandom;
  * is the path an mmap'd log or a WAL takes: the copy into the page cache and the write-back both
  * count. A second figure writes with {@code O_DIRECT} (where the file system allows it), which
  * shows what the device alone can do. Data is random so that no layer can compress or skip it.
+ *
+ * <p>The read figure reads the file written back in 8 MiB chunks after dropping it from the page
+ * cache ({@link PageCache}), so every byte comes from the disk: the ceiling of an export of a
+ * store that is not in memory.
  */
 final class DiskProbe {
     private static final int CHUNK = 8 << 20;
 
-    record Result(long bytes, double bufferedMbPerS, double directMbPerS) {}
+    /**
+     * @param readMbPerS sequential read of the file from the disk, NaN when the page cache could not be dropped
+     */
+    record Result(long bytes, double bufferedMbPerS, double directMbPerS, double readMbPerS) {}
 
     private DiskProbe() {}
 
     static Result measure(Path dir, long bytes, boolean direct) {
         try {
             Files.createDirectories(dir);
-            double buffered = buffered(dir.resolve("disk-probe.bin"), bytes);
+            double[] buffered = buffered(dir.resolve("disk-probe.bin"), bytes);
             double odirect = direct ? direct(dir.resolve("disk-probe-direct.bin"), bytes) : Double.NaN;
-            return new Result(bytes, buffered, odirect);
+            return new Result(bytes, buffered[0], odirect, buffered[1]);
         } catch (IOException e) {
             throw new UncheckedIOException("disk probe in " + dir + " failed", e);
         }
@@ -46,7 +53,8 @@ final class DiskProbe {
         return b.flip().limit(CHUNK);
     }
 
-    private static double buffered(Path file, long bytes) throws IOException {
+    /** {write + fsync MB/s, cold sequential read MB/s (NaN when the cache cannot be dropped)}. */
+    private static double[] buffered(Path file, long bytes) throws IOException {
         ByteBuffer chunk = randomChunk(false);
         try {
             long start = System.nanoTime();
@@ -55,10 +63,25 @@ final class DiskProbe {
                 writeAll(ch, chunk, bytes);
                 ch.force(true);
             }
-            return bytes / 1e6 / ((System.nanoTime() - start) / 1e9);
+            double write = bytes / 1e6 / ((System.nanoTime() - start) / 1e9);
+            return new double[] {write, coldRead(file, chunk)};
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    private static double coldRead(Path file, ByteBuffer chunk) throws IOException {
+        if (PageCache.evict(file) == null) {
+            return Double.NaN;
+        }
+        long start = System.nanoTime();
+        long read = 0;
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            for (int n; (n = ch.read(chunk.clear())) >= 0; ) {
+                read += n;
+            }
+        }
+        return read / 1e6 / ((System.nanoTime() - start) / 1e9);
     }
 
     private static double direct(Path file, long bytes) throws IOException {

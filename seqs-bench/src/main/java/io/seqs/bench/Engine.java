@@ -45,6 +45,15 @@ interface Engine extends AutoCloseable {
         return true;
     }
 
+    /**
+     * Reads every live key and value once, the way this engine's users export a whole store (seqs:
+     * {@code forEach} over {@code MemorySegment}s; RocksDB: an iterator from the first key to the
+     * last; LMDB: a cursor), touching every byte.
+     *
+     * @return {records, key and value bytes}
+     */
+    long[] exportAll();
+
     /** Drops every key, the way this engine's users do it. */
     void reset();
 

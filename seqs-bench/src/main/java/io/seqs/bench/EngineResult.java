@@ -24,6 +24,9 @@ final class EngineResult {
     long diskBytesAfterReset = -1;
     double diskFreedAfterResetMs = Double.NaN;
     RecoveryResult recovery;
+    /** The whole state read out from the disk after the incremental phase. */
+    ExportResult export;
+
     Map<String, Object> detailsAfterBootstrap;
     Map<String, Object> detailsAfterIncremental;
     final List<String> engineLog;
@@ -42,7 +45,7 @@ final class EngineResult {
     }
 
     /** The figures the issue names, then the detail. */
-    Map<String, Object> toMap(double diskMbPerSecond) {
+    Map<String, Object> toMap(double diskMbPerSecond, double diskReadMbPerSecond) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ingest_records_per_s", Json.round(ingestRecordsPerSecond(), 1));
         m.put("ingest_mb_s", Json.round(ingestMbPerSecond(), 2));
@@ -60,6 +63,10 @@ final class EngineResult {
                 "update_write_amplification",
                 incremental == null ? null : Json.round(incremental.writeAmplification(), 4));
         m.put("update_get_p99_us", incremental == null ? null : Json.round(incremental.gets.p99Us(), 3));
+        m.put("export_mb_s", export == null ? null : Json.round(export.mbPerSecond(), 1));
+        m.put(
+                "export_fraction_of_disk_read",
+                export == null ? null : Json.round(export.mbPerSecond() / diskReadMbPerSecond, 4));
         m.put("reset_ms", Json.round(resetMs, 3));
         m.put("reset_empty_ms", Json.round(resetEmptyMs, 3));
         m.put("recovery_ms", recovery == null ? null : Json.round(recovery.recoveryMs(), 3));
@@ -80,6 +87,7 @@ final class EngineResult {
         reset.put("disk_bytes_after", diskBytesAfterReset < 0 ? null : diskBytesAfterReset);
         reset.put("disk_freed_after_ms", Json.round(diskFreedAfterResetMs, 1));
         phases.put("reset", reset);
+        phases.put("export", export == null ? null : export.toMap(diskReadMbPerSecond));
         phases.put("recovery", recovery == null ? null : recovery.toMap());
         m.put("phases", phases);
         m.put("disk_bytes_after_bootstrap", diskBytesAfterBootstrap < 0 ? null : diskBytesAfterBootstrap);

@@ -48,7 +48,8 @@ final class EngineRun {
                 o.writers,
                 o.readers,
                 o.durability.name().toLowerCase(Locale.ROOT));
-        try (Engine engine = config.open()) {
+        Engine engine = config.open();
+        try {
             r.bootstrap =
                     new LoadPhase(LoadPhase.Kind.BOOTSTRAP, engine, gen, zipf, o.records, o.records, o, io, out).run();
             r.diskBytesAfterBootstrap = DiskUsage.allocatedBytes(config.dir());
@@ -65,7 +66,10 @@ final class EngineRun {
             r.diskApparentBytes = DiskUsage.apparentBytes(config.dir());
             r.detailsAfterIncremental = engine.details();
 
+            engine = export(engine, r);
             reset(engine, r);
+        } finally {
+            engine.close();
         }
         r.recovery = RecoveryPhase.run(config.withExpectedKeys(o.recoveryRecords), o, gen, out);
         if (!o.keepData) {
@@ -140,6 +144,51 @@ final class EngineRun {
             return 0;
         }
         return Math.min(o.records, Math.max(20_000, Math.min(200_000, o.records / 20)));
+    }
+
+    /**
+     * The whole latest state read out at the end of the cycle, from the disk: the store is closed,
+     * its files are dropped from the page cache (as if it were larger than memory), and it is
+     * opened again and exported in the engine's own way. The process's read_bytes show how much
+     * came from the disk. Returns the reopened engine.
+     */
+    private Engine export(Engine engine, EngineResult r) {
+        engine.flush();
+        engine.close();
+        PageCache.Evicted evicted = PageCache.evict(config.dir());
+        Engine reopened = config.open();
+        try {
+            IoCounters.Snapshot before = io.read();
+            long t0 = System.nanoTime();
+            long[] seen = reopened.exportAll();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            IoCounters.Snapshot used = io.read().minus(before);
+            r.export = new ExportResult(seen[0], seen[1], seconds, used, evicted);
+            out.printf(
+                    Locale.ROOT,
+                    "%-14s %-11s %,d records, %,.1f MB of keys and values in %.2f s = %,.1f MB/s; %s from the disk; "
+                            + "CPU %.1f s user + %.1f s system (%s)%n",
+                    config.name(),
+                    "export",
+                    seen[0],
+                    seen[1] / 1e6,
+                    seconds,
+                    r.export.mbPerSecond(),
+                    mb(used.processReadBytes()),
+                    used.cpuUserMillis() / 1000.0,
+                    used.cpuSystemMillis() / 1000.0,
+                    evicted == null
+                            ? "page cache NOT dropped: no native access"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "%,d files, %s dropped from the page cache first",
+                                    evicted.files(),
+                                    mb(evicted.bytes())));
+            return reopened;
+        } catch (RuntimeException | Error e) {
+            reopened.close();
+            throw e;
+        }
     }
 
     private void reset(Engine engine, EngineResult r) {

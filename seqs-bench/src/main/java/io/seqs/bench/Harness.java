@@ -82,9 +82,10 @@ final class Harness {
         DiskProbe.Result before = DiskProbe.measure(o.dataDir, probeBytes, true);
         out.printf(
                 Locale.ROOT,
-                "disk probe: %,.0f MB/s buffered write + fsync (O_DIRECT: %s)%n",
+                "disk probe: %,.0f MB/s buffered write + fsync (O_DIRECT: %s); sequential read from the disk: %s%n",
                 before.bufferedMbPerS(),
-                mbs(before.directMbPerS()));
+                mbs(before.directMbPerS()),
+                mbs(before.readMbPerS()));
 
         long segmentBytes = o.seqsSegmentMb > 0
                 ? o.seqsSegmentMb << 20
@@ -111,20 +112,23 @@ final class Harness {
         DiskProbe.Result after = DiskProbe.measure(o.dataDir, probeBytes, true);
         out.printf(
                 Locale.ROOT,
-                "disk probe: %,.0f MB/s buffered write + fsync (O_DIRECT: %s)%n",
+                "disk probe: %,.0f MB/s buffered write + fsync (O_DIRECT: %s); sequential read from the disk: %s%n",
                 after.bufferedMbPerS(),
-                mbs(after.directMbPerS()));
+                mbs(after.directMbPerS()),
+                mbs(after.readMbPerS()));
         // The higher of the two is the ceiling: using it can only make the engines' fractions smaller.
         double disk = Math.max(before.bufferedMbPerS(), after.bufferedMbPerS());
+        double diskRead = Math.max(before.readMbPerS(), after.readMbPerS());
 
-        Report report = new Report(results, disk);
+        Report report = new Report(results, disk, diskRead);
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("disk_write_mb_s", Json.round(disk, 1));
+        json.put("disk_read_mb_s", Json.round(diskRead, 1));
         json.put("records", o.records);
         json.put("value_bytes_mean", Json.round(data.valueMean(), 1));
         Map<String, Object> engines = new LinkedHashMap<>();
         for (EngineResult r : results) {
-            engines.put(r.name, r.toMap(disk));
+            engines.put(r.name, r.toMap(disk, diskRead));
         }
         json.put("engines", engines);
         json.put("ratios", report.ratios());
@@ -139,9 +143,12 @@ final class Harness {
         probe.put("after_mb_s", Json.round(after.bufferedMbPerS(), 1));
         probe.put("direct_before_mb_s", Json.round(before.directMbPerS(), 1));
         probe.put("direct_after_mb_s", Json.round(after.directMbPerS(), 1));
+        probe.put("read_before_mb_s", Json.round(before.readMbPerS(), 1));
+        probe.put("read_after_mb_s", Json.round(after.readMbPerS(), 1));
         probe.put(
                 "method",
                 "buffered sequential write of random data in 8 MiB chunks, then fsync; time includes the fsync; "
+                        + "read: the same file dropped from the page cache, then read in 8 MiB chunks; "
                         + "MB = 10^6 bytes");
         json.put("disk_probe", probe);
         json.put("config", config(o, segmentBytes, lmdbMapBytes));
@@ -183,7 +190,12 @@ final class Harness {
         String text = report.text();
         Files.writeString(o.out.resolve("summary.txt"), text, StandardCharsets.UTF_8);
         Files.writeString(o.out.resolve("summary.md"), report.markdown(), StandardCharsets.UTF_8);
-        out.printf(Locale.ROOT, "%n== summary (disk: %,.0f MB/s write + fsync)%n%s", disk, text);
+        out.printf(
+                Locale.ROOT,
+                "%n== summary (disk: %,.0f MB/s write + fsync, %s sequential read)%n%s",
+                disk,
+                mbs(diskRead),
+                text);
         out.printf(
                 Locale.ROOT,
                 "%nresults: %s (and summary.txt, summary.md%s) in %.0f s%n",

@@ -10,6 +10,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.lmdbjava.Cursor;
 import org.lmdbjava.Dbi;
 import org.lmdbjava.DbiFlags;
 import org.lmdbjava.Env;
@@ -169,6 +170,25 @@ final class LmdbEngine implements Engine {
         } catch (LmdbException e) {
             throw new IllegalStateException("LMDB put failed: " + e.getMessage(), e);
         }
+    }
+
+    /** A cursor over the whole database in one read transaction. */
+    @Override
+    public long[] exportAll() {
+        long records = 0;
+        long bytes = 0;
+        ByteBuffer copy = ByteBuffer.allocateDirect(1 << 20);
+        try (Txn<ByteBuffer> txn = env.txnRead();
+                Cursor<ByteBuffer> cursor = db.openCursor(txn)) {
+            for (boolean more = cursor.first(); more; more = cursor.next()) {
+                ByteBuffer key = cursor.key();
+                ByteBuffer val = cursor.val();
+                records++;
+                bytes += key.remaining() + (long) val.remaining();
+                copy.clear().put(key).put(val.limit(Math.min(val.limit(), val.position() + copy.remaining())));
+            }
+        }
+        return new long[] {records, bytes};
     }
 
     /** Copies as much of the value as fits into {@code dst} and returns its full length, as RocksDB's get does. */

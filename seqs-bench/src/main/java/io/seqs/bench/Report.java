@@ -14,11 +14,13 @@ final class Report {
 
     private final List<EngineResult> results;
     private final double diskMbPerSecond;
+    private final double diskReadMbPerSecond;
     private final List<Row> rows = new ArrayList<>();
 
-    Report(List<EngineResult> results, double diskMbPerSecond) {
+    Report(List<EngineResult> results, double diskMbPerSecond, double diskReadMbPerSecond) {
         this.results = results;
         this.diskMbPerSecond = diskMbPerSecond;
+        this.diskReadMbPerSecond = diskReadMbPerSecond;
         rows.add(new Row(
                 "bootstrap ingest, records/s", "ingest_records_per_s", r -> r.ingestRecordsPerSecond(), "%,.0f"));
         rows.add(new Row("bootstrap ingest, MB/s", "ingest_mb_s", r -> r.ingestMbPerSecond(), "%,.1f"));
@@ -48,6 +50,11 @@ final class Report {
         rows.add(new Row("get p99.9 during bootstrap, µs", "get_p999_us", r -> r.bootstrap.gets.p999Us(), "%.1f"));
         rows.add(new Row("get max during bootstrap, µs", "get_max_us", r -> r.bootstrap.gets.maxUs(), "%,.0f"));
         rows.add(new Row("put p99 during bootstrap, µs", "put_p99_us", r -> r.bootstrap.puts.p99Us(), "%.2f"));
+        addLaterPhases();
+    }
+
+    /** Rows of the phases after the bootstrap: incremental, export, reset, recovery, and the totals. */
+    private void addLaterPhases() {
         rows.add(new Row(
                 "incremental read-modify-writes/s",
                 "update_records_per_s",
@@ -62,6 +69,21 @@ final class Report {
                 "get p99 during incremental, µs",
                 "update_get_p99_us",
                 r -> r.incremental == null ? Double.NaN : r.incremental.gets.p99Us(),
+                "%.2f"));
+        rows.add(new Row(
+                "export from the disk (forEach / iterate), MB/s",
+                "export_mb_s",
+                r -> r.export == null ? Double.NaN : r.export.mbPerSecond(),
+                "%,.1f"));
+        rows.add(new Row(
+                "  fraction of disk sequential read",
+                "export_fraction_of_disk_read",
+                r -> r.export == null ? Double.NaN : r.export.mbPerSecond() / diskReadMbPerSecond,
+                "%.0f%%"));
+        rows.add(new Row(
+                "  CPU-s per GB exported",
+                "export_cpu_s_per_gb",
+                r -> r.export == null ? Double.NaN : r.export.cpuSecondsPerGb(),
                 "%.2f"));
         rows.add(new Row("reset, ms", "reset_ms", r -> r.resetMs, "%.3f"));
         rows.add(new Row("reset of the empty store, ms", "reset_empty_ms", r -> r.resetEmptyMs, "%.3f"));
@@ -225,7 +247,12 @@ final class Report {
 
     /** Rows whose seqs/other ratio would mean nothing. */
     private static boolean noRatio(Row row) {
-        return List.of("ingest_fraction_of_disk", "recovery_records", "recovery_lost_keys", "other_cpu_s")
+        return List.of(
+                        "ingest_fraction_of_disk",
+                        "export_fraction_of_disk_read",
+                        "recovery_records",
+                        "recovery_lost_keys",
+                        "other_cpu_s")
                 .contains(row.key);
     }
 
