@@ -41,8 +41,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * the {@link OffsetsFile} beside it. The store manages its own changelog offsets
  * ({@link #managesOffsets()}). Under at-least-once, {@link #commit} forces the log and then
  * records the offsets, so recorded offsets never run ahead of the data and a restart replays the
- * changelog from them. Under exactly-once the data between commits may belong to a transaction
- * that is later aborted, so offsets are recorded only by a {@link #close()} that follows a
+ * changelog from them. As Kafka Streams does for its own stores' checkpoints, it does so only once
+ * the offsets have moved {@link #OFFSET_DELTA_FOR_RECORDING} records past those last recorded (or
+ * a partition came or went): a commit every few records, as the test driver makes, would
+ * otherwise pay two forces each. Offsets recorded late only make a restart replay more of the
+ * changelog, whose records are the latest values and apply again harmlessly.
+ *
+ * <p>Under exactly-once the data between commits may belong to a transaction that is later
+ * aborted, so offsets are recorded only by a {@link #close()} that follows a
  * commit with nothing written in between; after any other end the store empties itself when it
  * is next opened (a constant-time {@link Seqs#resetEpoch()}) and reports no offsets, and Kafka
  * Streams restores it from the changelog. Transactional state stores (KIP-892) are rejected:
@@ -64,6 +70,13 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
     private Seqs db;
     private OffsetsFile offsetsFile;
     private Map<TopicPartition, Long> offsets = Map.of();
+
+    /** Changelog records a commit must move past the recorded offsets before they are recorded again (Kafka's own). */
+    static final long OFFSET_DELTA_FOR_RECORDING = 10_000;
+
+    /** The offsets last written to the offsets file. */
+    private Map<TopicPartition, Long> recorded = Map.of();
+
     private Position position = Position.emptyPosition();
     private boolean exactlyOnce;
     /** Whether anything was written since the last commit; such data may be uncommitted under exactly-once. */
@@ -164,6 +177,7 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         position = contents.position().copy();
         dirty = false;
         offsetsFile.write(new OffsetsFile.Contents(false, offsets, position.copy()));
+        recorded = offsets;
     }
 
     /** Applies one batch of changelog records: one {@link WriteBatch}, a null value deleting its key. */
@@ -337,12 +351,37 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
                 next.put(partition, offset);
             }
         });
-        if (!exactlyOnce) {
+        if (!exactlyOnce && worthRecording(next)) {
             forceLog();
             offsetsFile.write(new OffsetsFile.Contents(false, next, position.copy()));
+            recorded = next;
         }
         offsets = next;
         dirty = false;
+    }
+
+    /**
+     * Whether {@code next} differs enough from the offsets last recorded to force the log and
+     * record it: a partition added or removed, an offset unknown or moved back, or
+     * {@link #OFFSET_DELTA_FOR_RECORDING} records of progress in all.
+     */
+    private boolean worthRecording(Map<TopicPartition, Long> next) {
+        if (!next.keySet().equals(recorded.keySet())) {
+            return true;
+        }
+        long progress = 0;
+        for (var e : next.entrySet()) {
+            long before = recorded.get(e.getKey());
+            long now = e.getValue();
+            if (now < 0 || before < 0 || now < before) {
+                if (now != before) {
+                    return true;
+                }
+                continue;
+            }
+            progress += now - before;
+        }
+        return progress >= OFFSET_DELTA_FOR_RECORDING;
     }
 
     /**

@@ -204,6 +204,29 @@ final class SeqsKeyValueStoreTest {
     }
 
     @Test
+    void atLeastOnceRecordsOffsetsOnceTheyMoveFarEnoughAndNeverAheadOfTheData() throws IOException {
+        Path file = stateDir.resolve("seqs/store").resolve(OffsetsFile.NAME);
+        KeyValueStore<Bytes, byte[]> store = open(CapturingContext.atLeastOnce(stateDir));
+        store.commit(Map.of(PARTITION, 100L));
+        assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 100"), "a new partition is recorded");
+        long delta = SeqsKeyValueStore.OFFSET_DELTA_FOR_RECORDING;
+        store.put(key("a"), value("1"));
+        store.commit(Map.of(PARTITION, 100L + delta - 1));
+        assertEquals(100L + delta - 1, store.committedOffset(PARTITION), "committed in memory");
+        assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 100\n"), "not recorded yet");
+        store.commit(Map.of(PARTITION, 100L + delta));
+        assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 " + (100L + delta)), "recorded");
+        store.commit(Map.of(PARTITION, -4L));
+        assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 -4"), "unknown is recorded at once");
+        store.commit(Map.of(PARTITION, 7L, OTHER, 8L));
+        assertTrue(Files.readString(file).contains(" 1 8"), "a partition added is recorded at once");
+        store.close();
+        KeyValueStore<Bytes, byte[]> reopened = open(CapturingContext.atLeastOnce(stateDir));
+        assertEquals(7L, reopened.committedOffset(PARTITION), "close records what was committed last");
+        assertArrayEquals(value("1"), reopened.get(key("a")));
+    }
+
+    @Test
     void atLeastOnceCommitRecordsOffsetsOnDiskAtOnceWhileExactlyOnceWaitsForClose() throws IOException {
         Path file = stateDir.resolve("seqs/store").resolve(OffsetsFile.NAME);
         KeyValueStore<Bytes, byte[]> alos = open(CapturingContext.atLeastOnce(stateDir));
