@@ -79,9 +79,9 @@ final class EngineRun {
     }
 
     /**
-     * Runs a small bootstrap and incremental phase on a throwaway store, unmeasured, so that the
-     * measured phases do not pay for class loading and JIT compilation of the engine's paths: the
-     * workload this models runs for hours, where those costs vanish.
+     * Runs a small bootstrap and incremental phase and an export on a throwaway store, unmeasured,
+     * so that the measured phases do not pay for class loading and JIT compilation of the engine's
+     * paths: the workload this models runs for hours, where those costs vanish.
      */
     private void warmUp() throws InterruptedException {
         long records = warmupRecords(o);
@@ -125,12 +125,14 @@ final class EngineRun {
                             io,
                             quiet)
                     .run();
+            engine.exportAll();
         } finally {
             DiskUsage.deleteTree(warm.dir());
         }
         out.printf(
                 Locale.ROOT,
-                "%-14s %-11s %,d records and %,d read-modify-writes on a throwaway store in %.1f s (not measured)%n",
+                "%-14s %-11s %,d records, %,d read-modify-writes and an export on a throwaway store in %.1f s "
+                        + "(not measured)%n",
                 config.name(),
                 "warm-up",
                 records,
