@@ -37,7 +37,7 @@ import java.util.function.LongConsumer;
  * segment files, an off-heap hash index points at each key's latest record, and
  * {@link #resetEpoch()} drops everything at once.
  *
- * {@snippet file="io/seqs/ApiExamples.java" region="basics"}
+ * {@snippet file="io/seqs/ApiExamplesTest.java" region="basics"}
  *
  * <p>Every method is safe to call from any number of threads. Per key, operations are
  * linearizable; gets take no lock; writers to different shards never contend. Calls on a closed
@@ -227,13 +227,14 @@ public final class Seqs implements AutoCloseable {
 
     private void putUntimed(long hash, MemorySegment key, MemorySegment value) {
         requireWritable("put");
+        long retrying = 0;
         for (; ; ) {
             Shard shard = liveEpoch().shard(hash);
             long end;
             try {
                 end = shard.put(hash, key, value);
             } catch (Shard.Retired retired) {
-                Thread.yield();
+                retrying = awaitReset(retrying, "put");
                 continue;
             }
             if (config.durability() == Durability.SYNC) {
@@ -265,12 +266,13 @@ public final class Seqs implements AutoCloseable {
     }
 
     private byte[] getUntimed(long hash, MemorySegment k) {
+        long retrying = 0;
         for (; ; ) {
             Shard shard = liveEpoch().shard(hash);
             try {
                 return shard.get(hash, k);
             } catch (Shard.Retired retired) {
-                Thread.onSpinWait();
+                retrying = awaitReset(retrying, "get");
             }
         }
     }
@@ -278,7 +280,7 @@ public final class Seqs implements AutoCloseable {
     /**
      * Copies the latest value of {@code key} into {@code dst} without allocating.
      *
-     * {@snippet file="io/seqs/ApiExamples.java" region="zero-copy"}
+     * {@snippet file="io/seqs/ApiExamplesTest.java" region="zero-copy"}
      *
      * @param key 1..{@link #MAX_KEY_LENGTH} bytes
      * @param dst where the value is copied, from its offset 0
@@ -304,14 +306,35 @@ public final class Seqs implements AutoCloseable {
     }
 
     private long getUntimed(long hash, MemorySegment key, MemorySegment dst) {
+        long retrying = 0;
         for (; ; ) {
             Shard shard = liveEpoch().shard(hash);
             try {
                 return shard.get(hash, key, dst);
             } catch (Shard.Retired retired) {
-                Thread.onSpinWait();
+                retrying = awaitReset(retrying, "get");
             }
         }
+    }
+
+    /** Longest a call goes on finding its shard retired by a reset before it reports the store stuck. */
+    private static final long RESET_WAIT_LIMIT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    /**
+     * Called when a call found its shard retired: a reset is between retiring the old epoch's
+     * shards and publishing the new epoch (or undoing itself), which takes as long as a manifest
+     * replace. Yields, and returns the time of the first retry; a reset that has not finished a
+     * minute later is a bug, reported rather than waited for forever.
+     *
+     * @throws SeqsException when the call has been retrying for longer than a minute
+     */
+    private static long awaitReset(long firstRetry, String call) {
+        long now = System.nanoTime();
+        if (firstRetry != 0 && now - firstRetry > RESET_WAIT_LIMIT_NANOS) {
+            throw new SeqsException(call + " found its shard retired for more than a minute: a reset did not finish");
+        }
+        Thread.yield();
+        return firstRetry == 0 ? now : firstRetry;
     }
 
     /**
@@ -364,13 +387,14 @@ public final class Seqs implements AutoCloseable {
 
     private boolean delete(long hash, MemorySegment key) {
         requireWritable("delete");
+        long retrying = 0;
         for (; ; ) {
             Shard shard = liveEpoch().shard(hash);
             long end;
             try {
                 end = shard.delete(hash, key);
             } catch (Shard.Retired retired) {
-                Thread.yield();
+                retrying = awaitReset(retrying, "delete");
                 continue;
             }
             if (end >= 0 && config.durability() == Durability.SYNC) {
@@ -385,7 +409,7 @@ public final class Seqs implements AutoCloseable {
      * is written; it is not atomic against a crash, but a {@link #resetEpoch()} never splits it, and
      * under {@link Durability#SYNC} it costs one force per shard touched.
      *
-     * {@snippet file="io/seqs/ApiExamples.java" region="batch"}
+     * {@snippet file="io/seqs/ApiExamplesTest.java" region="batch"}
      *
      * @param batch the puts and deletes, applied in order
      * @throws IllegalArgumentException when {@code batch} is null
@@ -574,7 +598,7 @@ public final class Seqs implements AutoCloseable {
      * {@code forEach}). A reset during the call ends it early: no key of the old epoch was live
      * for the whole call.
      *
-     * {@snippet file="io/seqs/ApiExamples.java" region="for-each"}
+     * {@snippet file="io/seqs/ApiExamplesTest.java" region="for-each"}
      *
      * @param action receives copies of each key and value
      * @throws IllegalArgumentException when {@code action} is null
@@ -643,7 +667,7 @@ public final class Seqs implements AutoCloseable {
     /**
      * A consistent snapshot of the store's figures.
      *
-     * {@snippet file="io/seqs/ApiExamples.java" region="stats"}
+     * {@snippet file="io/seqs/ApiExamplesTest.java" region="stats"}
      *
      * @return the figures, shard by shard, each taken under its shard's lock
      * @throws IllegalStateException when the store is closed

@@ -11,7 +11,7 @@ import java.time.Duration;
  * opens one store: once {@link #open()} has returned one, every further call throws
  * {@link IllegalStateException} (a failed open leaves it usable, to try again).
  *
- * {@snippet file="io/seqs/ApiExamples.java" region="builder"}
+ * {@snippet file="io/seqs/ApiExamplesTest.java" region="builder"}
  */
 public final class SeqsBuilder {
     /** Most shards a store can have. */

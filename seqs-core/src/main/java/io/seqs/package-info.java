@@ -12,6 +12,6 @@
  * a bad argument is an {@link java.lang.IllegalArgumentException} and a call on a closed store
  * an {@link java.lang.IllegalStateException}.
  *
- * {@snippet file="io/seqs/ApiExamples.java" region="basics"}
+ * {@snippet file="io/seqs/ApiExamplesTest.java" region="basics"}
  */
 package io.seqs;

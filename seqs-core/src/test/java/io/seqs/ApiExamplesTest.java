@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * are what {@code {@snippet}} tags in the javadoc show, so every example compiles with the tests
  * and runs here, with its outcome checked.
  */
-class ApiExamples {
+class ApiExamplesTest {
     @TempDir
     Path dir;
 
