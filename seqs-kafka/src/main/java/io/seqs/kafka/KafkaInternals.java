@@ -3,9 +3,11 @@ package io.seqs.kafka;
 import java.util.Collection;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializationHelper;
 import org.apache.kafka.streams.processor.internals.RecordBatchingStateRestoreCallback;
 import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
@@ -38,6 +40,24 @@ final class KafkaInternals {
             Position position,
             StateStoreContext context) {
         return StoreQueryUtils.handleBasicQueries(query, bound, config, store, position, context);
+    }
+
+    /**
+     * Whether the application tracks IQv2 position vectors in its changelog records' headers
+     * (an internal setting, off unless set).
+     */
+    static boolean consistencyEnabled(StateStoreContext context) {
+        return StreamsConfig.InternalConfig.getBoolean(
+                context.appConfigs(), StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
+    }
+
+    /**
+     * Checks a changelog record's headers and, when positions are tracked, merges the position
+     * they carry into {@code position}: what Kafka's own stores do for each record they restore.
+     */
+    static void updatePositionFromChangelog(
+            ConsumerRecord<byte[], byte[]> record, boolean consistencyEnabled, Position position) {
+        ChangelogRecordDeserializationHelper.applyChecksAndUpdatePosition(record, consistencyEnabled, position);
     }
 
     /** Advances {@code position} to the record being processed, when there is one. */

@@ -180,10 +180,15 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         recorded = offsets;
     }
 
-    /** Applies one batch of changelog records: one {@link WriteBatch}, a null value deleting its key. */
+    /**
+     * Applies one batch of changelog records: one {@link WriteBatch}, a null value deleting its
+     * key. The IQv2 position moves to what the records' headers carry, as Kafka's stores do.
+     */
     void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
         restoreBatch.clear();
+        boolean consistency = KafkaInternals.consistencyEnabled(context);
         for (ConsumerRecord<byte[], byte[]> record : records) {
+            KafkaInternals.updatePositionFromChangelog(record, consistency, position);
             byte[] key = KeyCodec.encode(name, Bytes.wrap(record.key()));
             if (record.value() == null) {
                 restoreBatch.delete(key);

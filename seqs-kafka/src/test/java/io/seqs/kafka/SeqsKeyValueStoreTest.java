@@ -18,20 +18,27 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
+import org.apache.kafka.streams.processor.internals.ChangelogRecordDeserializationHelper;
 import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.Position;
 import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.internals.PositionSerde;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,6 +90,37 @@ final class SeqsKeyValueStoreTest {
         assertNull(store.get(key("b")));
         assertArrayEquals(value("empty key"), store.get(Bytes.wrap(new byte[0])));
         assertEquals(2, store.approximateNumEntries());
+    }
+
+    @Test
+    void restoreMovesTheQueryPositionToWhatTheChangelogHeadersCarry() {
+        CapturingContext context = CapturingContext.with(
+                stateDir, Map.of(StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, "true"));
+        KeyValueStore<Bytes, byte[]> store = open(context);
+        List<ConsumerRecord<byte[], byte[]>> batch = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Position at = Position.emptyPosition().withComponent("input", 0, 40L + i);
+            RecordHeaders headers = new RecordHeaders();
+            headers.add(ChangelogRecordDeserializationHelper.CHANGELOG_VERSION_HEADER_RECORD_CONSISTENCY);
+            headers.add(new RecordHeader(
+                    ChangelogRecordDeserializationHelper.CHANGELOG_POSITION_HEADER_KEY,
+                    PositionSerde.serialize(at).array()));
+            batch.add(new ConsumerRecord<>(
+                    CHANGELOG,
+                    0,
+                    i,
+                    0L,
+                    TimestampType.CREATE_TIME,
+                    -1,
+                    -1,
+                    value("k" + i),
+                    value("v" + i),
+                    headers,
+                    Optional.empty()));
+        }
+        context.restore(batch);
+        assertEquals(Position.emptyPosition().withComponent("input", 0, 42L), store.getPosition());
+        assertArrayEquals(value("v2"), store.get(key("k2")));
     }
 
     @Test
