@@ -10,4 +10,9 @@ final class SeqsHeadersKeyValueStore extends SeqsKeyValueStore implements Header
     SeqsHeadersKeyValueStore(String name, StoreSettings settings) {
         super(name, settings);
     }
+
+    @Override
+    String valueFormat() {
+        return "headers";
+    }
 }

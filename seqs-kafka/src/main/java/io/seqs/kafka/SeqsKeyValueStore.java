@@ -4,8 +4,10 @@ import io.seqs.Seqs;
 import io.seqs.SeqsException;
 import io.seqs.WriteBatch;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -151,9 +153,39 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         }
     }
 
+    /** The value format this store keeps, recorded beside its data: plain, timestamped or headers. */
+    String valueFormat() {
+        return "plain";
+    }
+
+    /** The file that records which value format a store's directory holds. */
+    static final String VALUE_FORMAT_FILE = "VALUE_FORMAT";
+
+    /**
+     * Refuses a directory whose values were written in another format (a store switched between
+     * plain, timestamped and headers values would hand one kind of bytes out as the other), and
+     * records the format of a directory that has none recorded yet.
+     */
+    private void checkValueFormat(Path dir) throws IOException {
+        Path file = dir.resolve(VALUE_FORMAT_FILE);
+        if (Files.exists(file)) {
+            String recorded = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (!recorded.equals(valueFormat())) {
+                throw new ProcessorStateException("seqs store " + name + " in " + dir + " holds " + recorded
+                        + " values but was opened as a " + valueFormat() + " store; delete " + dir
+                        + " to have Kafka Streams restore it from the changelog in the new format");
+            }
+            return;
+        }
+        Path tmp = dir.resolve(VALUE_FORMAT_FILE + ".tmp");
+        Files.writeString(tmp, valueFormat() + "\n", StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
     private void openDirectory(Path dir, StoreSettings effective) {
         try {
             Files.createDirectories(dir);
+            checkValueFormat(dir);
             db = effective.open(dir.resolve("data"));
         } catch (IOException | SeqsException e) {
             throw new ProcessorStateException("cannot open seqs store " + name + " in " + dir, e);

@@ -11,4 +11,9 @@ final class SeqsTimestampedKeyValueStore extends SeqsKeyValueStore implements Ti
     SeqsTimestampedKeyValueStore(String name, StoreSettings settings) {
         super(name, settings);
     }
+
+    @Override
+    String valueFormat() {
+        return "timestamped";
+    }
 }

@@ -124,6 +124,21 @@ final class SeqsKeyValueStoreTest {
     }
 
     @Test
+    void aDirectoryOfOneValueFormatIsNotOpenedAsAnother() {
+        KeyValueStore<Bytes, byte[]> plain = open(CapturingContext.atLeastOnce(stateDir));
+        plain.put(key("a"), value("1"));
+        plain.close();
+        KeyValueStore<Bytes, byte[]> timestamped =
+                SeqsStores.timestampedKeyValueStore("store").get();
+        CapturingContext context = CapturingContext.atLeastOnce(stateDir);
+        ProcessorStateException e =
+                assertThrows(ProcessorStateException.class, () -> timestamped.init(context, timestamped));
+        assertTrue(e.getMessage().contains("holds plain values but was opened as a timestamped store"), e.getMessage());
+        assertArrayEquals(
+                value("1"), open(CapturingContext.atLeastOnce(stateDir)).get(key("a")), "untouched");
+    }
+
+    @Test
     void restoresLargeBatchesLastWriteWinning() {
         CapturingContext context = CapturingContext.atLeastOnce(stateDir);
         KeyValueStore<Bytes, byte[]> store = open(context);
