@@ -114,7 +114,7 @@ public final class Shard implements HashIndex.RecordKeys {
         this.log = new LogWriter(this, arena, segments, space, ledger, config, counters);
         this.groupCommit = new GroupCommit(this, lock, log, counters);
         this.checkpointer = new Checkpointer(this, groupCommit);
-        this.scan = new ShardScan(this, lock, segments, log);
+        this.scan = new ShardScan(this, lock, segments, log, gate);
     }
 
     static String dirName(int shard) {

@@ -28,6 +28,9 @@ final class ShardScan {
     private final ReentrantLock shardLock;
     private final SegmentTable segments;
     private final LogWriter log;
+    /** Readahead runs outside the shard's lock, as a reader the release of the mappings waits for. */
+    private final ReadGate gate;
+
     private final Path dir;
     /** One scan of a shard at a time; held by the scanning thread for the whole scan. */
     private final ReentrantLock scanLock = new ReentrantLock();
@@ -56,8 +59,9 @@ final class ShardScan {
     /** Offset in {@link #prefetchSegment} up to which reading ahead has been asked for. */
     private long prefetchedTo;
 
-    ShardScan(Shard shard, ReentrantLock shardLock, SegmentTable segments, LogWriter log) {
+    ShardScan(Shard shard, ReentrantLock shardLock, SegmentTable segments, LogWriter log, ReadGate gate) {
         this.shard = shard;
+        this.gate = gate;
         this.shardLock = shardLock;
         this.segments = segments;
         this.log = log;
@@ -111,6 +115,8 @@ final class ShardScan {
         }
         for (; ; ) {
             boolean live;
+            Segment readAhead = null;
+            long readAheadFrom = 0;
             shardLock.lock();
             try {
                 if (shard.isReleased()) {
@@ -130,7 +136,10 @@ final class ShardScan {
                     cursor = position;
                     continue;
                 }
-                prefetch(seg, off);
+                if (needsPrefetch(seg, off)) {
+                    readAhead = seg;
+                    readAheadFrom = off;
+                }
                 int keyLength = RecordDescriptor.keyLength(seg.map, off);
                 int stored = RecordDescriptor.storedLength(seg.map, off);
                 long length = RecordDescriptor.recordLength(keyLength, stored);
@@ -150,35 +159,50 @@ final class ShardScan {
             } finally {
                 shardLock.unlock();
             }
+            if (readAhead != null) {
+                prefetch(readAhead, readAheadFrom);
+            }
             if (live) {
                 deliver.run();
             }
         }
     }
 
-    /**
-     * Keeps the kernel reading {@link #PREFETCH_BYTES} ahead of the scan, asking again when less
-     * than half of that is left. The mappings are advised for random access (gets touch one
-     * record each), under which a page fault reads one page: without this, a scan of a log that
-     * is not in memory would wait for every page in turn. Under the shard's lock, so that the
-     * mapping cannot be released meanwhile.
-     */
-    private void prefetch(Segment seg, long off) {
+    /** Whether less than half of {@link #PREFETCH_BYTES} is asked for ahead of {@code off} in {@code seg}. */
+    private boolean needsPrefetch(Segment seg, long off) {
+        if (!FileUtil.canAdvise()) {
+            return false; // no native access: the mapping keeps the kernel's own readahead
+        }
         if (seg != prefetchSegment) {
             prefetchSegment = seg;
             prefetchedTo = off & -PAGE;
         }
-        if (prefetchedTo - off >= PREFETCH_BYTES / 2 || prefetchedTo >= seg.length) {
-            return;
-        }
+        return prefetchedTo - off < PREFETCH_BYTES / 2 && prefetchedTo < seg.length;
+    }
+
+    /**
+     * Keeps the kernel reading {@link #PREFETCH_BYTES} ahead of the scan. The mappings are
+     * advised for random access (gets touch one record each), under which a page fault reads one
+     * page: without this, a scan of a log that is not in memory would wait for every page in
+     * turn. The requests (a hundred system calls for a full window) are made outside the shard's
+     * lock, so writers never wait for them, inside the read gate, so that the mapping is not
+     * released meanwhile; a shard released already is left alone.
+     */
+    private void prefetch(Segment seg, long off) {
         long from = Math.max(prefetchedTo, off & -PAGE);
         long to = Math.min(seg.length, (off & -PAGE) + PREFETCH_BYTES);
-        for (long at = from; at < to; at += PREFETCH_CHUNK) {
-            if (!FileUtil.adviseWillNeed(seg.map.asSlice(at, Math.min(PREFETCH_CHUNK, to - at)))) {
-                break; // no native access: the mapping keeps the kernel's own readahead
-            }
-        }
         prefetchedTo = to;
+        int ticket = gate.enter();
+        try {
+            if (shard.isReleased()) {
+                return;
+            }
+            for (long at = from; at < to; at += PREFETCH_CHUNK) {
+                FileUtil.adviseWillNeed(seg.map.asSlice(at, Math.min(PREFETCH_CHUNK, to - at)));
+            }
+        } finally {
+            gate.exit(ticket);
+        }
     }
 
     /** A writer removed the key whose latest record was at {@code removedPosition}. Under the lock. */
