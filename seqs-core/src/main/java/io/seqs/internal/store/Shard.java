@@ -468,9 +468,9 @@ public final class Shard implements HashIndex.RecordKeys {
         return scan.run(copy, deliver);
     }
 
-    /** Whether the index points at the record at {@code position} (under the lock). */
-    boolean isLatest(Segment seg, long off, long position, int keyLength) {
-        return table.pointsAt(Keys.hash(seg.map, RecordDescriptor.keyOffset(off), keyLength), position);
+    /** Whether the index points at the record at {@code off} in {@code seg}: its key's latest (under the lock). */
+    boolean isLatest(Segment seg, long off, int keyLength) {
+        return table.pointsAt(Keys.hash(seg.map, RecordDescriptor.keyOffset(off), keyLength), seg.base + off);
     }
 
     // ================================================================== durability
@@ -763,9 +763,7 @@ public final class Shard implements HashIndex.RecordKeys {
                 while (off + HEADER_LENGTH <= end && !RecordDescriptor.isEnd(seg.map, off)) {
                     int keyLength = RecordDescriptor.keyLength(seg.map, off);
                     long length = RecordDescriptor.recordLength(keyLength, RecordDescriptor.storedLength(seg.map, off));
-                    MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
-                    long slot = table.find(Keys.hash(key, 0, keyLength), key, this);
-                    if (slot >= 0 && HashIndex.position(table.getPlain(slot)) == seg.base + off) {
+                    if (isLatest(seg, off, keyLength)) {
                         live += length;
                     } else {
                         dead += length;

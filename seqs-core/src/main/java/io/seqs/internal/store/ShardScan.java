@@ -145,7 +145,7 @@ final class ShardScan {
                 long length = RecordDescriptor.recordLength(keyLength, stored);
                 live = RecordDescriptor.type(seg.map, off) == RecordDescriptor.TYPE_PUT
                         && !skip.contains(position)
-                        && shard.isLatest(seg, off, position, keyLength);
+                        && shard.isLatest(seg, off, keyLength);
                 if (live) {
                     copy.copy(
                             seg.map,
