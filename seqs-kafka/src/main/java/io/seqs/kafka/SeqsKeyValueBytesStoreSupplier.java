@@ -7,7 +7,8 @@ import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /** Supplies plain or timestamped seqs key-value stores; see {@link SeqsStores}. */
-final class SeqsKeyValueBytesStoreSupplier implements KeyValueBytesStoreSupplier {
+sealed class SeqsKeyValueBytesStoreSupplier implements KeyValueBytesStoreSupplier
+        permits SeqsHeadersKeyValueBytesStoreSupplier {
     /** The metrics scope of every seqs store. */
     static final String METRICS_SCOPE = "seqs";
 
