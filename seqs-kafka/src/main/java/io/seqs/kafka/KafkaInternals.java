@@ -1,6 +1,7 @@
 package io.seqs.kafka;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.streams.StreamsConfig;
@@ -46,9 +47,9 @@ final class KafkaInternals {
      * Whether the application tracks IQv2 position vectors in its changelog records' headers
      * (an internal setting, off unless set).
      */
-    static boolean consistencyEnabled(StateStoreContext context) {
+    static boolean consistencyEnabled(Map<String, Object> appConfigs) {
         return StreamsConfig.InternalConfig.getBoolean(
-                context.appConfigs(), StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
+                appConfigs, StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
     }
 
     /**

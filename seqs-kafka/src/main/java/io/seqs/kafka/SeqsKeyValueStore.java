@@ -81,6 +81,8 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
 
     private Position position = Position.emptyPosition();
     private boolean exactlyOnce;
+    /** Whether changelog records carry IQv2 positions in their headers; read once, at init. */
+    private boolean consistencyEnabled;
     /** Whether anything was written since the last commit; such data may be uncommitted under exactly-once. */
     private volatile boolean dirty;
 
@@ -128,6 +130,7 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         rejectTransactionalStores(configs);
         this.context = context;
         this.exactlyOnce = StreamsConfig.EXACTLY_ONCE_V2.equals(configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
+        this.consistencyEnabled = KafkaInternals.consistencyEnabled(configs);
         Path dir = context.stateDir().toPath().resolve(STATE_SUBDIR).resolve(name);
         openDirectory(dir, settings.withOverrides(configs));
         try {
@@ -218,9 +221,8 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
      */
     void restoreBatch(Collection<ConsumerRecord<byte[], byte[]>> records) {
         restoreBatch.clear();
-        boolean consistency = KafkaInternals.consistencyEnabled(context);
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            KafkaInternals.updatePositionFromChangelog(record, consistency, position);
+            KafkaInternals.updatePositionFromChangelog(record, consistencyEnabled, position);
             byte[] key = KeyCodec.encode(name, Bytes.wrap(record.key()));
             if (record.value() == null) {
                 restoreBatch.delete(key);
