@@ -38,9 +38,6 @@ public final class InfoCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @picocli.CommandLine.ParentCommand
-    SeqsCommand parent;
-
     @Override
     public Integer call() throws IOException {
         try (Seqs store = StoreAccess.openReadOnly(dir, output.checkpointDir)) {
