@@ -7,13 +7,14 @@
  * {@code --enable-native-access=io.seqs}, lets the store reserve disk space with
  * {@code fallocate}; without it, a free-space check with a margin is used instead.
  */
-// micrometer.core is an automatic module whose name is declared in its manifest (a stable name,
+// micrometer.core and org.lz4.java are automatic modules whose names are declared in their manifests (a stable name,
 // not one derived from a file name). SeqsBuilder.meterRegistry takes its MeterRegistry, yet the
 // requirement is not transitive: an application that passes a registry requires Micrometer
 // itself, and one that does not compiles and runs without it.
 @SuppressWarnings("requires-automatic")
 module io.seqs {
     requires com.dynatrace.hash4j;
+    requires org.lz4.java;
     requires static micrometer.core;
 
     exports io.seqs;

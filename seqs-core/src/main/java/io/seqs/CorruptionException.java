@@ -29,6 +29,20 @@ public final class CorruptionException extends SeqsException {
     }
 
     /**
+     * Reports damage found by a parser that failed with {@code cause}.
+     *
+     * @param file the damaged file
+     * @param offset where in the file the damage is
+     * @param detail what was expected there and what was found
+     * @param cause the parser's own exception
+     */
+    public CorruptionException(Path file, long offset, String detail, Throwable cause) {
+        super(file + " at offset " + offset + ": " + detail, cause);
+        this.file = file;
+        this.offset = offset;
+    }
+
+    /**
      * The damaged file.
      *
      * @return its path

@@ -15,6 +15,7 @@ import io.seqs.internal.store.Background;
 import io.seqs.internal.store.Config;
 import io.seqs.internal.store.Epoch;
 import io.seqs.internal.store.ReadGate;
+import io.seqs.internal.store.Reclaimer;
 import io.seqs.internal.store.Shard;
 import io.seqs.internal.store.StoreDirectory;
 import java.io.IOException;
@@ -63,6 +64,8 @@ public final class Seqs implements AutoCloseable {
     private final ReadGate gate = new ReadGate();
     /** Periodic flushes, checkpoints and meter updates, and deletions, on threads shared by every store. */
     private final Background background = new Background();
+    /** Keeps reclamation to its rate; used by one reclamation at a time. */
+    private final Reclaimer.Pacer reclaimPacer;
 
     private final long openNanos;
     private final long openedAt = System.nanoTime();
@@ -86,6 +89,7 @@ public final class Seqs implements AutoCloseable {
 
     private Seqs(Config config, StoreLock lock) {
         this.config = config;
+        this.reclaimPacer = new Reclaimer.Pacer(config.reclaimBytesPerSecond());
         this.lock = lock;
         this.getLatency = new Latencies(config.latencySampleEvery());
         this.putLatency = new Latencies(config.latencySampleEvery());
@@ -612,9 +616,9 @@ public final class Seqs implements AutoCloseable {
         byte[][] record = new byte[2][];
         for (Shard shard : liveEpoch().shards) {
             boolean whole = shard.forEachLive(
-                    (map, keyOffset, keyLength, valueOffset, valueLength) -> {
-                        record[0] = map.asSlice(keyOffset, keyLength).toArray(ValueLayout.JAVA_BYTE);
-                        record[1] = map.asSlice(valueOffset, valueLength).toArray(ValueLayout.JAVA_BYTE);
+                    (keys, keyOffset, keyLength, values, valueOffset, valueLength) -> {
+                        record[0] = keys.asSlice(keyOffset, keyLength).toArray(ValueLayout.JAVA_BYTE);
+                        record[1] = values.asSlice(valueOffset, valueLength).toArray(ValueLayout.JAVA_BYTE);
                     },
                     () -> action.accept(record[0], record[1]));
             if (!whole) {
@@ -642,13 +646,13 @@ public final class Seqs implements AutoCloseable {
             MemorySegment[] record = new MemorySegment[2];
             for (Shard shard : liveEpoch().shards) {
                 boolean whole = shard.forEachLive(
-                        (map, keyOffset, keyLength, valueOffset, valueLength) -> {
+                        (keys, keyOffset, keyLength, values, valueOffset, valueLength) -> {
                             long needed = (long) keyLength + valueLength;
                             if (needed > buffer[0].byteSize()) {
                                 buffer[0] = arena.allocate(Math.max(needed, buffer[0].byteSize() * 2));
                             }
-                            MemorySegment.copy(map, keyOffset, buffer[0], 0, keyLength);
-                            MemorySegment.copy(map, valueOffset, buffer[0], keyLength, valueLength);
+                            MemorySegment.copy(keys, keyOffset, buffer[0], 0, keyLength);
+                            MemorySegment.copy(values, valueOffset, buffer[0], keyLength, valueLength);
                             record[0] = buffer[0].asSlice(0, keyLength).asReadOnly();
                             record[1] =
                                     buffer[0].asSlice(keyLength, valueLength).asReadOnly();
@@ -831,6 +835,29 @@ public final class Seqs implements AutoCloseable {
         if (!config.checkpointInterval().isZero()) {
             long ms = config.checkpointInterval().toMillis();
             background.every(ms, () -> background(this::checkpoint, "checkpoint"));
+        }
+        if (config.reclaimThreshold() > 0) {
+            background.everyOffloaded(RECLAIM_PERIOD_MILLIS, () -> background(this::reclaim, "reclamation"));
+        }
+    }
+
+    /** How often the background looks for segments to reclaim. */
+    private static final long RECLAIM_PERIOD_MILLIS = 250;
+
+    /**
+     * Reclaims every sealed segment past the threshold, shard by shard. Package-private so that
+     * tests can run it on their own thread.
+     */
+    void reclaim() {
+        Epoch epoch = epochForMaintenance();
+        try {
+            for (Shard shard : epoch.shards) {
+                while (!closed.get() && shard.reclaim(config.reclaimThreshold(), reclaimPacer)) {
+                    // next segment of the shard
+                }
+            }
+        } catch (IOException e) {
+            throw new SeqsException("reclamation in " + config.directory() + " failed", e);
         }
     }
 

@@ -28,6 +28,12 @@ public final class SeqsBuilder {
     public static final Duration DEFAULT_CHECKPOINT_INTERVAL = Duration.ofSeconds(30);
     /** Free space kept on the file system beyond a reservation, when space cannot be allocated natively. */
     public static final long DEFAULT_FREE_SPACE_MARGIN = 64L << 20;
+    /** How values are stored unless {@link #compression} says otherwise. */
+    public static final Compression DEFAULT_COMPRESSION = Compression.LZ4;
+    /** Dead fraction past which a segment is rewritten, unless {@link #reclaimThreshold} says otherwise. */
+    public static final double DEFAULT_RECLAIM_THRESHOLD = 0.5;
+    /** Bytes per second reclamation copies at most per store, unless {@link #reclaimRate} says otherwise. */
+    public static final long DEFAULT_RECLAIM_BYTES_PER_SECOND = 256L << 20;
     /** One get and one put in this many is timed for the latency figures. */
     public static final int DEFAULT_LATENCY_SAMPLE_EVERY = 32;
     /** Keys a shard's index can hold: its largest table at its highest load. */
@@ -46,6 +52,9 @@ public final class SeqsBuilder {
     private long freeSpaceMargin = DEFAULT_FREE_SPACE_MARGIN;
     private boolean verifyChecksums = true;
     private boolean readOnly;
+    private Compression compression = DEFAULT_COMPRESSION;
+    private double reclaimThreshold = DEFAULT_RECLAIM_THRESHOLD;
+    private long reclaimBytesPerSecond = DEFAULT_RECLAIM_BYTES_PER_SECOND;
     private int latencySampleEvery = DEFAULT_LATENCY_SAMPLE_EVERY;
     private Object meterRegistry;
     private String metricsName;
@@ -217,6 +226,62 @@ public final class SeqsBuilder {
     }
 
     /**
+     * How values are stored; default {@link Compression#LZ4}. With LZ4 each value of at least 32
+     * bytes is compressed and kept compressed when that makes its record smaller; gets
+     * decompress it. The setting applies to what this open writes: a store may hold records of
+     * both kinds and reads them all.
+     *
+     * @param c the compression of values written from now on
+     * @return this builder
+     * @throws IllegalArgumentException when the value is null
+     * @throws IllegalStateException when this builder already opened a store
+     */
+    public SeqsBuilder compression(Compression c) {
+        requireUnused();
+        this.compression = requireArgument(c, "compression");
+        return this;
+    }
+
+    /**
+     * Dead fraction past which a sealed segment is reclaimed; 0 turns reclamation off; default
+     * 0.5. A background task copies the live records of such a segment to the log's tail and
+     * deletes the file, so disk follows the live data within an epoch. It reads the segment's
+     * live and dead bytes from exact running figures, gives way to puts (it copies in short turns
+     * of the shard's lock and pauses while the shard is busy with ingest), and copies at most
+     * {@link #reclaimRate} bytes per second.
+     *
+     * @param deadFraction 0 (never), or a fraction in 0.05..0.95
+     * @return this builder
+     * @throws IllegalArgumentException when the value is out of its range
+     * @throws IllegalStateException when this builder already opened a store
+     */
+    public SeqsBuilder reclaimThreshold(double deadFraction) {
+        requireUnused();
+        if (deadFraction != 0 && !(deadFraction >= 0.05 && deadFraction <= 0.95)) {
+            throw new IllegalArgumentException("reclaimThreshold must be 0 or in 0.05..0.95, was " + deadFraction);
+        }
+        this.reclaimThreshold = deadFraction;
+        return this;
+    }
+
+    /**
+     * Most bytes per second reclamation copies, over the whole store; default 256 MiB.
+     *
+     * @param bytesPerSecond at least 1 MiB
+     * @return this builder
+     * @throws IllegalArgumentException when the value is below 1 MiB
+     * @throws IllegalStateException when this builder already opened a store
+     */
+    public SeqsBuilder reclaimRate(long bytesPerSecond) {
+        requireUnused();
+        if (bytesPerSecond < 1L << 20) {
+            throw new IllegalArgumentException("reclaimRate must be at least 1 MiB/s, was " + bytesPerSecond);
+        }
+        this.reclaimBytesPerSecond = bytesPerSecond;
+        return this;
+    }
+
+    /**
      * Whether every get checks the record's CRC32C; default true.
      *
      * @param verify true to check every record read
@@ -329,7 +394,10 @@ public final class SeqsBuilder {
                 latencySampleEvery,
                 meterRegistry,
                 name,
-                readOnly);
+                readOnly,
+                compression,
+                reclaimThreshold,
+                reclaimBytesPerSecond);
         Seqs store = Seqs.open(config);
         used = true;
         return store;

@@ -461,6 +461,122 @@ public final class SeqsStats {
         return sum(ShardStats::recoveryDroppedBytes);
     }
 
+    /**
+     * Values offered to the compressor (puts of at least 32 bytes while LZ4 is on). Summed over
+     * shards.
+     *
+     * @return the figure
+     */
+    public long compressionInputs() {
+        return sum(ShardStats::compressionInputs);
+    }
+
+    /**
+     * Bytes of the values offered to the compressor. Summed over shards.
+     *
+     * @return the figure
+     */
+    public long compressionInputBytes() {
+        return sum(ShardStats::compressionInputBytes);
+    }
+
+    /**
+     * Bytes stored for the values offered to the compressor: compressed where that was smaller,
+     * else as they came. Summed over shards.
+     *
+     * @return the figure
+     */
+    public long compressionOutputBytes() {
+        return sum(ShardStats::compressionOutputBytes);
+    }
+
+    /**
+     * Values stored compressed. Summed over shards.
+     *
+     * @return the figure
+     */
+    public long compressedRecords() {
+        return sum(ShardStats::compressedRecords);
+    }
+
+    /**
+     * Estimated time spent compressing values, from one call in 64 timed per thread. Summed
+     * over shards.
+     *
+     * @return the figure
+     */
+    public long compressionNanos() {
+        return sum(ShardStats::compressionNanos);
+    }
+
+    /**
+     * Values decompressed by gets and scans. Summed over shards.
+     *
+     * @return the figure
+     */
+    public long decompressions() {
+        return sum(ShardStats::decompressions);
+    }
+
+    /**
+     * Estimated time spent decompressing values, from one call in 64 timed per thread. Summed
+     * over shards.
+     *
+     * @return the figure
+     */
+    public long decompressionNanos() {
+        return sum(ShardStats::decompressionNanos);
+    }
+
+    /**
+     * Segment files reclaimed: their live records copied to the tail and the files deleted.
+     * Summed over shards.
+     *
+     * @return the figure
+     */
+    public long reclaimedSegments() {
+        return sum(ShardStats::reclaimedSegments);
+    }
+
+    /**
+     * Bytes of the segment files reclaimed (what went back to the file system). Summed over shards.
+     *
+     * @return the figure
+     */
+    public long reclaimedBytes() {
+        return sum(ShardStats::reclaimedBytes);
+    }
+
+    /**
+     * Bytes reclamation wrote to the tail; they count in physicalBytes too. Summed over shards.
+     *
+     * @return the figure
+     */
+    public long reclaimCopiedBytes() {
+        return sum(ShardStats::reclaimCopiedBytes);
+    }
+
+    /**
+     * Time spent reclaiming: copying, the checkpoint that commits it, and deleting. Summed over
+     * shards.
+     *
+     * @return the figure
+     */
+    public long reclaimNanos() {
+        return sum(ShardStats::reclaimNanos);
+    }
+
+    /**
+     * Bytes stored for the values offered to the compressor over their uncompressed bytes: 1 when
+     * nothing was offered or nothing saved, 0.25 when values shrank to a quarter.
+     *
+     * @return the figure
+     */
+    public double compressionRatio() {
+        long in = compressionInputBytes();
+        return in == 0 ? 1 : (double) compressionOutputBytes() / in;
+    }
+
     private long sum(java.util.function.ToLongFunction<ShardStats> f) {
         long total = 0;
         for (ShardStats s : shards) {

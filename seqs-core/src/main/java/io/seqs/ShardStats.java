@@ -318,6 +318,115 @@ public final class ShardStats {
         return f.recoveryNanos();
     }
 
+    /**
+     * Values offered to the compressor (puts of at least 32 bytes while LZ4 is on).
+     *
+     * @return the figure
+     */
+    public long compressionInputs() {
+        return f.compressionInputs();
+    }
+
+    /**
+     * Bytes of the values offered to the compressor.
+     *
+     * @return the figure
+     */
+    public long compressionInputBytes() {
+        return f.compressionInputBytes();
+    }
+
+    /**
+     * Bytes stored for the values offered to the compressor: compressed where that was smaller,
+     * else as they came.
+     *
+     * @return the figure
+     */
+    public long compressionOutputBytes() {
+        return f.compressionOutputBytes();
+    }
+
+    /**
+     * Values stored compressed.
+     *
+     * @return the figure
+     */
+    public long compressedRecords() {
+        return f.compressedRecords();
+    }
+
+    /**
+     * Estimated time spent compressing values, from one call in 64 timed per thread.
+     *
+     * @return the figure
+     */
+    public long compressionNanos() {
+        return f.compressionNanos();
+    }
+
+    /**
+     * Values decompressed by gets and scans.
+     *
+     * @return the figure
+     */
+    public long decompressions() {
+        return f.decompressions();
+    }
+
+    /**
+     * Estimated time spent decompressing values, from one call in 64 timed per thread.
+     *
+     * @return the figure
+     */
+    public long decompressionNanos() {
+        return f.decompressionNanos();
+    }
+
+    /**
+     * Segment files reclaimed: their live records copied to the tail and the files deleted.
+     *
+     * @return the figure
+     */
+    public long reclaimedSegments() {
+        return f.reclaimedSegments();
+    }
+
+    /**
+     * Bytes of the segment files reclaimed (what went back to the file system).
+     *
+     * @return the figure
+     */
+    public long reclaimedBytes() {
+        return f.reclaimedBytes();
+    }
+
+    /**
+     * Records reclamation copied to the tail.
+     *
+     * @return the figure
+     */
+    public long reclaimCopiedRecords() {
+        return f.reclaimCopiedRecords();
+    }
+
+    /**
+     * Bytes reclamation wrote to the tail; they count in physicalBytes too.
+     *
+     * @return the figure
+     */
+    public long reclaimCopiedBytes() {
+        return f.reclaimCopiedBytes();
+    }
+
+    /**
+     * Time spent reclaiming: copying, the checkpoint that commits it, and deleting.
+     *
+     * @return the figure
+     */
+    public long reclaimNanos() {
+        return f.reclaimNanos();
+    }
+
     @Override
     public String toString() {
         return "ShardStats" + f.toString().substring("ShardFigures".length());

@@ -32,6 +32,7 @@ class DiskFullTest {
             java.util.Arrays.fill(value, (byte) 0x5a);
             int written = 0;
             try (Seqs s = Seqs.builder(dir)
+                    .compression(Compression.NONE)
                     .shards(2)
                     .segmentSize(1 << 20)
                     .freeSpaceMargin(1 << 20)

@@ -61,6 +61,7 @@ class LossAccountingTest {
 
     private Seqs open() {
         return Seqs.builder(dir)
+                .compression(Compression.NONE)
                 .shards(1)
                 .segmentSize(64 << 10)
                 .checkpointInterval(Duration.ZERO)

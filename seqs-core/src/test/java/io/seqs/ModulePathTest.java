@@ -114,8 +114,11 @@ class ModulePathTest {
         Files.writeString(src.resolve("module-info.java"), MODULE_INFO);
         Files.writeString(src.resolve("app/Main.java"), MAIN);
         Path classes = dir.resolve("app-classes");
-        String modulePath =
-                location(Seqs.class) + File.pathSeparator + location(com.dynatrace.hash4j.hashing.Hashing.class);
+        String modulePath = location(Seqs.class)
+                + File.pathSeparator
+                + location(com.dynatrace.hash4j.hashing.Hashing.class)
+                + File.pathSeparator
+                + location(net.jpountz.lz4.LZ4Factory.class);
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         StringWriter diagnostics = new StringWriter();
         int rc = javac.getTask(

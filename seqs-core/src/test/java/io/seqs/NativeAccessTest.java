@@ -78,6 +78,7 @@ class NativeAccessTest {
             byte[] value = new byte[3000];
             Arrays.fill(value, (byte) 7);
             try (Seqs s = Seqs.builder(dir)
+                    .compression(Compression.NONE)
                     .shards(2)
                     .segmentSize(64 << 10)
                     .checkpointInterval(Duration.ZERO)
@@ -127,6 +128,7 @@ class NativeAccessTest {
             // Index tables for 60 M keys (about 600 MB) come from the kernel as untouched zero pages.
             long before = residentBytes();
             try (Seqs s = Seqs.builder(root.resolve("big"))
+                    .compression(Compression.NONE)
                     .shards(2)
                     .expectedKeys(60_000_000)
                     .checkpointInterval(Duration.ZERO)

@@ -34,6 +34,7 @@ class RecoveryTest {
 
     private Seqs open() {
         return Seqs.builder(dir)
+                .compression(Compression.NONE)
                 .shards(1)
                 .segmentSize(64 << 10)
                 .checkpointInterval(Duration.ZERO)

@@ -26,6 +26,7 @@ class StatsTest {
 
     private SeqsBuilder builder() {
         return Seqs.builder(dir)
+                .compression(Compression.NONE)
                 .shards(2)
                 .segmentSize(64 << 10)
                 .checkpointInterval(Duration.ZERO)

@@ -164,6 +164,8 @@ class TrustTest {
                 .shards(1)
                 .segmentSize(64 << 10)
                 .checkpointInterval(Duration.ZERO)
+                .compression(Compression.NONE)
+                .reclaimThreshold(0)
                 .open()) {
             s.put("a".getBytes(), new byte[100]);
             s.put("big".getBytes(), new byte[200 << 10]); // a segment of four windows of its own
@@ -180,6 +182,8 @@ class TrustTest {
                 .shards(1)
                 .segmentSize(64 << 10)
                 .checkpointInterval(Duration.ZERO)
+                .compression(Compression.NONE)
+                .reclaimThreshold(0)
                 .open()) {
             checkSegmentSpace(s); // as the checkpoint kept them
         }

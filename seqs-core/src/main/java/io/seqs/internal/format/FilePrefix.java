@@ -39,14 +39,23 @@ public final class FilePrefix {
      *
      * @param name what error messages call it ("segment", "checkpoint", "manifest")
      * @param magic the first eight bytes, read as a little-endian long
-     * @param version the format version this build writes and reads
+     * @param version the format version this build writes
+     * @param oldestReadable the oldest format version this build reads
      * @param headerLength the length of the kind's header, prefix included
      */
-    public record Kind(String name, long magic, short version, int headerLength) {
+    public record Kind(String name, long magic, short version, short oldestReadable, int headerLength) {
         public Kind {
             if (headerLength < LENGTH || headerLength > Short.MAX_VALUE) {
                 throw new IllegalArgumentException(name + " header length " + headerLength);
             }
+            if (oldestReadable < 1 || oldestReadable > version) {
+                throw new IllegalArgumentException(name + " oldest readable version " + oldestReadable);
+            }
+        }
+
+        /** A kind that has only ever had one version. */
+        public Kind(String name, long magic, short version, int headerLength) {
+            this(name, magic, version, version, headerLength);
         }
     }
 
@@ -82,11 +91,14 @@ public final class FilePrefix {
      */
     public static void checkVersionAndLength(MemorySegment header, Path file, Kind kind) {
         short version = header.get(SHORT, VERSION_OFFSET);
-        if (version != kind.version()) {
+        if (version < kind.oldestReadable() || version > kind.version()) {
             throw new CorruptionException(
                     file,
                     VERSION_OFFSET,
-                    kind.name() + " format version " + version + ", this build reads " + kind.version());
+                    kind.name() + " format version " + version + ", this build reads "
+                            + (kind.oldestReadable() == kind.version()
+                                    ? String.valueOf(kind.version())
+                                    : kind.oldestReadable() + ".." + kind.version()));
         }
         short headerLength = header.get(SHORT, HEADER_LENGTH_OFFSET);
         if (headerLength != kind.headerLength()) {

@@ -30,8 +30,8 @@ import java.nio.ByteOrder;
  * never decreases, so bytes left behind a truncated tail by an earlier session (a torn write whose
  * later pages reached the disk) can never pass for records written after the truncation.
  *
- * <p>When {@link #FLAG_LZ4} is set (reserved for a later version) the stored value starts with
- * its 4-byte uncompressed length.
+ * <p>When {@link #FLAG_LZ4} is set (format version 2 and later) the stored value is
+ * compressed: its 4-byte uncompressed length followed by an LZ4 block ({@link Lz4Values}).
  */
 public final class RecordDescriptor {
     public static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
@@ -53,10 +53,11 @@ public final class RecordDescriptor {
     public static final byte TYPE_PUT = 1;
     public static final byte TYPE_DELETE = 2;
 
-    /** Flag bit: the value is LZ4-compressed (reserved; not written by this version). */
+    /** Flag bit: the value is LZ4-compressed. */
     public static final byte FLAG_LZ4 = 1;
 
-    public static final byte KNOWN_FLAGS = 0;
+    /** Every flag this version understands; a record with any other bit set is refused. */
+    public static final byte KNOWN_FLAGS = FLAG_LZ4;
 
     public static final int MAX_KEY_LENGTH = 65_535;
     /** Largest value accepted by {@code put}: 64 MiB. */
@@ -94,6 +95,11 @@ public final class RecordDescriptor {
         return seg.get(INT, recordOffset + STORED_LENGTH_OFFSET);
     }
 
+    /** Whether the record's value is stored LZ4-compressed. */
+    public static boolean compressed(MemorySegment seg, long recordOffset) {
+        return (flags(seg, recordOffset) & FLAG_LZ4) != 0;
+    }
+
     public static int generation(MemorySegment seg, long recordOffset) {
         return seg.get(INT, recordOffset + GENERATION_OFFSET);
     }
@@ -107,14 +113,16 @@ public final class RecordDescriptor {
     }
 
     /** Writes a header with a zero CRC into {@code out}; the CRC is filled in once the body is in place. */
-    public static void encodeHeader(byte[] out, int keyLength, byte type, int storedLength, int generation) {
+    public static void encodeHeader(
+            byte[] out, int keyLength, byte type, byte flags, int storedLength, int generation) {
         assert keyLength >= 1 && keyLength <= MAX_KEY_LENGTH : keyLength;
         assert storedLength >= 0 && storedLength <= MAX_VALUE_LENGTH : storedLength;
         assert type == TYPE_PUT || type == TYPE_DELETE : type;
+        assert (flags & ~KNOWN_FLAGS) == 0 && (flags == 0 || type == TYPE_PUT) : flags;
         BYTES_INT.set(out, CRC_OFFSET, 0);
         BYTES_SHORT.set(out, KEY_LENGTH_OFFSET, (short) keyLength);
         out[TYPE_OFFSET] = type;
-        out[FLAGS_OFFSET] = 0;
+        out[FLAGS_OFFSET] = flags;
         BYTES_INT.set(out, STORED_LENGTH_OFFSET, storedLength);
         BYTES_INT.set(out, GENERATION_OFFSET, generation);
     }
@@ -177,6 +185,9 @@ public final class RecordDescriptor {
         }
         if (stored < 0 || stored > MAX_VALUE_LENGTH || (type == TYPE_DELETE && stored != 0)) {
             return "stored value length " + Integer.toUnsignedString(stored) + " invalid for type " + type;
+        }
+        if ((flags & FLAG_LZ4) != 0 && (type != TYPE_PUT || stored <= Lz4Values.LENGTH_PREFIX)) {
+            return "compressed value of " + stored + " bytes in a record of type " + type;
         }
         long length = recordLength(keyLength, stored);
         if (recordOffset + length > limit) {

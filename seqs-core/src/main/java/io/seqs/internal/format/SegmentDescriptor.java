@@ -14,7 +14,7 @@ import java.nio.file.Path;
  * <pre>
  *  offset size field
  *   0      8   magic "SEQSSEG1"
- *   8      2   format version (1)
+ *   8      2   format version (2; version 1 files are read too)
  *  10      2   header length (64)
  *  12      4   shard index
  *  16      8   epoch
@@ -34,7 +34,14 @@ import java.nio.file.Path;
  */
 public final class SegmentDescriptor {
     public static final long MAGIC = 0x3147_4553_5351_4553L; // "SEQSSEG1" read as little-endian bytes
-    public static final short FORMAT_VERSION = 1;
+    /**
+     * Version 2: records may hold LZ4-compressed values ({@link RecordDescriptor#FLAG_LZ4}), and
+     * the log may have reclaimed segments ({@link ReclaimedDescriptor}). Version 1 had neither;
+     * its files read the same.
+     */
+    public static final short FORMAT_VERSION = 2;
+    /** The oldest segment format this build reads. */
+    public static final short OLDEST_READABLE_VERSION = 1;
 
     public static final int MAGIC_OFFSET = FilePrefix.MAGIC_OFFSET;
     public static final int VERSION_OFFSET = FilePrefix.VERSION_OFFSET;
@@ -53,7 +60,8 @@ public final class SegmentDescriptor {
 
     public static final String FILE_SUFFIX = ".seg";
 
-    static final FilePrefix.Kind KIND = new FilePrefix.Kind("segment", MAGIC, FORMAT_VERSION, HEADER_LENGTH);
+    static final FilePrefix.Kind KIND =
+            new FilePrefix.Kind("segment", MAGIC, FORMAT_VERSION, OLDEST_READABLE_VERSION, HEADER_LENGTH);
 
     static {
         assert SHARD_OFFSET == FilePrefix.LENGTH;

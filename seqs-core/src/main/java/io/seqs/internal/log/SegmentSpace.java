@@ -40,6 +40,12 @@ public final class SegmentSpace {
         assert live[id] >= 0 : "segment " + id + " has negative live bytes";
     }
 
+    /** A reclaimed segment holds nothing any more. */
+    public void clear(long segmentId) {
+        live[(int) segmentId] = 0;
+        dead[(int) segmentId] = 0;
+    }
+
     public long live(long segmentId) {
         return live[(int) segmentId];
     }

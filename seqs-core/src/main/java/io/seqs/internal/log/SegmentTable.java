@@ -43,6 +43,18 @@ public final class SegmentTable {
         windows = next;
     }
 
+    /**
+     * Takes a reclaimed segment out of the log and publishes a window table without it. Readers
+     * that may have found it in the table before are the caller's to wait out before it unmaps
+     * the file.
+     */
+    public void remove(Segment seg) {
+        assert seg != last() : "the active segment " + seg + " cannot be reclaimed";
+        boolean removed = segments.remove(seg);
+        assert removed : seg;
+        publish();
+    }
+
     /** Removes the newest segment (recovery dropping what follows damage); call {@link #publish()} after. */
     public Segment removeLast() {
         return segments.remove(segments.size() - 1);

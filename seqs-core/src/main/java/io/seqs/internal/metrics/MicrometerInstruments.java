@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
 
 /**
  * The store's meters, {@code seqs.*}, tagged {@code name} (and {@code shard} where balance
@@ -115,7 +116,87 @@ public final class MicrometerInstruments implements Instruments {
                 tags,
                 store,
                 SeqsStats::indexBytesPerKey);
+        compressionAndReclaimMeters(tags, store);
         gauge("seqs.epoch", "current epoch", null, tags, store, SeqsStats::epoch);
+    }
+
+    /** What compression and reclamation do and cost. */
+    private void compressionAndReclaimMeters(Tags tags, StatsCache store) {
+        counter(
+                "seqs.compression.input.bytes",
+                "value bytes offered to the compressor",
+                "bytes",
+                tags,
+                store,
+                SeqsStats::compressionInputBytes);
+        counter(
+                "seqs.compression.output.bytes",
+                "bytes stored for the values offered to the compressor",
+                "bytes",
+                tags,
+                store,
+                SeqsStats::compressionOutputBytes);
+        storeTimer(
+                "seqs.compression",
+                "time spent compressing values (estimated from samples)",
+                tags,
+                store,
+                SeqsStats::compressionInputs,
+                SeqsStats::compressionNanos);
+        storeTimer(
+                "seqs.decompression",
+                "time spent decompressing values (estimated from samples)",
+                tags,
+                store,
+                SeqsStats::decompressions,
+                SeqsStats::decompressionNanos);
+        counter(
+                "seqs.reclaim.segments",
+                "segment files reclaimed",
+                "segments",
+                tags,
+                store,
+                SeqsStats::reclaimedSegments);
+        counter(
+                "seqs.reclaim.bytes.freed",
+                "bytes of the segment files reclaimed",
+                "bytes",
+                tags,
+                store,
+                SeqsStats::reclaimedBytes);
+        counter(
+                "seqs.reclaim.bytes.copied",
+                "bytes reclamation copied to the log's tail",
+                "bytes",
+                tags,
+                store,
+                SeqsStats::reclaimCopiedBytes);
+        storeTimer(
+                "seqs.reclaim",
+                "time spent reclaiming segments",
+                tags,
+                store,
+                SeqsStats::reclaimedSegments,
+                SeqsStats::reclaimNanos);
+    }
+
+    /** A timer over a count and a total time the store keeps itself. */
+    private void storeTimer(
+            String name,
+            String description,
+            Tags tags,
+            StatsCache store,
+            ToLongFunction<SeqsStats> count,
+            ToLongFunction<SeqsStats> nanos) {
+        meters.add(FunctionTimer.builder(
+                        name,
+                        store,
+                        s -> count.applyAsLong(s.get()),
+                        s -> nanos.applyAsLong(s.get()),
+                        TimeUnit.NANOSECONDS)
+                .description(description)
+                .tags(tags)
+                .register(registry));
     }
 
     /** Gauges, counters and timers of one shard, tagged with its index, to show the balance. */

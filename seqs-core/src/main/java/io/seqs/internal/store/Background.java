@@ -29,6 +29,8 @@ public final class Background {
     private final List<ScheduledFuture<?>> periodic = new ArrayList<>();
     /** The end of this store's chain of deletions. */
     private CompletableFuture<Void> deletions = CompletableFuture.completedFuture(null);
+    /** The long task started last by {@link #everyOffloaded}, done or not. */
+    private CompletableFuture<Void> offloaded = CompletableFuture.completedFuture(null);
 
     private boolean closed;
 
@@ -46,6 +48,21 @@ public final class Background {
         if (!closed) {
             periodic.add(SCHEDULER.scheduleWithFixedDelay(task, periodMillis, periodMillis, TimeUnit.MILLISECONDS));
         }
+    }
+
+    /**
+     * Starts {@code task} on seqs' I/O pool every {@code periodMillis} unless its previous run is
+     * still going, until {@link #close}: for work that may take seconds (reclamation), which must
+     * not hold up the scheduler's flushes and checkpoints.
+     */
+    public synchronized void everyOffloaded(long periodMillis, Runnable task) {
+        every(periodMillis, () -> {
+            synchronized (this) {
+                if (!closed && offloaded.isDone()) {
+                    offloaded = CompletableFuture.runAsync(task, IoThreads.pool());
+                }
+            }
+        });
     }
 
     /**
@@ -75,7 +92,7 @@ public final class Background {
         stopPeriodic();
         CompletableFuture<Void> pending;
         synchronized (this) {
-            pending = deletions;
+            pending = CompletableFuture.allOf(deletions, offloaded.exceptionally(failed -> null));
         }
         boolean interrupted = false;
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);

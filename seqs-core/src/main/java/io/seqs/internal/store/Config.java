@@ -1,5 +1,6 @@
 package io.seqs.internal.store;
 
+import io.seqs.Compression;
 import io.seqs.Durability;
 import io.seqs.SeqsBuilder;
 import java.nio.file.Path;
@@ -23,4 +24,8 @@ public record Config(
         Object meterRegistry,
         String metricsName,
         // open without changing a byte on disk: no repair, no manifest, no checkpoint, no write
-        boolean readOnly) {}
+        boolean readOnly,
+        Compression compression,
+        // dead fraction past which a sealed segment is reclaimed; 0 = never
+        double reclaimThreshold,
+        long reclaimBytesPerSecond) {}

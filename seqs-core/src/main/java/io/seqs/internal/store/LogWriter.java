@@ -58,7 +58,6 @@ public final class LogWriter {
     private final Path dir;
     private final long windowSize;
     private final int generation;
-    private final Arena arena;
     private final SegmentTable segments;
     private final SegmentSpace space;
     private final SpaceLedger ledger;
@@ -88,7 +87,6 @@ public final class LogWriter {
 
     LogWriter(
             Shard shard,
-            Arena arena,
             SegmentTable segments,
             SegmentSpace space,
             SpaceLedger ledger,
@@ -98,7 +96,6 @@ public final class LogWriter {
         this.dir = shard.dir;
         this.windowSize = shard.windowSize;
         this.generation = shard.generation;
-        this.arena = arena;
         this.segments = segments;
         this.space = space;
         this.ledger = ledger;
@@ -186,12 +183,22 @@ public final class LogWriter {
         return FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(shard);
     }
 
-    /** Writes a record at {@code position}, which {@link #reserve} returned, with its CRC32C. */
-    void write(long position, byte type, MemorySegment key, MemorySegment value, int keyLength, int valueLength) {
+    /**
+     * Writes a record at {@code position}, which {@link #reserve} returned, with its CRC32C.
+     * {@code value} is the value as stored: compressed when {@code flags} say so.
+     */
+    void write(
+            long position,
+            byte type,
+            byte flags,
+            MemorySegment key,
+            MemorySegment value,
+            int keyLength,
+            int valueLength) {
         Segment seg = active;
         MemorySegment map = seg.map;
         long offset = position - seg.base;
-        RecordDescriptor.encodeHeader(header, keyLength, type, valueLength, generation);
+        RecordDescriptor.encodeHeader(header, keyLength, type, flags, valueLength, generation);
         MemorySegment.copy(header, 0, map, ValueLayout.JAVA_BYTE, offset, HEADER_LENGTH);
         MemorySegment.copy(key, 0, map, offset + HEADER_LENGTH, keyLength);
         if (valueLength > 0) {
@@ -239,14 +246,15 @@ public final class LogWriter {
         // Space for the header and the first record before anything is mapped: a failure here
         // leaves no file behind and the shard as it was.
         long firstReservation = Math.min(length, (needed + reserveStep(length) + PAGE - 1) / PAGE * PAGE);
-        MemorySegment map = reserveAndMap(file, firstReservation, length);
+        Arena mapping = Arena.ofShared();
+        MemorySegment map = reserveAndMap(file, firstReservation, length, mapping);
         FileUtil.adviseRandomAccess(map);
         SegmentDescriptor.write(
                 map,
                 new SegmentDescriptor.Header(
                         shard.index, shard.epoch, shard.shardCount, windowCount, id, windowSize, tail, length));
         Failpoints.hit("segment.after-create");
-        Segment seg = new Segment(file, map, id, windowCount, base);
+        Segment seg = new Segment(file, map, mapping, id, windowCount, base);
         install(seg);
         active = seg;
         activeBuffer = map.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -257,18 +265,20 @@ public final class LogWriter {
     }
 
     /** Reserves the first {@code reservation} bytes of a new file and maps it; on failure the file is gone. */
-    private MemorySegment reserveAndMap(Path file, long reservation, long length) {
+    private MemorySegment reserveAndMap(Path file, long reservation, long length, Arena mapping) {
         try {
             FileUtil.reserve(file, 0, reservation, freeSpaceMargin + promisedElsewhere());
             return FileUtil.uninterruptibly(() -> {
                 try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    return ch.map(FileChannel.MapMode.READ_WRITE, 0, length, arena);
+                    return ch.map(FileChannel.MapMode.READ_WRITE, 0, length, mapping);
                 }
             });
         } catch (IOException e) {
+            mapping.close();
             deleteQuietly(file, e);
             throw new SeqsException("cannot map segment " + file, e);
         } catch (RuntimeException e) {
+            mapping.close();
             deleteQuietly(file, e);
             throw e;
         }

@@ -2,10 +2,12 @@ package io.seqs.internal.store;
 
 import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
 
+import io.seqs.Compression;
 import io.seqs.CorruptionException;
 import io.seqs.SeqsException;
 import io.seqs.internal.format.Checksums;
 import io.seqs.internal.format.Keys;
+import io.seqs.internal.format.Lz4Values;
 import io.seqs.internal.format.RecordDescriptor;
 import io.seqs.internal.format.SegmentDescriptor;
 import io.seqs.internal.fs.FileUtil;
@@ -57,7 +59,6 @@ public final class Shard implements HashIndex.RecordKeys {
     private final Config config;
     private final SpaceLedger ledger;
 
-    private final Arena arena = Arena.ofShared();
     /** Shared by every shard of the store: memory a reader may be in is released only after it left. */
     private final ReadGate gate;
 
@@ -78,6 +79,8 @@ public final class Shard implements HashIndex.RecordKeys {
     private final Checkpointer checkpointer;
     /** A whole-shard scan ({@link #forEachLive}), told by writers what they change behind it. */
     private final ShardScan scan;
+    /** Rewrites the live records of mostly dead segments to the tail and deletes the segments. */
+    private final Reclaimer reclaimer;
 
     private final SegmentSpace space = new SegmentSpace();
     private long lastCheckpointPosition = -1;
@@ -111,10 +114,11 @@ public final class Shard implements HashIndex.RecordKeys {
         this.dir = epochDir.resolve(dirName(index));
         this.checkpointDir = epochCheckpointDir.resolve(dirName(index));
         this.segments = new SegmentTable(dir, windowSize);
-        this.log = new LogWriter(this, arena, segments, space, ledger, config, counters);
+        this.log = new LogWriter(this, segments, space, ledger, config, counters);
         this.groupCommit = new GroupCommit(this, lock, log, counters);
         this.checkpointer = new Checkpointer(this, groupCommit);
         this.scan = new ShardScan(this, lock, segments, log, gate);
+        this.reclaimer = new Reclaimer(this, lock);
     }
 
     static String dirName(int shard) {
@@ -149,10 +153,10 @@ public final class Shard implements HashIndex.RecordKeys {
         try {
             shard.recover();
         } catch (IOException e) {
-            shard.arena.close();
+            shard.unmapAll();
             throw new SeqsException("cannot open shard " + shard.dir, e);
         } catch (RuntimeException | Error e) {
-            shard.arena.close();
+            shard.unmapAll();
             throw e;
         }
         return shard;
@@ -177,16 +181,34 @@ public final class Shard implements HashIndex.RecordKeys {
     public long put(long hash, MemorySegment key, MemorySegment value) {
         int keyLength = (int) key.byteSize();
         int valueLength = (int) value.byteSize();
-        long length = RecordDescriptor.recordLength(keyLength, valueLength);
+        MemorySegment stored = value;
+        byte flags = 0;
+        long compressNanos = -1;
+        if (config.compression() == Compression.LZ4 && valueLength >= Lz4Values.MIN_COMPRESSIBLE) {
+            // compressed before the lock is taken: writers of the shard never wait for it
+            Lz4Values.Scratch scratch = Lz4Values.scratch();
+            long start = scratch.sampleTiming() ? System.nanoTime() : 0;
+            Lz4Values.Stored compressed = Lz4Values.compress(value, keyLength, scratch);
+            compressNanos = start != 0 ? System.nanoTime() - start : 0;
+            if (compressed != null) {
+                stored = MemorySegment.ofArray(compressed.bytes()).asSlice(0, compressed.length());
+                flags = RecordDescriptor.FLAG_LZ4;
+            }
+        }
+        int storedLength = (int) stored.byteSize();
+        long length = RecordDescriptor.recordLength(keyLength, storedLength);
         lockForWrite();
         long sampleStart = (counters.puts & ShardCounters.WRITE_SAMPLE_MASK) == 0 ? System.nanoTime() : 0;
         try {
             long position = log.reserve(length);
-            log.write(position, RecordDescriptor.TYPE_PUT, key, value, keyLength, valueLength);
+            log.write(position, RecordDescriptor.TYPE_PUT, flags, key, stored, keyLength, storedLength);
             applyPut(hash, key, position, length);
             if (sampleStart != 0) {
                 counters.writeSamples++;
                 counters.writeSampleNanos += System.nanoTime() - sampleStart;
+            }
+            if (compressNanos >= 0) {
+                counters.compression(valueLength, storedLength, flags != 0, compressNanos);
             }
             counters.puts++;
             counters.logicalBytes += keyLength + (long) valueLength;
@@ -214,7 +236,7 @@ public final class Shard implements HashIndex.RecordKeys {
                 return -1;
             }
             long position = log.reserve(length);
-            log.write(position, RecordDescriptor.TYPE_DELETE, key, MemorySegment.NULL, keyLength, 0);
+            log.write(position, RecordDescriptor.TYPE_DELETE, (byte) 0, key, MemorySegment.NULL, keyLength, 0);
             long removed = idx.remove(slotIndex);
             scan.deleted(HashIndex.position(removed), key);
             accountDeleted(removed, position, length);
@@ -317,9 +339,19 @@ public final class Shard implements HashIndex.RecordKeys {
             int keyLength = RecordDescriptor.keyLength(seg.map, off);
             int stored = RecordDescriptor.storedLength(seg.map, off);
             verify(seg, off, keyLength, stored);
-            byte[] out = new byte[stored];
-            MemorySegment.copy(
-                    seg.map, ValueLayout.JAVA_BYTE, RecordDescriptor.valueOffset(off, keyLength), out, 0, stored);
+            long valueOffset = RecordDescriptor.valueOffset(off, keyLength);
+            byte[] out;
+            if (RecordDescriptor.compressed(seg.map, off)) {
+                int raw = Lz4Values.rawLength(seg.map, valueOffset, stored, seg.path, off);
+                out = new byte[raw];
+                Lz4Values.Scratch scratch = Lz4Values.scratch();
+                long start = scratch.sampleTiming() ? System.nanoTime() : 0;
+                Lz4Values.decompress(seg.map, valueOffset, stored, raw, out, 0, scratch, seg.path, off);
+                counters.decompressed(start);
+            } else {
+                out = new byte[stored];
+                MemorySegment.copy(seg.map, ValueLayout.JAVA_BYTE, valueOffset, out, 0, stored);
+            }
             counters.getHits.increment();
             return out;
         } finally {
@@ -345,11 +377,21 @@ public final class Shard implements HashIndex.RecordKeys {
             int keyLength = RecordDescriptor.keyLength(seg.map, off);
             int stored = RecordDescriptor.storedLength(seg.map, off);
             verify(seg, off, keyLength, stored);
-            if (stored <= dst.byteSize()) {
-                MemorySegment.copy(seg.map, RecordDescriptor.valueOffset(off, keyLength), dst, 0, stored);
+            long valueOffset = RecordDescriptor.valueOffset(off, keyLength);
+            int length = stored;
+            if (RecordDescriptor.compressed(seg.map, off)) {
+                length = Lz4Values.rawLength(seg.map, valueOffset, stored, seg.path, off);
+                if (length <= dst.byteSize()) {
+                    Lz4Values.Scratch scratch = Lz4Values.scratch();
+                    long start = scratch.sampleTiming() ? System.nanoTime() : 0;
+                    Lz4Values.decompress(seg.map, valueOffset, stored, length, dst, scratch, seg.path, off);
+                    counters.decompressed(start);
+                }
+            } else if (stored <= dst.byteSize()) {
+                MemorySegment.copy(seg.map, valueOffset, dst, 0, stored);
             }
             counters.getHits.increment();
-            return stored;
+            return length;
         } finally {
             gate.exit(ticket);
         }
@@ -446,10 +488,20 @@ public final class Shard implements HashIndex.RecordKeys {
 
     // ================================================================== scans
 
-    /** Copies a live record's key and value out of the log; runs under the shard lock and must only copy. */
+    /**
+     * Copies a live record's key and (uncompressed) value out of the log; runs under the shard
+     * lock and must only copy. The key is read from the log's mapping, the value from the mapping
+     * or, for a compressed record, from the scan's buffer.
+     */
     @FunctionalInterface
     public interface RecordCopier {
-        void copy(MemorySegment map, long keyOffset, int keyLength, long valueOffset, int valueLength);
+        void copy(
+                MemorySegment keySource,
+                long keyOffset,
+                int keyLength,
+                MemorySegment valueSource,
+                long valueOffset,
+                int valueLength);
     }
 
     /**
@@ -471,6 +523,124 @@ public final class Shard implements HashIndex.RecordKeys {
     /** Whether the index points at the record at {@code off} in {@code seg}: its key's latest (under the lock). */
     boolean isLatest(Segment seg, long off, int keyLength) {
         return table.pointsAt(Keys.hash(seg.map, RecordDescriptor.keyOffset(off), keyLength), seg.base + off);
+    }
+
+    // ================================================================== reclamation
+
+    /**
+     * Reclaims the sealed segment with the largest dead fraction at or above {@code threshold},
+     * if any: see {@link Reclaimer}.
+     *
+     * @return true when a segment was reclaimed
+     * @throws IOException when the checkpoint or the marker cannot be written
+     */
+    public boolean reclaim(double threshold, Reclaimer.Pacer pacer) throws IOException {
+        return reclaimer.reclaimOne(threshold, pacer);
+    }
+
+    /**
+     * Appends a copy of the live put record at {@code off} of {@code seg} and points the index at
+     * it. Under the lock; the caller checked the index points at the record.
+     *
+     * @return bytes appended
+     */
+    long moveRecord(Segment seg, long off, int keyLength, int stored, long length) {
+        assert lock.isHeldByCurrentThread();
+        MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
+        MemorySegment value = seg.map.asSlice(RecordDescriptor.valueOffset(off, keyLength), stored);
+        byte flags = RecordDescriptor.flags(seg.map, off);
+        long position = log.reserve(length);
+        log.write(position, RecordDescriptor.TYPE_PUT, flags, key, value, keyLength, stored);
+        long hash = Keys.hash(key, 0, keyLength);
+        HashIndex idx = table;
+        long slotIndex = idx.findForPut(hash, key, this);
+        assert slotIndex >= 0 : "the key of live record " + (seg.base + off) + " is not in the index";
+        long old = HashIndex.position(idx.replace(slotIndex, HashIndex.slot(hash, position)));
+        assert old == seg.base + off : old + " vs " + (seg.base + off);
+        scan.replaced(old, position);
+        space.moveLiveToDead(seg.id, length);
+        addLive(position, length);
+        counters.reclaimCopiedRecords++;
+        counters.reclaimCopiedBytes += length;
+        counters.physicalBytes += length;
+        log.advance(position + length);
+        return length;
+    }
+
+    /**
+     * Appends a copy of the delete record at {@code off} of {@code seg} when its key is still
+     * absent, so that a put of the key in an older segment stays hidden once {@code seg} is gone.
+     * Under the lock.
+     *
+     * @return bytes appended, 0 when the key is live again (a later put hides the older ones)
+     */
+    long carryTombstone(Segment seg, long off, int keyLength, long length) {
+        assert lock.isHeldByCurrentThread();
+        MemorySegment key = seg.map.asSlice(RecordDescriptor.keyOffset(off), keyLength);
+        long hash = Keys.hash(key, 0, keyLength);
+        if (table.findForDelete(hash, key, this) >= 0) {
+            return 0;
+        }
+        long position = log.reserve(length);
+        log.write(position, RecordDescriptor.TYPE_DELETE, (byte) 0, key, MemorySegment.NULL, keyLength, 0);
+        addDead(position, length);
+        counters.reclaimCopiedRecords++;
+        counters.reclaimCopiedBytes += length;
+        counters.physicalBytes += length;
+        log.advance(position + length);
+        return length;
+    }
+
+    /**
+     * Takes a reclaimed segment out of the log: out of the window table, then, once no reader can
+     * be in it and no force runs over it, unmapped.
+     *
+     * @return false when the shard was released meanwhile
+     */
+    boolean unlink(Segment seg) {
+        ReentrantLock syncLock = groupCommit.syncLock();
+        syncLock.lock();
+        try {
+            lock.lock();
+            try {
+                if (released) {
+                    return false;
+                }
+                segments.remove(seg);
+                space.clear(seg.id);
+            } finally {
+                lock.unlock();
+            }
+            gate.awaitReaders();
+            seg.unmap();
+            return true;
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /** Counts a segment reclaimed. */
+    void reclaimed(Segment seg, long nanos) {
+        lock.lock();
+        try {
+            counters.reclaimedSegments++;
+            counters.reclaimedBytes += seg.length;
+            counters.reclaimNanos += nanos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    ReentrantLock checkpointLock() {
+        return checkpointer.checkpointLock();
+    }
+
+    ReentrantLock scanLock() {
+        return scan.scanLock();
+    }
+
+    LogWriter log() {
+        return log;
     }
 
     // ================================================================== durability
@@ -579,11 +749,6 @@ public final class Shard implements HashIndex.RecordKeys {
         return space;
     }
 
-    /** The memory scope recovery maps the shard's segment files in. */
-    Arena arena() {
-        return arena;
-    }
-
     Config config() {
         return config;
     }
@@ -644,6 +809,12 @@ public final class Shard implements HashIndex.RecordKeys {
         }
     }
 
+    private void unmapAll() {
+        for (Segment seg : segments.list()) {
+            seg.unmap();
+        }
+    }
+
     ShardCounters counters() {
         return counters;
     }
@@ -683,7 +854,7 @@ public final class Shard implements HashIndex.RecordKeys {
                 released = true;
                 // No reader enters the shard's memory after seeing it released; wait out those inside.
                 gate.awaitReaders();
-                arena.close();
+                unmapAll();
                 HashIndex idx = table;
                 if (idx != null && idx.slots.scope().isAlive()) {
                     idx.close();
@@ -739,7 +910,19 @@ public final class Shard implements HashIndex.RecordKeys {
                     r.droppedRecords(),
                     r.droppedBytes(),
                     r.droppedSegments(),
-                    r.nanos());
+                    r.nanos(),
+                    c.compressionInputs,
+                    c.compressionInputBytes,
+                    c.compressionOutputBytes,
+                    c.compressedRecords,
+                    c.compressionNanosEstimate(),
+                    c.decompressions.sum(),
+                    c.decompressionNanosEstimate(),
+                    c.reclaimedSegments,
+                    c.reclaimedBytes,
+                    c.reclaimCopiedRecords,
+                    c.reclaimCopiedBytes,
+                    c.reclaimNanos);
         } finally {
             lock.unlock();
         }

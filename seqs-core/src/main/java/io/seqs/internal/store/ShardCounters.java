@@ -29,10 +29,71 @@ public final class ShardCounters {
 
     long checkpointLockNanosMax;
 
+    /** Values offered to the compressor, their bytes, and the bytes stored for them. */
+    long compressionInputs;
+
+    long compressionInputBytes;
+    long compressionOutputBytes;
+    /** Values the compressor made smaller, stored compressed. */
+    long compressedRecords;
+
+    long compressionSamples;
+    long compressionSampleNanos;
+
+    long reclaimedSegments;
+    long reclaimedBytes;
+    long reclaimCopiedRecords;
+    long reclaimCopiedBytes;
+    long reclaimNanos;
+
+    final LongAdder decompressions = new LongAdder();
+    final LongAdder decompressionSamples = new LongAdder();
+    final LongAdder decompressionSampleNanos = new LongAdder();
+
     final LongAdder gets = new LongAdder();
     final LongAdder getHits = new LongAdder();
     final LongAdder flushes = new LongAdder();
     final LongAdder flushNanos = new LongAdder();
+
+    /**
+     * Counts a value the put path offered to the compressor; {@code nanos} is its compression
+     * time when this call was timed, else 0. Under the lock.
+     */
+    void compression(int inputBytes, int storedBytes, boolean kept, long nanos) {
+        compressionInputs++;
+        compressionInputBytes += inputBytes;
+        compressionOutputBytes += storedBytes;
+        if (kept) {
+            compressedRecords++;
+        }
+        if (nanos > 0) {
+            compressionSamples++;
+            compressionSampleNanos += nanos;
+        }
+    }
+
+    /** Counts a value a get decompressed; {@code start} is when a timed one began, else 0. */
+    void decompressed(long start) {
+        decompressions.increment();
+        if (start != 0) {
+            decompressionSamples.increment();
+            decompressionSampleNanos.add(System.nanoTime() - start);
+        }
+    }
+
+    /** Estimated time spent compressing, from the timed calls. */
+    long compressionNanosEstimate() {
+        return estimate(compressionSampleNanos, compressionSamples, compressionInputs);
+    }
+
+    /** Estimated time spent decompressing, from the timed calls. */
+    long decompressionNanosEstimate() {
+        return estimate(decompressionSampleNanos.sum(), decompressionSamples.sum(), decompressions.sum());
+    }
+
+    private static long estimate(long sampleNanos, long samples, long calls) {
+        return samples == 0 ? 0 : (long) ((double) sampleNanos / samples * calls);
+    }
 
     /** Estimated time spent holding the lock to write (append and index), from the sampled puts. */
     long writeNanosEstimate() {

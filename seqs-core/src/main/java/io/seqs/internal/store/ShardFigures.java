@@ -38,4 +38,16 @@ public record ShardFigures(
         long recoveryDroppedRecords,
         long recoveryDroppedBytes,
         long recoveryDroppedSegments,
-        long recoveryNanos) {}
+        long recoveryNanos,
+        long compressionInputs,
+        long compressionInputBytes,
+        long compressionOutputBytes,
+        long compressedRecords,
+        long compressionNanos,
+        long decompressions,
+        long decompressionNanos,
+        long reclaimedSegments,
+        long reclaimedBytes,
+        long reclaimCopiedRecords,
+        long reclaimCopiedBytes,
+        long reclaimNanos) {}

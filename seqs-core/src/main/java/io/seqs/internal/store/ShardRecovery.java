@@ -3,6 +3,7 @@ package io.seqs.internal.store;
 import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
 
 import io.seqs.CorruptionException;
+import io.seqs.internal.format.ReclaimedDescriptor;
 import io.seqs.internal.format.RecordDescriptor;
 import io.seqs.internal.format.SegmentDescriptor;
 import io.seqs.internal.fs.FileUtil;
@@ -65,10 +66,11 @@ final class ShardRecovery {
     private final int shardCount;
     private final long windowSize;
     private final int generation;
-    private final Arena arena;
     private final SegmentTable segments;
     private final SegmentSpace space;
     private final RecoveryDamage damage = new RecoveryDamage();
+    /** Reclaimed segments in the chain, by id: the log's holes. */
+    private final List<ReclaimedDescriptor.Marker> holes = new ArrayList<>();
 
     ShardRecovery(Shard shard) {
         this.shard = shard;
@@ -80,7 +82,6 @@ final class ShardRecovery {
         this.shardCount = shard.shardCount;
         this.windowSize = shard.windowSize;
         this.generation = shard.generation;
-        this.arena = shard.arena();
         this.segments = shard.segmentTable();
         this.space = shard.space();
     }
@@ -143,11 +144,22 @@ final class ShardRecovery {
         long expectedId = 0;
         for (; chainEnd < files.size(); chainEnd++) {
             Path file = files.get(chainEnd);
-            long id = SegmentDescriptor.parseFileName(file.getFileName().toString());
+            long id = fileId(file);
             if (id != expectedId) {
                 damage.note("segment " + file.getFileName() + " follows a missing segment "
                         + SegmentDescriptor.fileName(expectedId));
                 break;
+            }
+            if (ReclaimedDescriptor.parseFileName(file.getFileName().toString()) >= 0) {
+                try {
+                    ReclaimedDescriptor.Marker marker = readMarker(file, id);
+                    holes.add(marker);
+                    expectedId = marker.nextId();
+                    continue;
+                } catch (CorruptionException e) {
+                    damage.note(e.getMessage());
+                    break;
+                }
             }
             Segment seg;
             try {
@@ -176,6 +188,16 @@ final class ShardRecovery {
             try {
                 CheckpointFile.Loaded loaded =
                         CheckpointFile.load(candidate, epoch, index, shardCount, scratchDirectory());
+                if (insideHole(loaded.coveredPosition())) {
+                    // older than a reclamation (which deletes such checkpoints; a power loss may undo that)
+                    LOG.log(
+                            System.Logger.Level.INFO,
+                            "checkpoint {0} covers a reclaimed segment of {1}; trying an older one",
+                            candidate,
+                            dir);
+                    loaded.index().close();
+                    continue;
+                }
                 if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition())
                         && loaded.coveredPosition() <= damage.cutPosition
                         && slotsInsideSegments(loaded.index())) {
@@ -225,6 +247,7 @@ final class ShardRecovery {
             long[] counted = countRecords(seg.map, seg.length);
             damage.dropFile(seg.path, counted, seg.length);
             damage.walked(seg.base, seg.base + SegmentDescriptor.HEADER_LENGTH + counted[1]);
+            seg.unmap();
             toDelete.add(seg.path);
         }
         if (!config.readOnly()) {
@@ -259,6 +282,13 @@ final class ShardRecovery {
             Segment seg = segments.get(s);
             boolean last = s == segments.size() - 1;
             if (s > firstSegment) {
+                String broken = crossHoles(segments.get(s - 1).nextId(), seg.id, position);
+                if (broken != null) {
+                    damage.note(broken);
+                    kept = s;
+                    break;
+                }
+                position = afterHoles(segments.get(s - 1).nextId(), seg.id, position);
                 long previousEnd =
                         SegmentDescriptor.read(seg.map, seg.path, seg.length).previousEnd();
                 if (previousEnd != position) {
@@ -307,6 +337,44 @@ final class ShardRecovery {
             }
         }
         return new Replay(records, bytes, position, kept);
+    }
+
+    /**
+     * Checks the reclaimed segments between segment ids {@code fromId} (inclusive) and
+     * {@code toId} (exclusive) continue the log from {@code position}: null when they do, else what is wrong.
+     */
+    private String crossHoles(long fromId, long toId, long position) {
+        for (ReclaimedDescriptor.Marker hole : holes) {
+            if (hole.segmentId() >= fromId && hole.segmentId() < toId) {
+                if (hole.previousEnd() != position) {
+                    return "reclaimed segment " + hole.segmentId() + " continues from log position "
+                            + hole.previousEnd() + " but the records before it end at " + position;
+                }
+                position = hole.recordsEnd();
+            }
+        }
+        return null;
+    }
+
+    /** Whether a log position lies in a reclaimed segment. */
+    private boolean insideHole(long position) {
+        for (ReclaimedDescriptor.Marker hole : holes) {
+            long base = hole.segmentId() * windowSize;
+            if (position >= base && position < base + (long) hole.windowCount() * windowSize) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where the records of the reclaimed segments between two segment ids ended: the log position after the holes. */
+    private long afterHoles(long fromId, long toId, long position) {
+        for (ReclaimedDescriptor.Marker hole : holes) {
+            if (hole.segmentId() >= fromId && hole.segmentId() < toId) {
+                position = hole.recordsEnd();
+            }
+        }
+        return position;
     }
 
     /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
@@ -451,9 +519,18 @@ final class ShardRecovery {
                         ch.write(ByteBuffer.allocate(1), h.length() - 1);
                     }
                 }
-                MemorySegment map = ch.map(
-                        readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE, 0, mapped, arena);
-                return new Segment(file, map, id, h.windowCount(), id * windowSize);
+                Arena mapping = Arena.ofShared();
+                try {
+                    MemorySegment map = ch.map(
+                            readOnly ? FileChannel.MapMode.READ_ONLY : FileChannel.MapMode.READ_WRITE,
+                            0,
+                            mapped,
+                            mapping);
+                    return new Segment(file, map, mapping, id, h.windowCount(), id * windowSize);
+                } catch (IOException | RuntimeException e) {
+                    mapping.close();
+                    throw e;
+                }
             }
         });
     }
@@ -463,21 +540,70 @@ final class ShardRecovery {
         return config.readOnly() ? null : config.directory();
     }
 
+    /**
+     * The shard's segment files and reclaimed-segment markers, by id. Where a reclamation was
+     * cut short between writing its marker and deleting the segment, the marker stands and the
+     * file is deleted (a read-only store only leaves it out).
+     */
     private List<Path> listSegmentFiles() throws IOException {
         List<Path> files = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return files; // the shard never wrote in this epoch
         }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir, "*" + SegmentDescriptor.FILE_SUFFIX)) {
+        java.util.Set<Long> reclaimed = new java.util.HashSet<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path p : entries) {
-                if (SegmentDescriptor.parseFileName(p.getFileName().toString()) >= 0) {
+                String name = p.getFileName().toString();
+                if (SegmentDescriptor.parseFileName(name) >= 0) {
                     files.add(p);
+                } else if (ReclaimedDescriptor.parseFileName(name) >= 0) {
+                    files.add(p);
+                    reclaimed.add(ReclaimedDescriptor.parseFileName(name));
                 }
             }
         }
-        files.sort((a, b) -> Long.compareUnsigned(
-                SegmentDescriptor.parseFileName(a.getFileName().toString()),
-                SegmentDescriptor.parseFileName(b.getFileName().toString())));
+        boolean deleted = false;
+        for (java.util.Iterator<Path> it = files.iterator(); it.hasNext(); ) {
+            Path p = it.next();
+            long id = SegmentDescriptor.parseFileName(p.getFileName().toString());
+            if (id >= 0 && reclaimed.contains(id)) {
+                it.remove();
+                if (!config.readOnly()) {
+                    LOG.log(System.Logger.Level.INFO, "finishing the reclamation of segment {0}", p);
+                    Files.deleteIfExists(p);
+                    deleted = true;
+                }
+            }
+        }
+        if (deleted) {
+            FileUtil.fsyncDirectory(dir);
+        }
+        files.sort((a, b) -> Long.compareUnsigned(fileId(a), fileId(b)));
         return files;
+    }
+
+    /** The segment id of a segment file or a reclaimed-segment marker. */
+    private static long fileId(Path file) {
+        String name = file.getFileName().toString();
+        long id = SegmentDescriptor.parseFileName(name);
+        return id >= 0 ? id : ReclaimedDescriptor.parseFileName(name);
+    }
+
+    /** Reads and checks a reclaimed-segment marker of this shard. */
+    private ReclaimedDescriptor.Marker readMarker(Path file, long id) throws IOException {
+        byte[] bytes = FileUtil.uninterruptibly(() -> Files.readAllBytes(file));
+        ReclaimedDescriptor.Marker m = ReclaimedDescriptor.decode(MemorySegment.ofArray(bytes), file, bytes.length);
+        if (m.epoch() != epoch
+                || m.shard() != index
+                || m.shardCount() != shardCount
+                || m.segmentId() != id
+                || m.windowSize() != windowSize) {
+            throw new CorruptionException(
+                    file,
+                    0,
+                    "reclaimed-segment marker " + m + " does not belong to epoch " + epoch + ", shard " + index + " of "
+                            + shardCount + ", segment " + id + ", window size " + windowSize);
+        }
+        return m;
     }
 }

@@ -2,6 +2,7 @@ package io.seqs.internal.store;
 
 import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
 
+import io.seqs.internal.format.Lz4Values;
 import io.seqs.internal.format.RecordDescriptor;
 import io.seqs.internal.format.SegmentDescriptor;
 import io.seqs.internal.fs.FileUtil;
@@ -58,6 +59,8 @@ final class ShardScan {
     private Segment prefetchSegment;
     /** Offset in {@link #prefetchSegment} up to which reading ahead has been asked for. */
     private long prefetchedTo;
+    /** Where compressed values are decompressed for the scan's copier; grows to the largest value. */
+    private byte[] valueBuffer = new byte[0];
 
     ShardScan(Shard shard, ReentrantLock shardLock, SegmentTable segments, LogWriter log, ReadGate gate) {
         this.shard = shard;
@@ -147,12 +150,14 @@ final class ShardScan {
                         && !skip.contains(position)
                         && shard.isLatest(seg, off, keyLength);
                 if (live) {
-                    copy.copy(
-                            seg.map,
-                            RecordDescriptor.keyOffset(off),
-                            keyLength,
-                            RecordDescriptor.valueOffset(off, keyLength),
-                            stored);
+                    long valueOffset = RecordDescriptor.valueOffset(off, keyLength);
+                    long keyOffset = RecordDescriptor.keyOffset(off);
+                    if (RecordDescriptor.compressed(seg.map, off)) {
+                        MemorySegment value = decompress(seg, off, valueOffset, stored);
+                        copy.copy(seg.map, keyOffset, keyLength, value, 0, (int) value.byteSize());
+                    } else {
+                        copy.copy(seg.map, keyOffset, keyLength, seg.map, valueOffset, stored);
+                    }
                 }
                 position += length;
                 cursor = position;
@@ -166,6 +171,19 @@ final class ShardScan {
                 deliver.run();
             }
         }
+    }
+
+    /** The value of a compressed record, decompressed into the scan's buffer (under the lock). */
+    private MemorySegment decompress(Segment seg, long off, long valueOffset, int stored) {
+        int raw = Lz4Values.rawLength(seg.map, valueOffset, stored, seg.path, off);
+        if (valueBuffer.length < raw) {
+            valueBuffer = new byte[Math.max(raw, valueBuffer.length * 2)];
+        }
+        Lz4Values.Scratch scratch = Lz4Values.scratch();
+        long start = scratch.sampleTiming() ? System.nanoTime() : 0;
+        Lz4Values.decompress(seg.map, valueOffset, stored, raw, valueBuffer, 0, scratch, seg.path, off);
+        shard.counters().decompressed(start);
+        return MemorySegment.ofArray(valueBuffer).asSlice(0, raw);
     }
 
     /** Whether less than half of {@link #PREFETCH_BYTES} is asked for ahead of {@code off} in {@code seg}. */
@@ -203,6 +221,11 @@ final class ShardScan {
         } finally {
             gate.exit(ticket);
         }
+    }
+
+    /** Held for the whole of a scan; reclamation takes it to delete a segment while no scan walks the log. */
+    ReentrantLock scanLock() {
+        return scanLock;
     }
 
     /** A writer removed the key whose latest record was at {@code removedPosition}. Under the lock. */

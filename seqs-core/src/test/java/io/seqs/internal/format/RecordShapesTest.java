@@ -23,7 +23,7 @@ class RecordShapesTest {
     private static byte[] record(int valueLength) {
         byte[] page = new byte[LIMIT];
         byte[] header = new byte[RecordDescriptor.HEADER_LENGTH];
-        RecordDescriptor.encodeHeader(header, 3, RecordDescriptor.TYPE_PUT, valueLength, GENERATION);
+        RecordDescriptor.encodeHeader(header, 3, RecordDescriptor.TYPE_PUT, (byte) 0, valueLength, GENERATION);
         System.arraycopy(header, 0, page, 0, header.length);
         System.arraycopy("key".getBytes(), 0, page, RecordDescriptor.HEADER_LENGTH, 3);
         for (int i = 0; i < valueLength; i++) {
