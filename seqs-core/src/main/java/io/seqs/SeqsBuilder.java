@@ -29,7 +29,7 @@ public final class SeqsBuilder {
     /** Free space kept on the file system beyond a reservation, when space cannot be allocated natively. */
     public static final long DEFAULT_FREE_SPACE_MARGIN = 64L << 20;
     /** How values are stored unless {@link #compression} says otherwise. */
-    public static final Compression DEFAULT_COMPRESSION = Compression.LZ4;
+    public static final Compression DEFAULT_COMPRESSION = Compression.NONE;
     /** Dead fraction past which a segment is rewritten, unless {@link #reclaimThreshold} says otherwise. */
     public static final double DEFAULT_RECLAIM_THRESHOLD = 0.5;
     /** Bytes per second reclamation copies at most per store, unless {@link #reclaimRate} says otherwise. */
@@ -226,9 +226,12 @@ public final class SeqsBuilder {
     }
 
     /**
-     * How values are stored; default {@link Compression#LZ4}. With LZ4 each value of at least 32
+     * How values are stored; default {@link Compression#NONE}. With LZ4 each value of at least 32
      * bytes is compressed and kept compressed when that makes its record smaller; gets
-     * decompress it. The setting applies to what this open writes: a store may hold records of
+     * decompress it. LZ4 trades ingest speed for disk: on the benchmark's JSON-like values of about
+     * 1 KiB it stores 1.46 times fewer bytes and halves the records a second a bootstrap takes
+     * (see {@code docs/benchmarks.md}), so it is for stores whose disk budget binds before their
+     * write rate does. The setting applies to what this open writes: a store may hold records of
      * both kinds and reads them all.
      *
      * @param c the compression of values written from now on

@@ -1,5 +1,6 @@
 package io.seqs.bench;
 
+import io.seqs.Compression;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,8 +25,16 @@ record EngineConfig(
 
     Engine open() {
         return switch (name) {
-            case "seqs" ->
-                new SeqsEngine(dir, durability, expectedKeys, seqsSegmentBytes, seqsShards, seqsCheckpointSeconds);
+            case "seqs", "seqs-lz4" ->
+                new SeqsEngine(
+                        name,
+                        dir,
+                        durability,
+                        expectedKeys,
+                        seqsSegmentBytes,
+                        seqsShards,
+                        seqsCheckpointSeconds,
+                        name.equals("seqs-lz4") ? Compression.LZ4 : Compression.NONE);
             case "lmdb" -> new LmdbEngine(dir, durability, lmdbMapBytes);
             default ->
                 new RocksEngine(RocksEngine.Variant.of(name), dir, durability, rocksCacheBytes, rocksCompression);

@@ -9,6 +9,10 @@ final class EngineResult {
     final String name;
     PhaseResult bootstrap;
     PhaseResult incremental;
+    /** The week of rewrites after the incremental phase; null when skipped. */
+    PhaseResult week;
+    /** Allocated bytes of the store after the week (and its settle wait); -1 unknown. */
+    long diskBytesAfterWeek = -1;
     /** Allocated bytes of the store after the incremental phase (and its settle wait); -1 unknown. */
     long diskBytes = -1;
 
@@ -29,6 +33,7 @@ final class EngineResult {
 
     Map<String, Object> detailsAfterBootstrap;
     Map<String, Object> detailsAfterIncremental;
+    Map<String, Object> detailsAfterWeek;
     final List<String> engineLog;
 
     EngineResult(String name, List<String> engineLog) {
@@ -42,6 +47,21 @@ final class EngineResult {
 
     double ingestMbPerSecond() {
         return bootstrap.mbPerSecond();
+    }
+
+    /** Bytes of keys and values of the data set: what the bootstrap wrote (rewrites keep value sizes). */
+    long datasetBytes() {
+        return bootstrap.logicalBytes;
+    }
+
+    /** Largest allocated size sampled in the week over the data set's bytes; NaN without a week. */
+    double weekMaxSpaceAmplification() {
+        return week == null || week.maxDiskBytes() < 0 ? Double.NaN : (double) week.maxDiskBytes() / datasetBytes();
+    }
+
+    /** Allocated size at the end of the week over the data set's bytes; NaN without a week. */
+    double weekEndSpaceAmplification() {
+        return diskBytesAfterWeek < 0 ? Double.NaN : (double) diskBytesAfterWeek / datasetBytes();
     }
 
     /** The figures the issue names, then the detail. */
@@ -63,6 +83,13 @@ final class EngineResult {
                 "update_write_amplification",
                 incremental == null ? null : Json.round(incremental.writeAmplification(), 4));
         m.put("update_get_p99_us", incremental == null ? null : Json.round(incremental.gets.p99Us(), 3));
+        m.put("week_records_per_s", week == null ? null : Json.round(week.recordsPerSecond(), 1));
+        m.put("week_write_amplification", week == null ? null : Json.round(week.writeAmplification(), 4));
+        m.put("week_write_amplification_engine_own", week == null ? null : Json.round(week.ownWriteAmplification(), 4));
+        m.put("week_get_p99_us", week == null ? null : Json.round(week.gets.p99Us(), 3));
+        m.put("week_disk_bytes", diskBytesAfterWeek < 0 ? null : diskBytesAfterWeek);
+        m.put("week_space_amplification_max", Json.round(weekMaxSpaceAmplification(), 4));
+        m.put("week_space_amplification_end", Json.round(weekEndSpaceAmplification(), 4));
         m.put("export_mb_s", export == null ? null : Json.round(export.mbPerSecond(), 1));
         m.put(
                 "export_fraction_of_disk_read",
@@ -77,6 +104,7 @@ final class EngineResult {
         Map<String, Object> phases = new LinkedHashMap<>();
         phases.put("bootstrap", bootstrap.toMap());
         phases.put("incremental", incremental == null ? null : incremental.toMap());
+        phases.put("week", week == null ? null : week.toMap());
         Map<String, Object> reset = new LinkedHashMap<>();
         reset.put("reset_ms", Json.round(resetMs, 3));
         reset.put("reset_empty_ms", Json.round(resetEmptyMs, 3));
@@ -94,6 +122,7 @@ final class EngineResult {
         m.put("keys_after_bootstrap", keysAfterBootstrap);
         m.put("engine_after_bootstrap", detailsAfterBootstrap);
         m.put("engine_after_incremental", detailsAfterIncremental);
+        m.put("engine_after_week", detailsAfterWeek);
         m.put("engine_log", engineLog);
         return m;
     }

@@ -65,6 +65,21 @@ final class EngineRun {
             r.diskBytes = DiskUsage.allocatedBytes(config.dir());
             r.diskApparentBytes = DiskUsage.apparentBytes(config.dir());
             r.detailsAfterIncremental = engine.details();
+            long weekUpdates = Math.round(o.week * o.records);
+            if (weekUpdates > 0) {
+                r.week =
+                        new LoadPhase(LoadPhase.Kind.WEEK, engine, gen, zipf, o.records, weekUpdates, o, io, out).run();
+                r.diskBytesAfterWeek = DiskUsage.allocatedBytes(config.dir());
+                r.detailsAfterWeek = engine.details();
+                out.printf(
+                        Locale.ROOT,
+                        "%-14s %-11s disk %s at the end (%.2fx the data set), at most %.2fx during the week%n",
+                        config.name(),
+                        "week",
+                        mb(r.diskBytesAfterWeek),
+                        r.weekEndSpaceAmplification(),
+                        r.weekMaxSpaceAmplification());
+            }
 
             engine = export(engine, r);
             reset(engine, r);

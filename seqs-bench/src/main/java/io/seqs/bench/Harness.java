@@ -233,6 +233,7 @@ final class Harness {
         m.put("records", o.records);
         m.put("value_size_mean_configured", o.valueSize);
         m.put("updates", o.updates);
+        m.put("week_updates", Math.round(o.week * o.records));
         m.put("zipf_theta", o.zipfTheta);
         m.put("recovery_records", o.recoveryRecords);
         m.put("writers", o.writers);

@@ -33,8 +33,13 @@ import org.HdrHistogram.Histogram;
 final class LoadPhase {
     enum Kind {
         BOOTSTRAP,
-        INCREMENTAL
+        INCREMENTAL,
+        /** As INCREMENTAL, for longer, with the store's disk use sampled every second. */
+        WEEK
     }
+
+    /** The week phase samples the store's allocated bytes once in this many samples (every second). */
+    private static final int DISK_SAMPLE_EVERY = 4;
 
     /** Counters per writer sit 16 longs (128 bytes) apart, so writers do not share cache lines. */
     private static final int STRIDE = 16;
@@ -97,7 +102,7 @@ final class LoadPhase {
     // the load phase step by step: writers, sampled readers, the sampling loop
     @SuppressWarnings("checkstyle:MethodLength")
     PhaseResult run() throws InterruptedException {
-        String label = kind == Kind.BOOTSTRAP ? "bootstrap" : "incremental";
+        String label = kind.name().toLowerCase(Locale.ROOT);
         PhaseResult r = new PhaseResult(label);
         List<Thread> writerThreads = new ArrayList<>();
         List<Thread> readerThreads = new ArrayList<>();
@@ -121,6 +126,7 @@ final class LoadPhase {
         long lastTime = start;
         boolean writing = true;
         long flushStart = 0;
+        int samples = 0;
         while (writing) {
             long now = System.nanoTime();
             if (now < nextSample) {
@@ -143,6 +149,11 @@ final class LoadPhase {
                 Json.round((bytes - lastBytes) / 1e6 / dt, 2),
                 Json.round(p99, 2)
             });
+            if (kind == Kind.WEEK && samples++ % DISK_SAMPLE_EVERY == 0) {
+                r.diskTimeline.add(
+                        new double[] {Json.round((now - start) / 1e9, 3), DiskUsage.allocatedBytes(engine.directory())
+                        });
+            }
             if (now >= nextPrint || !writing) {
                 nextPrint = now + PRINT_NANOS;
                 printProgress(label, now - start, ops, bytes, (ops - lastOps) / dt, p99);
@@ -181,7 +192,7 @@ final class LoadPhase {
         rmwGetLatency.drain();
         r.gets = getLatency.summary();
         r.puts = putLatency.summary();
-        r.rmwGets = kind == Kind.INCREMENTAL ? rmwGetLatency.summary() : null;
+        r.rmwGets = kind == Kind.BOOTSTRAP ? null : rmwGetLatency.summary();
         for (int i = 0; i < readers; i++) {
             r.reads += readerCounts[i * 4];
             r.getMisses += readerCounts[i * 4 + 1];

@@ -29,8 +29,8 @@ final class Options {
     }
 
     static final List<String> ALL_ENGINES =
-            List.of("seqs", "rocksdb", "rocksdb-nowal", "rocksdb-bulk", "rocksdb-blob", "lmdb");
-    static final List<String> DEFAULT_ENGINES = List.of("seqs", "rocksdb");
+            List.of("seqs", "seqs-lz4", "rocksdb", "rocksdb-nowal", "rocksdb-bulk", "rocksdb-blob", "lmdb");
+    static final List<String> DEFAULT_ENGINES = List.of("seqs", "seqs-lz4", "rocksdb");
 
     Mode mode = Mode.DEFAULT;
     long records = -1;
@@ -39,6 +39,9 @@ final class Options {
     int readers = 1;
     long readRate = 20_000;
     long updates = -1;
+    /** The week's read-modify-writes as a multiple of the records (each rewrites a whole record); 0 = no week. */
+    double week = 3.0;
+
     double zipfTheta = 0.99;
     long recoveryRecords = -1;
     DurabilityClass durability = DurabilityClass.PROCESS;
@@ -66,6 +69,8 @@ final class Options {
             Phases, run for each engine in turn on generated product records (keys market:sku, JSON-like values):
               1 bootstrap    writers load every record fresh while readers get keys already written
               2 incremental  writers read-modify-write keys chosen with Zipfian skew while readers get keys
+                week         the rest of the week: more of the same, rewriting the data set several times over,
+                             with the store's disk use sampled every second (space amplification over time)
               3 reset        drop every key (seqs: resetEpoch; RocksDB: drop and recreate the column family;
                              LMDB: mdb_drop in one transaction)
               4 recovery     a child JVM loads records and is killed (SIGKILL); reopen + first get is timed
@@ -79,6 +84,8 @@ final class Options {
               --records N             records loaded in the bootstrap phase
               --value-size BYTES      mean value size, 64..1048576 (default 1024; ~0.4% of values are 10-100 KiB)
               --updates N             read-modify-writes in the incremental phase (default records/2)
+              --week X                read-modify-writes of the week phase, as a multiple of the records
+                                      (default 3: the data set's bytes rewritten three times; 0 = skip it)
               --zipf THETA            skew of the incremental phase, in (0,1) (default 0.99)
               --recovery-records N    records the child JVM writes before it is killed (default records/2)
               --disk-test-mb N        size of the sequential-write probe file (default 2048; quick 256)
@@ -89,8 +96,10 @@ final class Options {
               --read-rate N           target gets/s over all readers, 0 = as fast as possible (default 20000)
 
             Engines:
-              --engines LIST          comma-separated, or 'all' (default seqs,rocksdb):
-                                        seqs           seqs with the chosen durability
+              --engines LIST          comma-separated, or 'all' (default seqs,seqs-lz4,rocksdb):
+                                        seqs           seqs with the chosen durability and its defaults
+                                                       (values as they come, reclamation at 0.5 dead)
+                                        seqs-lz4       the same with LZ4 values
                                         rocksdb        RocksDB, WAL on (same durability class as seqs)
                                         rocksdb-nowal  RocksDB, disableWAL (loses the memtable on a crash)
                                         rocksdb-bulk   RocksDB bulk-load recipe: no WAL, no auto compaction
@@ -141,6 +150,7 @@ final class Options {
                     o.valueSize = (int)
                             longArg(args, ++i, flag, RecordGenerator.MIN_MEAN_VALUE, RecordGenerator.MAX_MEAN_VALUE);
                 case "--updates" -> o.updates = longArg(args, ++i, flag, 0, Long.MAX_VALUE);
+                case "--week" -> o.week = doubleArg(args, ++i, flag, 0, 100);
                 case "--zipf" -> o.zipfTheta = doubleArg(args, ++i, flag, 0.01, 0.999);
                 case "--recovery-records" ->
                     o.recoveryRecords = longArg(args, ++i, flag, 1, RecordGenerator.MAX_RECORDS);

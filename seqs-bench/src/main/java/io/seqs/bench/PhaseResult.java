@@ -33,6 +33,8 @@ final class PhaseResult {
     long getErrors;
     /** Samples: seconds since start, records/s, MB/s, get p99 µs in the interval. */
     final List<double[]> timeline = new ArrayList<>();
+    /** The week phase's samples: seconds since start, the store's allocated bytes. */
+    final List<double[]> diskTimeline = new ArrayList<>();
 
     PhaseResult(String phase) {
         this.phase = phase;
@@ -65,6 +67,15 @@ final class PhaseResult {
         return ownPhysicalBytes == null ? Double.NaN : (double) ownPhysicalBytes / logicalBytes;
     }
 
+    /** The largest allocated size sampled in the phase; -1 when none was sampled. */
+    long maxDiskBytes() {
+        long max = -1;
+        for (double[] s : diskTimeline) {
+            max = Math.max(max, (long) s[1]);
+        }
+        return max;
+    }
+
     Map<String, Object> toMap() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("seconds", Json.round(seconds, 3));
@@ -78,6 +89,10 @@ final class PhaseResult {
         m.put("write_amplification", Json.round(writeAmplification(), 4));
         m.put("write_amplification_at_phase_end", Json.round(writeAmplificationAtPhaseEnd(), 4));
         m.put("write_amplification_device", Json.round(deviceWriteAmplification(), 4));
+        if (!diskTimeline.isEmpty()) {
+            m.put("max_disk_bytes", maxDiskBytes());
+            m.put("disk_timeline", diskTimeline);
+        }
         m.put("write_amplification_engine_own", Json.round(ownWriteAmplification(), 4));
         m.put("io_at_phase_end", ioMap(io));
         m.put("io_settled", ioMap(ioSettled));

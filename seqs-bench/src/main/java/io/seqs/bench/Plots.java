@@ -16,7 +16,8 @@ import javax.imageio.ImageIO;
 
 /**
  * PNG charts of a run, drawn with java.awt in headless mode: throughput over time per engine,
- * get latency percentiles per phase, and ingest bandwidth against the disk's own.
+ * get latency percentiles per phase, ingest bandwidth against the disk's own, and disk use over
+ * the week.
  */
 final class Plots {
     private static final Color[] PALETTE = {
@@ -37,6 +38,9 @@ final class Plots {
         files.add(save(throughput(results, subtitle), dir.resolve("throughput.png")));
         files.add(save(latency(results, subtitle), dir.resolve("latency.png")));
         files.add(save(ingest(results, diskMbPerSecond, subtitle), dir.resolve("ingest.png")));
+        if (results.stream().anyMatch(r -> r.week != null && !r.week.diskTimeline.isEmpty())) {
+            files.add(save(disk(results, subtitle), dir.resolve("disk.png")));
+        }
         return files;
     }
 
@@ -123,6 +127,63 @@ final class Plots {
         g.setFont(SMALL);
         g.setColor(Color.GRAY);
         g.drawString("dashed: phase end, after the final flush", x + pw - 240, y + 14);
+    }
+
+    // ------------------------------------------------------------------ disk over the week
+
+    private static BufferedImage disk(List<EngineResult> results, String subtitle) {
+        int w = 1000;
+        int h = 520;
+        int x = 70;
+        int y = 70;
+        int pw = w - 110;
+        int ph = 380;
+        BufferedImage im = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(im);
+        title(g, "Disk over the week (allocated MB, 1 s samples; dashed: the data set's keys and values)", subtitle, w);
+        double maxT = 1;
+        double maxV = 1;
+        double dataset = 0;
+        for (EngineResult r : results) {
+            if (r.week == null) {
+                continue;
+            }
+            dataset = Math.max(dataset, r.datasetBytes() / 1e6);
+            for (double[] s : r.week.diskTimeline) {
+                maxT = Math.max(maxT, s[0]);
+                maxV = Math.max(maxV, s[1] / 1e6);
+            }
+        }
+        maxT = niceCeil(maxT);
+        maxV = niceCeil(Math.max(maxV, dataset));
+        axes(g, x, y, pw, ph, 0, maxT, "s", 0, maxV, "MB");
+        for (int e = 0; e < results.size(); e++) {
+            PhaseResult p = results.get(e).week;
+            if (p == null) {
+                continue;
+            }
+            g.setColor(PALETTE[e % PALETTE.length]);
+            g.setStroke(new BasicStroke(1.8f));
+            int px = -1;
+            int py = -1;
+            for (double[] s : p.diskTimeline) {
+                int cx = x + (int) (s[0] / maxT * pw);
+                int cy = y + ph - (int) (s[1] / 1e6 / maxV * ph);
+                if (px >= 0) {
+                    g.drawLine(px, py, cx, cy);
+                }
+                px = cx;
+                py = cy;
+            }
+        }
+        g.setColor(Color.DARK_GRAY);
+        g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 1f, new float[] {4f, 4f}, 0f));
+        int dy = y + ph - (int) (dataset / maxV * ph);
+        g.drawLine(x, dy, x + pw, dy);
+        g.setStroke(new BasicStroke(1f));
+        legend(g, results, 80, h - 22);
+        g.dispose();
+        return im;
     }
 
     // ------------------------------------------------------------------ latency percentiles

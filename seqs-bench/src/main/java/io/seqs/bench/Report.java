@@ -70,6 +70,7 @@ final class Report {
                 "update_get_p99_us",
                 r -> r.incremental == null ? Double.NaN : r.incremental.gets.p99Us(),
                 "%.2f"));
+        addWeek();
         rows.add(new Row(
                 "export from the disk (forEach / iterate), MB/s",
                 "export_mb_s",
@@ -124,6 +125,45 @@ final class Report {
                 "index_bytes_per_key",
                 r -> r.indexBytesPerKey == null ? Double.NaN : r.indexBytesPerKey,
                 "%.1f"));
+    }
+
+    /** Rows of the week of rewrites: throughput, write and space amplification, gets. */
+    private void addWeek() {
+        rows.add(new Row(
+                "week read-modify-writes/s",
+                "week_records_per_s",
+                r -> r.week == null ? Double.NaN : r.week.recordsPerSecond(),
+                "%,.0f"));
+        rows.add(new Row(
+                "write amplification, week (process write_bytes)",
+                "week_write_amplification",
+                r -> r.week == null ? Double.NaN : r.week.writeAmplification(),
+                "%.2f"));
+        rows.add(new Row(
+                "write amplification, week (engine's own count)",
+                "week_write_amplification_engine_own",
+                r -> r.week == null ? Double.NaN : r.week.ownWriteAmplification(),
+                "%.2f"));
+        rows.add(new Row(
+                "get p99 during the week, µs",
+                "week_get_p99_us",
+                r -> r.week == null ? Double.NaN : r.week.gets.p99Us(),
+                "%.2f"));
+        rows.add(new Row(
+                "disk after the week, MB (allocated)",
+                "week_disk_mb",
+                r -> r.diskBytesAfterWeek < 0 ? Double.NaN : r.diskBytesAfterWeek / 1e6,
+                "%,.0f"));
+        rows.add(new Row(
+                "  space amplification, most during the week",
+                "week_space_amplification_max",
+                EngineResult::weekMaxSpaceAmplification,
+                "%.2f"));
+        rows.add(new Row(
+                "  space amplification, end of the week",
+                "week_space_amplification_end",
+                EngineResult::weekEndSpaceAmplification,
+                "%.2f"));
     }
 
     private List<EngineResult> others() {

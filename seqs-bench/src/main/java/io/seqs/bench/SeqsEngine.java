@@ -1,5 +1,6 @@
 package io.seqs.bench;
 
+import io.seqs.Compression;
 import io.seqs.Durability;
 import io.seqs.Seqs;
 import io.seqs.SeqsBuilder;
@@ -12,17 +13,21 @@ import java.util.Map;
 
 /** seqs behind the harness's {@link Engine} calls, through its zero-copy ByteBuffer paths. */
 final class SeqsEngine implements Engine {
+    private final String name;
     private final Path dir;
     private final Seqs store;
     private final Map<String, Object> settings = new LinkedHashMap<>();
 
     SeqsEngine(
+            String name,
             Path dir,
             Options.DurabilityClass durability,
             long expectedKeys,
             long segmentBytes,
             int shards,
-            long checkpointSeconds) {
+            long checkpointSeconds,
+            Compression compression) {
+        this.name = name;
         this.dir = dir;
         Durability d = switch (durability) {
             case PROCESS -> Durability.PROCESS;
@@ -34,6 +39,7 @@ final class SeqsEngine implements Engine {
                 .flushInterval(Duration.ofSeconds(1))
                 .checkpointInterval(Duration.ofSeconds(checkpointSeconds))
                 .segmentSize(segmentBytes)
+                .compression(compression)
                 .expectedKeys(expectedKeys);
         if (shards > 0) {
             b.shards(shards);
@@ -43,6 +49,8 @@ final class SeqsEngine implements Engine {
         settings.put("segment_bytes", segmentBytes);
         settings.put("expected_keys", expectedKeys);
         settings.put("checkpoint_interval_s", checkpointSeconds);
+        settings.put("compression", compression.name());
+        settings.put("reclaim_threshold", SeqsBuilder.DEFAULT_RECLAIM_THRESHOLD);
         settings.put("shards", store.stats().shards().size());
     }
 
@@ -55,7 +63,7 @@ final class SeqsEngine implements Engine {
 
     @Override
     public String name() {
-        return "seqs";
+        return name;
     }
 
     @Override
@@ -130,6 +138,16 @@ final class SeqsEngine implements Engine {
         m.put("live_bytes", s.liveBytes());
         m.put("dead_bytes", s.deadBytes());
         m.put("space_amplification", s.spaceAmplification());
+        m.put("compression_input_bytes", s.compressionInputBytes());
+        m.put("compression_output_bytes", s.compressionOutputBytes());
+        m.put("compression_ratio", s.compressionRatio());
+        m.put("compressed_records", s.compressedRecords());
+        m.put("compression_s", s.compressionNanos() / 1e9);
+        m.put("decompression_s", s.decompressionNanos() / 1e9);
+        m.put("reclaimed_segments", s.reclaimedSegments());
+        m.put("reclaimed_bytes", s.reclaimedBytes());
+        m.put("reclaim_copied_bytes", s.reclaimCopiedBytes());
+        m.put("reclaim_s", s.reclaimNanos() / 1e9);
         m.put("index_bytes", s.indexBytes());
         m.put("index_bytes_per_key", s.keys() == 0 ? null : s.indexBytesPerKey());
         double maxLoad = 0;

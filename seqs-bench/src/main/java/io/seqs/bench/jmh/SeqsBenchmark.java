@@ -50,6 +50,10 @@ public class SeqsBenchmark {
     @Param({"none", "micrometer"})
     public String metrics;
 
+    /** How the store keeps values: NONE, or LZ4 (the values here compress about 2x). */
+    @Param({"NONE", "LZ4"})
+    public String compression;
+
     private Path dir;
     private Seqs store;
     private Keys keys;
@@ -63,6 +67,7 @@ public class SeqsBenchmark {
         var builder = Seqs.builder(dir)
                 .durability(Durability.PROCESS)
                 .segmentSize(64L << 20)
+                .compression(io.seqs.Compression.valueOf(compression))
                 .expectedKeys(Keys.COUNT);
         if (metrics.equals("micrometer")) {
             builder.meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
