@@ -567,6 +567,16 @@ public final class SeqsStats {
     }
 
     /**
+     * Part of {@link #reclaimNanos()} spent in the checkpoints that commit reclamations; they
+     * force the log first, so they also pay for writes not yet on disk. Summed over shards.
+     *
+     * @return the figure
+     */
+    public long reclaimCommitNanos() {
+        return sum(ShardStats::reclaimCommitNanos);
+    }
+
+    /**
      * Bytes stored for the values offered to the compressor over their uncompressed bytes: 1 when
      * nothing was offered or nothing saved, 0.25 when values shrank to a quarter.
      *

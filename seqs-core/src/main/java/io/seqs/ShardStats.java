@@ -427,6 +427,16 @@ public final class ShardStats {
         return f.reclaimNanos();
     }
 
+    /**
+     * Part of {@link #reclaimNanos()} spent in the checkpoints that commit reclamations; they
+     * force the log first, so they also pay for writes not yet on disk.
+     *
+     * @return the figure
+     */
+    public long reclaimCommitNanos() {
+        return f.reclaimCommitNanos();
+    }
+
     @Override
     public String toString() {
         return "ShardStats" + f.toString().substring("ShardFigures".length());

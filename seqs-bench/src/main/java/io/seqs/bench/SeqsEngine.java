@@ -148,6 +148,7 @@ final class SeqsEngine implements Engine {
         m.put("reclaimed_bytes", s.reclaimedBytes());
         m.put("reclaim_copied_bytes", s.reclaimCopiedBytes());
         m.put("reclaim_s", s.reclaimNanos() / 1e9);
+        m.put("reclaim_commit_s", s.reclaimCommitNanos() / 1e9);
         m.put("index_bytes", s.indexBytes());
         m.put("index_bytes_per_key", s.keys() == 0 ? null : s.indexBytesPerKey());
         double maxLoad = 0;

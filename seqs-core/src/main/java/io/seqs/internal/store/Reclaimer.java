@@ -120,6 +120,7 @@ public final class Reclaimer {
         Failpoints.hit("reclaim.after-copy");
         ReentrantLock checkpointLock = shard.checkpointLock();
         checkpointLock.lock();
+        long commitStart = System.nanoTime();
         try {
             shard.checkpoint();
             Failpoints.hit("reclaim.after-checkpoint");
@@ -131,6 +132,7 @@ public final class Reclaimer {
         } finally {
             checkpointLock.unlock();
         }
+        shard.reclaimCommitted(System.nanoTime() - commitStart);
         return remove(victims, recordsEnds, start);
     }
 

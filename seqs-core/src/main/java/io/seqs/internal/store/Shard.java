@@ -619,6 +619,16 @@ public final class Shard implements HashIndex.RecordKeys {
         }
     }
 
+    /** Counts the time of a checkpoint that committed a reclamation. */
+    void reclaimCommitted(long nanos) {
+        lock.lock();
+        try {
+            counters.reclaimCommitNanos += nanos;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Counts a segment reclaimed. */
     void reclaimed(Segment seg, long nanos) {
         lock.lock();
@@ -922,7 +932,8 @@ public final class Shard implements HashIndex.RecordKeys {
                     c.reclaimedBytes,
                     c.reclaimCopiedRecords,
                     c.reclaimCopiedBytes,
-                    c.reclaimNanos);
+                    c.reclaimNanos,
+                    c.reclaimCommitNanos);
         } finally {
             lock.unlock();
         }

@@ -45,6 +45,8 @@ public final class ShardCounters {
     long reclaimCopiedRecords;
     long reclaimCopiedBytes;
     long reclaimNanos;
+    /** Part of {@link #reclaimNanos} in the checkpoints that commit reclamations (they force the log). */
+    long reclaimCommitNanos;
 
     final LongAdder decompressions = new LongAdder();
     final LongAdder decompressionSamples = new LongAdder();

@@ -50,4 +50,5 @@ public record ShardFigures(
         long reclaimedBytes,
         long reclaimCopiedRecords,
         long reclaimCopiedBytes,
-        long reclaimNanos) {}
+        long reclaimNanos,
+        long reclaimCommitNanos) {}
