@@ -141,6 +141,11 @@ public final class SegmentDescriptor {
         return h;
     }
 
+    /** The format version of a segment whose header {@link #read} accepted. */
+    public static short version(MemorySegment header) {
+        return header.get(RecordDescriptor.SHORT, VERSION_OFFSET);
+    }
+
     /** The header of a segment file, or null when it is unreadable or damaged. */
     public static Header readHeader(Path file) {
         try {

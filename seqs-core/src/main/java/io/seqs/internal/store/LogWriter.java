@@ -75,6 +75,8 @@ public final class LogWriter {
      * written only below it. Read without the lock by {@link #unwrittenBytes()}.
      */
     private volatile long reservedEnd;
+    /** Set when the active segment was written by an older format version: the next record rolls. */
+    private boolean sealed;
     /** Whether the shard's log directory exists; it is created by the first roll. */
     private boolean logDirectoryExists;
     /** Set when a segment file was created and the log directory is not yet forced. */
@@ -125,6 +127,8 @@ public final class LogWriter {
         activeBuffer = active.map.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         tail = end;
         reservedEnd = end; // what lies beyond may be a hole: reserve again before writing there
+        // A segment of an older format version takes no records of this one: the next write rolls.
+        sealed = SegmentDescriptor.version(active.map) < SegmentDescriptor.FORMAT_VERSION;
     }
 
     /** Log position after the last record written. */
@@ -148,7 +152,7 @@ public final class LogWriter {
      * needed and reserving file-system space for it first.
      */
     long reserve(long length) {
-        if (active == null || tail + length > active.limit()) {
+        if (active == null || sealed || tail + length > active.limit()) {
             roll(length);
         }
         if (tail + length > reservedEnd) {
@@ -257,6 +261,7 @@ public final class LogWriter {
         Segment seg = new Segment(file, map, mapping, id, windowCount, base);
         install(seg);
         active = seg;
+        sealed = false;
         activeBuffer = map.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         tail = base + SegmentDescriptor.HEADER_LENGTH;
         reservedEnd = base + firstReservation;
