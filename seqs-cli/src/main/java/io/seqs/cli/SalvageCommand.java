@@ -29,7 +29,9 @@ import picocli.CommandLine.Spec;
             "Copies every intact record into a new store in NEW_DIR (which must not exist or be empty), "
                     + "including records after damage that open would drop, as long as the key's latest version "
                     + "is not in doubt: no unreadable bytes follow its latest record in its shard's log. "
-                    + "Reports every unreadable stretch and every key in doubt. DIR is only read.",
+                    + "Reports every unreadable stretch and every key in doubt. Compressed values are copied "
+                    + "decompressed (the new store compresses them again); a key whose latest value does not "
+                    + "decompress is named and not copied. DIR is only read.",
             "Exit code 0 when everything was saved, 1 when something could not be."
         })
 public final class SalvageCommand implements Callable<Integer> {
@@ -126,6 +128,20 @@ public final class SalvageCommand implements Callable<Integer> {
                             "unreadable_from",
                             d.gapStart())));
             m.put("keys_in_doubt", doubts);
+            List<Object> damaged = new ArrayList<>();
+            r.damagedValues()
+                    .forEach(d -> damaged.add(Map.of(
+                            "shard",
+                            d.shard(),
+                            "key",
+                            Codec.display(d.key()),
+                            "file",
+                            d.file().toString(),
+                            "offset",
+                            d.offset(),
+                            "what",
+                            d.what())));
+            m.put("damaged_values", damaged);
             out.println(Json.value(m));
             return;
         }
@@ -148,6 +164,10 @@ public final class SalvageCommand implements Callable<Integer> {
                     + ": latest sound record at log position " + d.logPosition() + ", unreadable bytes from "
                     + d.gapStart() + " may hold a newer version");
         }
+        for (Salvager.DamagedValue d : r.damagedValues()) {
+            out.println("DAMAGED_VALUE shard " + d.shard() + " key " + Codec.display(d.key()) + " " + d.file() + " @"
+                    + d.offset() + ": " + d.what() + "; its latest value is lost, not copied");
+        }
         out.println("result: " + (r.complete() ? "everything saved" : "not everything could be saved"));
     }
 
@@ -158,6 +178,7 @@ public final class SalvageCommand implements Callable<Integer> {
         m.put("keys_saved_that_open_drops", r.savedBeyondOpen());
         m.put("keys_deleted", r.deleted());
         m.put("keys_in_doubt", r.doubts().size());
+        m.put("keys_with_damaged_values", r.damagedValues().size());
         m.put("unreadable_stretches", r.gaps().size());
         m.put(
                 "unreadable_bytes",

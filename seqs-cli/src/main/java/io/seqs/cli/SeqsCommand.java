@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(
         name = "seqs",
         mixinStandardHelpOptions = true,
-        version = "seqs-cli 0.1.0, on-disk format 1",
+        version = "seqs-cli 0.1.0, on-disk format 1 (segment format 1 and 2)",
         description = "Looks into, checks and rescues seqs store directories. No command but salvage (which writes a "
                 + "new store) and load (which writes the store it is given) changes a byte of a store.",
         subcommands = {

@@ -73,6 +73,9 @@ public final class StatsCommand implements Callable<Integer> {
         m.put("recovery_replayed_records", s.recoveryReplayedRecords());
         m.put("recovery_dropped_records", s.recoveryDroppedRecords());
         m.put("recovery_dropped_bytes", s.recoveryDroppedBytes());
+        m.put("compression_ratio", s.compressionRatio());
+        m.put("decompressions", s.decompressions());
+        m.put("reclaimed_segments", s.reclaimedSegments());
         m.put("open_ms", s.openNanos() / 1_000_000);
         return m;
     }
@@ -113,6 +116,18 @@ public final class StatsCommand implements Callable<Integer> {
         m.put("recovery_dropped_bytes", s.recoveryDroppedBytes());
         m.put("recovery_dropped_segments", s.recoveryDroppedSegments());
         m.put("recovery_nanos", s.recoveryNanos());
+        m.put("compression_inputs", s.compressionInputs());
+        m.put("compression_input_bytes", s.compressionInputBytes());
+        m.put("compression_output_bytes", s.compressionOutputBytes());
+        m.put("compressed_records", s.compressedRecords());
+        m.put("compression_nanos", s.compressionNanos());
+        m.put("decompressions", s.decompressions());
+        m.put("decompression_nanos", s.decompressionNanos());
+        m.put("reclaimed_segments", s.reclaimedSegments());
+        m.put("reclaimed_bytes", s.reclaimedBytes());
+        m.put("reclaim_copied_records", s.reclaimCopiedRecords());
+        m.put("reclaim_copied_bytes", s.reclaimCopiedBytes());
+        m.put("reclaim_nanos", s.reclaimNanos());
         m.put("index_load_factor", s.indexLoadFactor());
         m.put("index_bytes_per_key", s.indexBytesPerKey());
         return m;

@@ -16,15 +16,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code verify DIR}: every record's CRC, every checkpoint against the log, the manifest and the segment chain. */
+/**
+ * {@code verify DIR}: every record's CRC and compressed value, every checkpoint against the log, the manifest and the
+ * segment chain with its reclaimed-segment markers.
+ */
 @Command(
         name = "verify",
         mixinStandardHelpOptions = true,
         description = {
-            "Reads every byte of the current epoch: every record's CRC32C and generation, the segment headers "
-                    + "and their chain, every checkpoint (and each of its entries against the record it points "
-                    + "at), the manifest. Names each problem with its file and offset and says what open would "
-                    + "do about it.",
+            "Reads every byte of the current epoch: every record's CRC32C and generation, every compressed "
+                    + "value (it must decompress to the length it declares), the segment headers and their chain "
+                    + "(across reclaimed-segment markers, each checked), every checkpoint (and each of its entries "
+                    + "against the record it points at), the manifest. Names each problem with its file and offset "
+                    + "and says what open would do about it.",
             "Exit code 0 when sound (notes about leftovers do not count), 1 when anything was found that open "
                     + "would drop or repair (a torn tail included)."
         })
@@ -75,7 +79,11 @@ public final class VerifyCommand implements Callable<Integer> {
                 "segment size",
                 m == null ? "unknown" : m.windowSize(),
                 "generation",
-                m == null ? "unknown" : m.generation());
+                m == null ? "unknown" : m.generation(),
+                "reclaimed segments",
+                r.reclaimedSegments(),
+                "compressed records",
+                r.compressedRecords());
         out.println();
         for (Finding f : r.findings()) {
             out.println(f.severity() + " " + f.file() + " @" + f.offset() + ": " + f.what() + "; " + f.openWould());
@@ -101,6 +109,8 @@ public final class VerifyCommand implements Callable<Integer> {
         m.put("manifest_ok", r.checks().manifest() != null);
         m.put("epoch", r.checks().epoch());
         m.put("shards", r.checks().shardCount());
+        m.put("reclaimed_segments", r.reclaimedSegments());
+        m.put("compressed_records", r.compressedRecords());
         List<Map<String, Object>> findings = new ArrayList<>();
         for (Finding f : r.findings()) {
             Map<String, Object> x = new LinkedHashMap<>();

@@ -6,6 +6,7 @@ import io.seqs.cli.format.CheckpointFile;
 import io.seqs.cli.format.FormatException;
 import io.seqs.cli.format.LogRecord;
 import io.seqs.cli.format.MappedFile;
+import io.seqs.cli.format.ReclaimedMarker;
 import io.seqs.cli.format.StoreLayout;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
@@ -16,12 +17,16 @@ import java.util.Map;
 
 /**
  * Checks a shard's checkpoints: each on its own (docs/format.md, "Checks on load") and against
- * the log: every entry must point at a sound put record whose key has the entry's hash.
+ * the log: every entry must point at a sound put record whose key has the entry's hash. A
+ * checkpoint older than a reclamation (covering, or pointing into, a reclaimed segment) is not
+ * damage: open skips it.
  */
 public final class CheckpointCheck {
     private static final Hasher64 XXH3 = Hashing.xxh3_64();
     private static final long HASH_MASK = (1L << 25) - 1;
     private static final String SKIP = "open skips it and uses an older checkpoint or a scan of the log";
+    /** Offset of the covered log position in a checkpoint file. */
+    private static final long COVERED_OFFSET = 24;
 
     private CheckpointCheck() {}
 
@@ -81,11 +86,21 @@ public final class CheckpointCheck {
         if (mismatch != null) {
             return new Finding(Finding.Severity.DAMAGE, f.path(), 12, "checkpoint " + mismatch, SKIP);
         }
+        ReclaimedMarker hole = scan.reclaimedAt(c.coveredPosition());
+        if (hole != null) {
+            return new Finding(
+                    Finding.Severity.NOTE,
+                    f.path(),
+                    COVERED_OFFSET,
+                    "checkpoint covers log position " + c.coveredPosition() + " inside reclaimed segment "
+                            + StoreLayout.reclaimedName(hole.segmentId()) + " (it predates the reclamation)",
+                    SKIP);
+        }
         if (c.coveredPosition() > scan.soundEnd()) {
             return new Finding(
                     Finding.Severity.NOTE,
                     f.path(),
-                    24,
+                    COVERED_OFFSET,
                     "checkpoint covers log position " + c.coveredPosition() + ", beyond where the sound log ends ("
                             + scan.soundEnd() + ")",
                     "open does not use it");
@@ -96,6 +111,7 @@ public final class CheckpointCheck {
     private static Finding entries(MappedFile f, CheckpointFile c, ShardScan scan) {
         MemorySegment bytes = f.bytes();
         long bad = 0;
+        long intoReclaimed = 0;
         long entries = 0;
         String first = null;
         long firstOffset = 0;
@@ -105,14 +121,32 @@ public final class CheckpointCheck {
                 continue;
             }
             entries++;
-            String why = entry(slot, c.coveredPosition(), scan);
-            if (why != null && bad++ == 0) {
+            ReclaimedMarker hole = scan.reclaimedAt(CheckpointFile.position(slot));
+            String why = hole != null
+                    ? "inside reclaimed segment " + StoreLayout.reclaimedName(hole.segmentId())
+                    : entry(slot, c.coveredPosition(), scan);
+            if (why == null) {
+                continue;
+            }
+            if (hole != null) {
+                intoReclaimed++;
+            }
+            if (bad++ == 0) {
                 first = "slot " + i + " -> log position " + CheckpointFile.position(slot) + ": " + why;
                 firstOffset = c.slotsOffset() + 8 * i;
             }
         }
         if (bad == 0) {
             return null;
+        }
+        if (intoReclaimed == bad) {
+            return new Finding(
+                    Finding.Severity.NOTE,
+                    f.path(),
+                    firstOffset,
+                    bad + " of " + entries + " checkpoint entries point into reclaimed segments (the checkpoint "
+                            + "predates their reclamation); first: " + first,
+                    SKIP);
         }
         return new Finding(
                 Finding.Severity.DAMAGE,

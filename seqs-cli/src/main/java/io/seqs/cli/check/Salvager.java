@@ -2,9 +2,12 @@ package io.seqs.cli.check;
 
 import io.seqs.Seqs;
 import io.seqs.cli.Progress;
+import io.seqs.cli.format.FormatException;
 import io.seqs.cli.format.LogRecord;
+import io.seqs.cli.format.MappedFile;
 import io.seqs.cli.format.StoreLayout;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -25,6 +28,9 @@ import java.util.Map;
  * <p>A sound checkpoint covering the end of every unreadable stretch after a key's record settles
  * the doubt when its index entry for the key (same 25-bit hash) points at exactly that record:
  * the key was not written again before the checkpoint's covered position.
+ *
+ * <p>Compressed values are decompressed and put as they were written; the target store compresses
+ * them again as it is set to. A key whose latest value does not decompress is not copied, and named.
  */
 public final class Salvager {
     /**
@@ -38,6 +44,18 @@ public final class Salvager {
     public record Doubt(byte[] key, int shard, long logPosition, long gapStart) {}
 
     /**
+     * A key whose latest record is sound but whose compressed value does not decompress.
+     *
+     * @param key its bytes
+     * @param shard its shard
+     * @param logPosition its latest record
+     * @param file the file holding the record
+     * @param offset the record's offset in it
+     * @param what what is wrong with the value
+     */
+    public record DamagedValue(byte[] key, int shard, long logPosition, Path file, long offset, String what) {}
+
+    /**
      * What a salvage did.
      *
      * @param saved keys copied
@@ -46,6 +64,7 @@ public final class Salvager {
      * @param records sound records read
      * @param gaps unreadable stretches
      * @param doubts keys in doubt
+     * @param damagedValues keys not copied because their latest value does not decompress
      * @param findings every problem in the source
      */
     public record Result(
@@ -55,10 +74,11 @@ public final class Salvager {
             long records,
             List<ShardGap> gaps,
             List<Doubt> doubts,
+            List<DamagedValue> damagedValues,
             List<Finding> findings) {
         /** Whether everything was saved. */
         public boolean complete() {
-            return gaps.isEmpty() && doubts.isEmpty();
+            return gaps.isEmpty() && doubts.isEmpty() && damagedValues.isEmpty();
         }
     }
 
@@ -77,7 +97,12 @@ public final class Salvager {
         }
     }
 
-    private record Latest(long segmentId, long offset, long logPosition, int type, int keyLength, int valueLength) {}
+    private record Latest(
+            long segmentId, long offset, long logPosition, int type, int flags, int keyLength, int valueLength) {
+        LogRecord record() {
+            return new LogRecord(offset, keyLength, type, flags, valueLength, 0);
+        }
+    }
 
     private Salvager() {}
 
@@ -95,6 +120,7 @@ public final class Salvager {
         List<Finding> findings = new ArrayList<>(checks.findings());
         List<ShardGap> gaps = new ArrayList<>();
         List<Doubt> doubts = new ArrayList<>();
+        List<DamagedValue> damaged = new ArrayList<>();
         long saved = 0;
         long deleted = 0;
         long beyond = 0;
@@ -106,7 +132,7 @@ public final class Salvager {
                     checks.expected(shard),
                     (s, r, pos) -> latest.put(
                             new Key(r.key(s.file().bytes())),
-                            new Latest(s.id(), r.offset(), pos, r.type(), r.keyLength(), r.valueLength())),
+                            new Latest(s.id(), r.offset(), pos, r.type(), r.flags(), r.keyLength(), r.valueLength())),
                     progress)) {
                 findings.addAll(scan.findings());
                 records += scan.records();
@@ -126,10 +152,7 @@ public final class Salvager {
                                 e.getKey().bytes(), shard, l.logPosition(), firstGapAfter(scan, l.logPosition())));
                     } else if (l.type() == LogRecord.DELETE) {
                         deleted++;
-                    } else {
-                        var file = scan.segments().get(l.segmentId()).file().bytes();
-                        LogRecord r = new LogRecord(l.offset(), l.keyLength(), l.type(), l.valueLength(), 0);
-                        target.put(e.getKey().bytes(), r.value(file));
+                    } else if (copy(e.getKey().bytes(), l, shard, scan, target, damaged)) {
                         saved++;
                         if (l.logPosition() >= scan.soundEnd()) {
                             beyond++;
@@ -139,7 +162,22 @@ public final class Salvager {
                 checkpoints.forEach(Settled.Checkpoint::close);
             }
         }
-        return new Result(saved, deleted, beyond, records, gaps, doubts, findings);
+        return new Result(saved, deleted, beyond, records, gaps, doubts, damaged, findings);
+    }
+
+    /** Puts a key's latest value into the target (decompressed: the target compresses as it is set to). */
+    private static boolean copy(
+            byte[] key, Latest l, int shard, ShardScan scan, Seqs target, List<DamagedValue> damaged) {
+        MappedFile file = scan.segments().get(l.segmentId()).file();
+        byte[] value;
+        try {
+            value = l.record().value(file.bytes());
+        } catch (FormatException ex) {
+            damaged.add(new DamagedValue(key, shard, l.logPosition(), file.path(), ex.offset(), ex.getMessage()));
+            return false;
+        }
+        target.put(key, value);
+        return true;
     }
 
     private static long firstGapAfter(ShardScan scan, long position) {

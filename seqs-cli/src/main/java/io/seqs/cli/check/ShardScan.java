@@ -3,7 +3,9 @@ package io.seqs.cli.check;
 import io.seqs.cli.Progress;
 import io.seqs.cli.format.FormatException;
 import io.seqs.cli.format.LogRecord;
+import io.seqs.cli.format.Lz4Value;
 import io.seqs.cli.format.MappedFile;
+import io.seqs.cli.format.ReclaimedMarker;
 import io.seqs.cli.format.SegmentHeader;
 import io.seqs.cli.format.StoreLayout;
 import java.io.IOException;
@@ -17,7 +19,9 @@ import java.util.TreeMap;
  * Reads one shard's log the way docs/format.md describes recovery, but does not stop at the first
  * problem: it names every one, finds the sound records after it (the next offset, 8-byte aligned,
  * where a sound record with an acceptable generation starts), and works out where open would cut
- * the log. The segment files stay mapped read-only until {@link #close()}.
+ * the log. The chain of segments continues across reclaimed-segment markers; every compressed
+ * value is decompressed and checked against the length it declares. The segment files stay
+ * mapped read-only until {@link #close()}.
  */
 public final class ShardScan implements AutoCloseable {
     /** Receives every sound record in log order. */
@@ -67,9 +71,19 @@ public final class ShardScan implements AutoCloseable {
      */
     public record Gap(long start, long end, Path file, long offset, boolean trailing) {}
 
+    /** A finding, and whether open stops reading the log there (rather than keeping the record or ignoring a file). */
+    private record Problem(Finding finding, boolean cuts) {}
+
+    /** Where the chain of segments goes on is not known (after an unreadable marker). */
+    private static final long UNKNOWN = -1;
+
+    private static final String VALUE_DAMAGE_ACTION = "open keeps the record; while it is its key's latest, a get "
+            + "of the key, a dump and a scan fail on it with a CorruptionException";
+
     private final Expected expected;
     private final TreeMap<Long, Segment> segments = new TreeMap<>();
-    private final List<Finding> findings = new ArrayList<>();
+    private final TreeMap<Long, ReclaimedMarker> reclaimed = new TreeMap<>();
+    private final List<Problem> problems = new ArrayList<>();
     private final List<Gap> gaps = new ArrayList<>();
     private long window;
     private long minGeneration;
@@ -78,7 +92,13 @@ public final class ShardScan implements AutoCloseable {
     private long records;
     private long recordsAfterCut;
     private long recordsAtLastProblem = -1;
+    private long compressedRecords;
+    private long damagedValues;
     private long bytes;
+    /** The id the next file of the chain must have, or {@link #UNKNOWN}. */
+    private long nextId;
+    /** Where the records of the chain so far end, or {@link #UNKNOWN}. */
+    private long chainEnd;
 
     private ShardScan(Expected expected) {
         this.expected = expected;
@@ -111,48 +131,141 @@ public final class ShardScan implements AutoCloseable {
         Path shardDir = layout.dir()
                 .resolve(StoreLayout.epochName(expected.epoch()))
                 .resolve(StoreLayout.shardName(expected.shard()));
-        long expectedId = 0;
-        long previousEnd = 0;
+        TreeMap<Long, Path> leftovers = layout.segments(expected.epoch(), expected.shard());
+        nextId = 0;
+        chainEnd = 0;
         for (Map.Entry<Long, Path> e :
-                layout.segments(expected.epoch(), expected.shard()).entrySet()) {
+                layout.logFiles(expected.epoch(), expected.shard()).entrySet()) {
             long id = e.getKey();
-            MappedFile file = MappedFile.open(e.getValue());
-            SegmentHeader header = header(file, id, previousEnd);
-            if (window == 0) {
-                findings.add(new Finding(
-                        Finding.Severity.DAMAGE,
-                        file.path(),
-                        0,
-                        "window size unknown (no sound manifest or earlier header): records not read",
-                        ""));
-                file.close();
+            if (!StoreLayout.isMarker(e.getValue())) {
+                segment(shardDir, e.getValue(), id, visitor, progress);
                 continue;
             }
-            if (id != expectedId) {
-                missing(shardDir, expectedId, id, previousEnd);
+            marker(shardDir, e.getValue(), id);
+            Path leftover = leftovers.get(id);
+            if (leftover != null) {
+                problems.add(new Problem(
+                        new Finding(
+                                Finding.Severity.NOTE,
+                                leftover,
+                                0,
+                                "segment file beside its reclaimed-segment marker (a reclamation stopped before "
+                                        + "deleting it); not part of the log, not read",
+                                "open deletes it"),
+                        false));
             }
-            Segment segment = new Segment(id, file, window);
-            segments.put(id, segment);
-            long end = records(segment, visitor);
-            if (header != null && file.size() < header.recordedLength()) {
-                problem(
-                        file.path(),
-                        file.size(),
-                        "file is " + file.size() + " bytes, its header records " + header.recordedLength()
-                                + ": cut on disk",
-                        segment.logPosition(end));
-            }
-            previousEnd = segment.logPosition(end);
-            long windows = header != null ? header.windowCount() : Math.max(1, (file.size() + window - 1) / window);
-            expectedId = id + windows;
-            bytes += file.size();
-            progress.advance(file.size());
         }
-        logEnd = previousEnd;
+        logEnd = chainEnd == UNKNOWN ? soundEnd : chainEnd;
         if (soundEnd < 0) {
             soundEnd = logEnd;
         }
         classify();
+    }
+
+    private void segment(Path shardDir, Path path, long id, Visitor visitor, Progress progress) throws IOException {
+        MappedFile file = MappedFile.open(path);
+        SegmentHeader header = header(file, id, chainEnd);
+        if (window == 0) {
+            problems.add(new Problem(
+                    new Finding(
+                            Finding.Severity.DAMAGE,
+                            file.path(),
+                            0,
+                            "window size unknown (no sound manifest or earlier header): records not read",
+                            ""),
+                    true));
+            file.close();
+            return;
+        }
+        if (nextId != UNKNOWN && id != nextId) {
+            missing(shardDir, nextId, id, chainEnd);
+        }
+        Segment segment = new Segment(id, file, window);
+        segments.put(id, segment);
+        long end = records(segment, visitor);
+        if (header != null && file.size() < header.recordedLength()) {
+            problem(
+                    file.path(),
+                    file.size(),
+                    "file is " + file.size() + " bytes, its header records " + header.recordedLength()
+                            + ": cut on disk",
+                    segment.logPosition(end));
+        }
+        chainEnd = segment.logPosition(end);
+        long windows = header != null ? header.windowCount() : Math.max(1, (file.size() + window - 1) / window);
+        nextId = id + windows;
+        bytes += file.size();
+        progress.advance(file.size());
+    }
+
+    /**
+     * A reclaimed-segment marker: checked on its own and against the shard, then the chain goes
+     * on from where the reclaimed segment's records ended.
+     */
+    private void marker(Path shardDir, Path path, long id) throws IOException {
+        ReclaimedMarker m;
+        try (MappedFile f = MappedFile.open(path)) {
+            m = ReclaimedMarker.parse(f.bytes());
+        } catch (FormatException ex) {
+            unreadableMarker(path, ex.offset(), ex.getMessage());
+            return;
+        }
+        if (window == 0) {
+            window = m.windowSize();
+        }
+        FormatException mismatch = mismatch(m, id);
+        if (mismatch != null) {
+            unreadableMarker(path, mismatch.offset(), mismatch.getMessage());
+            return;
+        }
+        if (nextId != UNKNOWN && id != nextId) {
+            missing(shardDir, nextId, id, chainEnd);
+        } else if (chainEnd != UNKNOWN && m.previousEnd() != chainEnd) {
+            problem(
+                    path,
+                    ReclaimedMarker.PREVIOUS_END_OFFSET,
+                    "reclaimed-segment marker previous end " + m.previousEnd() + ", but the records before it end at "
+                            + chainEnd,
+                    chainEnd);
+        }
+        reclaimed.put(id, m);
+        nextId = m.nextId();
+        chainEnd = m.recordsEnd();
+    }
+
+    /** What of a sound marker does not match the shard and the file's name, or null. */
+    private FormatException mismatch(ReclaimedMarker m, long id) {
+        String what = "reclaimed-segment marker ";
+        if (m.epoch() != expected.epoch()) {
+            return new FormatException(
+                    ReclaimedMarker.EPOCH_OFFSET, what + "epoch " + m.epoch() + ", expected " + expected.epoch());
+        }
+        if (m.shard() != expected.shard()) {
+            return new FormatException(
+                    ReclaimedMarker.SHARD_OFFSET, what + "shard " + m.shard() + ", expected " + expected.shard());
+        }
+        if (expected.shardCount() != 0 && m.shardCount() != expected.shardCount()) {
+            return new FormatException(
+                    ReclaimedMarker.SHARD_COUNT_OFFSET,
+                    what + "shard count " + m.shardCount() + ", expected " + expected.shardCount());
+        }
+        if (m.segmentId() != id) {
+            return new FormatException(
+                    ReclaimedMarker.SEGMENT_ID_OFFSET, what + "segment id " + m.segmentId() + ", its name says " + id);
+        }
+        if (m.windowSize() != window) {
+            return new FormatException(
+                    ReclaimedMarker.WINDOW_SIZE_OFFSET,
+                    what + "window size " + m.windowSize() + ", expected " + window);
+        }
+        return null;
+    }
+
+    /** Open stops at a marker it cannot trust; where the chain goes on after it is not known. */
+    private void unreadableMarker(Path path, long offset, String what) {
+        problem(path, offset, what, chainEnd);
+        nextId = UNKNOWN;
+        chainEnd = UNKNOWN;
     }
 
     private SegmentHeader header(MappedFile file, long id, long previousEnd) {
@@ -176,9 +289,9 @@ public final class ShardScan implements AutoCloseable {
                                         ? "segment id " + h.segmentId() + ", its name says " + id
                                         : h.windowSize() != window
                                                 ? "window size " + h.windowSize() + ", expected " + window
-                                                : h.previousEnd() != previousEnd
+                                                : previousEnd != UNKNOWN && h.previousEnd() != previousEnd
                                                         ? "previous end " + h.previousEnd()
-                                                                + ", but the previous segment's records end at "
+                                                                + ", but the records before it end at "
                                                                 + previousEnd
                                                         : null;
         if (mismatch != null) {
@@ -204,6 +317,9 @@ public final class ShardScan implements AutoCloseable {
                     recordsAfterCut++;
                 }
                 minGeneration = r.generation();
+                if (r.compressed()) {
+                    compressedValue(segment, r);
+                }
                 visitor.record(segment, r, segment.logPosition(offset));
                 offset += r.length();
             } else if (p instanceof LogRecord.Bad(String reason)) {
@@ -226,6 +342,24 @@ public final class ShardScan implements AutoCloseable {
         }
     }
 
+    /** Checks a compressed value decompresses to the length it declares; open does not, a get does. */
+    private void compressedValue(Segment segment, LogRecord r) {
+        compressedRecords++;
+        try {
+            Lz4Value.decompress(segment.file().bytes(), r);
+        } catch (FormatException ex) {
+            damagedValues++;
+            problems.add(new Problem(
+                    new Finding(
+                            Finding.Severity.DAMAGE,
+                            segment.file().path(),
+                            ex.offset(),
+                            ex.getMessage(),
+                            VALUE_DAMAGE_ACTION),
+                    false));
+        }
+    }
+
     private long resync(java.lang.foreign.MemorySegment bytes, long from) {
         for (long o = from; bytes.byteSize() - o >= LogRecord.HEADER; o += 8) {
             if (LogRecord.probe(bytes, o, minGeneration, expected.maxGeneration()) instanceof LogRecord.Sound) {
@@ -235,18 +369,20 @@ public final class ShardScan implements AutoCloseable {
         return -1;
     }
 
+    /** A problem where open stops reading the log. */
     private void problem(Path file, long offset, String what, long cutAt) {
-        if (soundEnd < 0) {
+        if (soundEnd < 0 && cutAt != UNKNOWN) {
             soundEnd = cutAt;
         }
         recordsAtLastProblem = records;
-        findings.add(new Finding(Finding.Severity.DAMAGE, file, offset, what, ""));
+        problems.add(new Problem(new Finding(Finding.Severity.DAMAGE, file, offset, what, ""), true));
     }
 
-    /** Says what open would do for each finding, once the whole log has been read. */
+    /** Says what open would do for each place where it stops reading, once the whole log has been read. */
     private void classify() {
+        long cuts = problems.stream().filter(Problem::cuts).count();
         boolean tail = recordsAtLastProblem == records
-                && findings.size() == 1
+                && cuts == 1
                 && !gaps.isEmpty()
                 && gaps.getLast()
                         .file()
@@ -262,36 +398,63 @@ public final class ShardScan implements AutoCloseable {
         long filesAfter = segments.values().stream()
                 .filter(s -> s.logPosition(0) >= soundEnd)
                 .count();
-        for (int i = 0; i < findings.size(); i++) {
-            Finding f = findings.get(i);
-            if (tail) {
-                findings.set(
-                        i,
-                        f.with(
-                                Finding.Severity.TAIL,
-                                "open cuts the log at log position " + soundEnd
-                                        + " (a write an unclean shutdown interrupted); nothing readable follows"));
-            } else if (i == 0) {
-                findings.set(
-                        i,
-                        f.with(
-                                Finding.Severity.DAMAGE,
-                                "open keeps log positions below " + soundEnd + " and drops " + recordsAfterCut
-                                        + " sound records after it"
-                                        + (filesAfter > 0 ? " and " + filesAfter + " segment files" : "")));
-            } else {
-                findings.set(
-                        i,
-                        f.with(
-                                Finding.Severity.DAMAGE,
-                                "dropped by open with everything after log position " + soundEnd));
+        boolean first = true;
+        for (int i = 0; i < problems.size(); i++) {
+            if (!problems.get(i).cuts()) {
+                continue;
             }
+            Finding f = problems.get(i).finding();
+            if (tail) {
+                f = f.with(
+                        Finding.Severity.TAIL,
+                        "open cuts the log at log position " + soundEnd
+                                + " (a write an unclean shutdown interrupted); nothing readable follows");
+            } else if (first) {
+                f = f.with(
+                        Finding.Severity.DAMAGE,
+                        "open keeps log positions below " + soundEnd + " and drops " + recordsAfterCut
+                                + " sound records after it"
+                                + (filesAfter > 0 ? " and " + filesAfter + " segment files" : ""));
+            } else {
+                f = f.with(Finding.Severity.DAMAGE, "dropped by open with everything after log position " + soundEnd);
+            }
+            problems.set(i, new Problem(f, true));
+            first = false;
         }
     }
 
     /** Findings in log order. */
     public List<Finding> findings() {
-        return findings;
+        return problems.stream().map(Problem::finding).toList();
+    }
+
+    /** The reclaimed-segment markers of the chain that passed their checks, by segment id. */
+    public TreeMap<Long, ReclaimedMarker> reclaimed() {
+        return reclaimed;
+    }
+
+    /**
+     * The reclaimed segment that covered a log position.
+     *
+     * @param position a log position
+     * @return its marker, or null when no reclaimed segment covered it
+     */
+    public ReclaimedMarker reclaimedAt(long position) {
+        if (window == 0) {
+            return null;
+        }
+        var e = reclaimed.floorEntry(position / window);
+        return e != null && position < e.getValue().limit() ? e.getValue() : null;
+    }
+
+    /** Sound records whose value is stored compressed. */
+    public long compressedRecords() {
+        return compressedRecords;
+    }
+
+    /** Sound records whose compressed value does not decompress to its declared length. */
+    public long damagedValues() {
+        return damagedValues;
     }
 
     /** Unreadable stretches of the log, in log order. */

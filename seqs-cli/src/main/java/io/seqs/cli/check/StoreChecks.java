@@ -101,8 +101,10 @@ public record StoreChecks(
     public long segmentBytes(StoreLayout layout) throws IOException {
         long total = 0;
         for (int shard = 0; shard < shardCount; shard++) {
-            for (Path p : layout.segments(epoch, shard).values()) {
-                total += Files.size(p);
+            for (Path p : layout.logFiles(epoch, shard).values()) {
+                if (!StoreLayout.isMarker(p)) {
+                    total += Files.size(p);
+                }
             }
         }
         return total;

@@ -10,6 +10,11 @@ import java.util.Map;
 
 /** Reads every byte of a store's current epoch and lists what is damaged, where, and what open would do. */
 public final class StoreVerifier {
+    /** Shard figure: reclaimed segments whose markers passed their checks. */
+    static final String RECLAIMED = "reclaimed_segments";
+    /** Shard figure: sound records with a compressed value. */
+    static final String COMPRESSED = "compressed_records";
+
     private StoreVerifier() {}
 
     /**
@@ -20,6 +25,16 @@ public final class StoreVerifier {
      * @param shards per-shard figures
      */
     public record Report(StoreChecks checks, List<Finding> findings, List<Map<String, Object>> shards) {
+        /** Reclaimed segments whose markers passed their checks, over every shard. */
+        public long reclaimedSegments() {
+            return shards.stream().mapToLong(s -> (Long) s.get(RECLAIMED)).sum();
+        }
+
+        /** Sound records with a compressed value, over every shard. */
+        public long compressedRecords() {
+            return shards.stream().mapToLong(s -> (Long) s.get(COMPRESSED)).sum();
+        }
+
         /** Whether nothing was found that open would drop or repair. */
         public boolean sound() {
             return findings.stream().allMatch(f -> f.severity() == Finding.Severity.NOTE);
@@ -54,7 +69,9 @@ public final class StoreVerifier {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("shard", shard);
                 m.put("segments", scan.segments().size());
+                m.put(RECLAIMED, (long) scan.reclaimed().size());
                 m.put("records", scan.records());
+                m.put(COMPRESSED, scan.compressedRecords());
                 m.put("log_end", scan.logEnd());
                 m.put("sound_end", scan.soundEnd());
                 m.put("records_open_drops", scan.recordsAfterCut());

@@ -3,8 +3,11 @@ package io.seqs.cli.format;
 import java.lang.foreign.MemorySegment;
 
 /**
- * The 64-byte header at the start of a segment file, as docs/format.md version 1 describes it.
+ * The 64-byte header at the start of a segment file, as docs/format.md describes it. Versions 1
+ * and 2 share the layout; version 2 files may hold compressed values and follow reclaimed
+ * segments ({@link ReclaimedMarker}).
  *
+ * @param version segment format version
  * @param shard shard index
  * @param epoch epoch
  * @param shardCount shards of the store
@@ -15,6 +18,7 @@ import java.lang.foreign.MemorySegment;
  * @param recordedLength file length the header records, in bytes
  */
 public record SegmentHeader(
+        int version,
         int shard,
         long epoch,
         int shardCount,
@@ -25,8 +29,23 @@ public record SegmentHeader(
         long recordedLength) {
     /** Header length; records start here. */
     public static final int LENGTH = 64;
+    /** Oldest segment format version this tool reads. */
+    public static final int OLDEST_VERSION = 1;
+    /** Newest segment format version this tool reads. */
+    public static final int NEWEST_VERSION = 2;
 
     static final String MAGIC = "SEQSSEG1";
+    static final int MAGIC_OFFSET = 0;
+    static final int VERSION_OFFSET = 8;
+    static final int LENGTH_OFFSET = 10;
+    static final int SHARD_OFFSET = 12;
+    static final int EPOCH_OFFSET = 16;
+    static final int SHARD_COUNT_OFFSET = 24;
+    static final int WINDOW_COUNT_OFFSET = 28;
+    static final int SEGMENT_ID_OFFSET = 32;
+    static final int WINDOW_SIZE_OFFSET = 40;
+    static final int PREVIOUS_END_OFFSET = 48;
+    static final int PAGES_OFFSET = 56;
     static final int CRC_OFFSET = 60;
     static final int PAGE = 4096;
 
@@ -42,10 +61,10 @@ public record SegmentHeader(
             throw new FormatException(
                     0, "segment file is " + bytes.byteSize() + " bytes, shorter than its " + LENGTH + "-byte header");
         }
-        String magic = Bytes.ascii(bytes, 0, 8);
+        String magic = Bytes.ascii(bytes, MAGIC_OFFSET, MAGIC.length());
         if (!MAGIC.equals(magic)) {
             throw new FormatException(
-                    0, "segment magic '" + ManifestFile.printable(magic) + "', expected '" + MAGIC + "'");
+                    MAGIC_OFFSET, "segment magic '" + ManifestFile.printable(magic) + "', expected '" + MAGIC + "'");
         }
         long crc = Bytes.u32(bytes, CRC_OFFSET);
         long computed = Bytes.crc32c(bytes, 0, CRC_OFFSET);
@@ -53,25 +72,30 @@ public record SegmentHeader(
             throw new FormatException(
                     CRC_OFFSET, "segment header CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
         }
-        int version = Bytes.u16(bytes, 8);
-        if (version != 1) {
-            throw new FormatException(8, "segment format version " + version + ", this tool reads version 1");
+        int version = Bytes.u16(bytes, VERSION_OFFSET);
+        if (version < OLDEST_VERSION || version > NEWEST_VERSION) {
+            throw new FormatException(
+                    VERSION_OFFSET,
+                    "segment format version " + version + ", this tool reads versions " + OLDEST_VERSION + ".."
+                            + NEWEST_VERSION);
         }
-        if (Bytes.u16(bytes, 10) != LENGTH) {
-            throw new FormatException(10, "segment header length " + Bytes.u16(bytes, 10) + ", expected " + LENGTH);
+        if (Bytes.u16(bytes, LENGTH_OFFSET) != LENGTH) {
+            throw new FormatException(
+                    LENGTH_OFFSET, "segment header length " + Bytes.u16(bytes, LENGTH_OFFSET) + ", expected " + LENGTH);
         }
-        long windowCount = Bytes.u32(bytes, 28);
+        long windowCount = Bytes.u32(bytes, WINDOW_COUNT_OFFSET);
         if (windowCount < 1) {
-            throw new FormatException(28, "segment window count 0, expected >= 1");
+            throw new FormatException(WINDOW_COUNT_OFFSET, "segment window count 0, expected >= 1");
         }
         return new SegmentHeader(
-                (int) Bytes.u32(bytes, 12),
-                Bytes.i64(bytes, 16),
-                (int) Bytes.u32(bytes, 24),
+                version,
+                (int) Bytes.u32(bytes, SHARD_OFFSET),
+                Bytes.i64(bytes, EPOCH_OFFSET),
+                (int) Bytes.u32(bytes, SHARD_COUNT_OFFSET),
                 windowCount,
-                Bytes.i64(bytes, 32),
-                Bytes.i64(bytes, 40),
-                Bytes.i64(bytes, 48),
-                Bytes.u32(bytes, 56) * PAGE);
+                Bytes.i64(bytes, SEGMENT_ID_OFFSET),
+                Bytes.i64(bytes, WINDOW_SIZE_OFFSET),
+                Bytes.i64(bytes, PREVIOUS_END_OFFSET),
+                Bytes.u32(bytes, PAGES_OFFSET) * PAGE);
     }
 }

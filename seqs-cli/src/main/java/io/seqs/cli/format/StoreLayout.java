@@ -12,12 +12,14 @@ import java.util.stream.Stream;
 
 /**
  * The names of a store directory (docs/format.md, "Directory layout"): epoch directories, shard
- * directories, segment files and checkpoint files. Lists only; opens nothing for writing.
+ * directories, segment files, reclaimed-segment markers and checkpoint files. Lists only; opens
+ * nothing for writing.
  */
 public final class StoreLayout {
     private static final Pattern EPOCH = Pattern.compile("epoch-(\\d{10})");
     private static final Pattern SHARD = Pattern.compile("shard-(\\d{4})");
     private static final Pattern SEGMENT = Pattern.compile("([0-9a-f]{16})\\.seg");
+    private static final Pattern RECLAIMED = Pattern.compile("([0-9a-f]{16})\\.reclaimed");
     private static final Pattern CHECKPOINT = Pattern.compile("([0-9a-f]{16})\\.ckpt");
 
     private final Path dir;
@@ -58,6 +60,11 @@ public final class StoreLayout {
         return String.format("%016x.seg", id);
     }
 
+    /** The name of a reclaimed-segment marker. @param id the segment id @return its name */
+    public static String reclaimedName(long id) {
+        return String.format("%016x.reclaimed", id);
+    }
+
     /**
      * Epoch numbers of the epoch directories present, ascending.
      *
@@ -91,6 +98,38 @@ public final class StoreLayout {
      */
     public TreeMap<Long, Path> segments(long epoch, int shard) throws IOException {
         return files(dir.resolve(epochName(epoch)).resolve(shardName(shard)), SEGMENT);
+    }
+
+    /**
+     * A shard's reclaimed-segment markers by segment id.
+     *
+     * @param epoch the epoch
+     * @param shard the shard
+     * @return id to path
+     * @throws IOException on a listing failure
+     */
+    public TreeMap<Long, Path> reclaimed(long epoch, int shard) throws IOException {
+        return files(dir.resolve(epochName(epoch)).resolve(shardName(shard)), RECLAIMED);
+    }
+
+    /**
+     * The files of a shard's log by id: its segment files and reclaimed-segment markers. Where
+     * both exist for an id the marker stands (the segment file is a leftover the next open deletes).
+     *
+     * @param epoch the epoch
+     * @param shard the shard
+     * @return id to path
+     * @throws IOException on a listing failure
+     */
+    public TreeMap<Long, Path> logFiles(long epoch, int shard) throws IOException {
+        TreeMap<Long, Path> files = segments(epoch, shard);
+        files.putAll(reclaimed(epoch, shard));
+        return files;
+    }
+
+    /** Whether a file of {@link #logFiles} is a reclaimed-segment marker. @param file the file @return true if so */
+    public static boolean isMarker(Path file) {
+        return RECLAIMED.matcher(file.getFileName().toString()).matches();
     }
 
     /**
