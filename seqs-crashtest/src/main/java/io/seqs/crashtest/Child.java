@@ -1,9 +1,9 @@
 package io.seqs.crashtest;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -76,11 +76,27 @@ final class Child implements AutoCloseable {
         return cmd;
     }
 
+    /**
+     * Queues the child's lines, each once its newline arrived. A last line without one is what a
+     * kill cut short while the child printed it (a directory listing of a shard holding hundreds
+     * of reclaimed-segment markers runs to many kilobytes): it is dropped, as if the kill had
+     * landed before the child began to print it. That is sound for every line, because the child
+     * acts on nothing it printed before the line is complete: an operation starts after its
+     * begin line, a force returns after its report, a pause waits after its line.
+     */
     private void pump() {
-        try (BufferedReader r =
-                new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
-            for (String l; (l = r.readLine()) != null; ) {
-                lines.add(l);
+        try (Reader r = new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII)) {
+            StringBuilder line = new StringBuilder();
+            char[] buf = new char[8192];
+            for (int n; (n = r.read(buf)) >= 0; ) {
+                for (int i = 0; i < n; i++) {
+                    if (buf[i] == '\n') {
+                        lines.add(line.toString());
+                        line.setLength(0);
+                    } else {
+                        line.append(buf[i]);
+                    }
+                }
             }
         } catch (IOException e) {
             // the pipe broke with the process

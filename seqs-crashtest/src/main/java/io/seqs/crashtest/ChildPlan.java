@@ -1,5 +1,6 @@
 package io.seqs.crashtest;
 
+import io.seqs.Compression;
 import io.seqs.Durability;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,6 +33,10 @@ import java.util.Map;
  * @param resetPer1000 share of resetEpoch()
  * @param reopenPer1000 share of close-and-reopen
  * @param huge whether values larger than a segment are written
+ * @param compression how the store keeps the values this child writes (a store holds both kinds
+ *     after cycles with different settings)
+ * @param reclaimThreshold the store's reclaim threshold: 0 (no reclamation) or the dead fraction
+ *     past which a sealed segment's live records are moved to the tail and the segment deleted
  */
 record ChildPlan(
         String dir,
@@ -52,7 +57,9 @@ record ChildPlan(
         int checkpointPer1000,
         int resetPer1000,
         int reopenPer1000,
-        boolean huge) {
+        boolean huge,
+        Compression compression,
+        double reclaimThreshold) {
 
     List<String> toArgs() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -75,6 +82,8 @@ record ChildPlan(
         m.put("resetPer1000", resetPer1000);
         m.put("reopenPer1000", reopenPer1000);
         m.put("huge", huge);
+        m.put("compression", compression);
+        m.put("reclaimThreshold", reclaimThreshold);
         List<String> out = new ArrayList<>();
         m.forEach((k, v) -> out.add(k + "=" + v));
         return out;
@@ -108,7 +117,9 @@ record ChildPlan(
                 Integer.parseInt(m.get("checkpointPer1000")),
                 Integer.parseInt(m.get("resetPer1000")),
                 Integer.parseInt(m.get("reopenPer1000")),
-                Boolean.parseBoolean(m.get("huge")));
+                Boolean.parseBoolean(m.get("huge")),
+                Compression.valueOf(m.get("compression")),
+                Double.parseDouble(m.get("reclaimThreshold")));
     }
 
     /** Versions written in a cycle are unique in the run: the cycle in the high bits, the thread, a counter. */

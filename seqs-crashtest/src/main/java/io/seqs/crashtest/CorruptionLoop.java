@@ -1,5 +1,6 @@
 package io.seqs.crashtest;
 
+import io.seqs.Compression;
 import io.seqs.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,8 +19,10 @@ import java.util.function.Consumer;
  * checkpoints, resets) and ends it either with close() or with flush() and a halt, which leaves
  * a log tail after the last checkpoint for recovery to replay. Then, cycle after cycle, a fresh
  * copy gets one to three injuries (bits flipped, a range zeroed or filled with garbage, a file
- * cut short, a checkpoint or the manifest deleted) in segments, checkpoints or the manifest, and
- * a child opens it, reads every key, writes a little, closes, reopens and reads everything again.
+ * cut short, a checkpoint, a marker or the manifest deleted) in segments, reclaimed-segment
+ * markers, checkpoints or the manifest, and a child opens it, reads every key, writes a little,
+ * closes, reopens and reads everything again. The store is built with a compression and a
+ * reclaim threshold drawn from the seed, which its later opens keep.
  *
  * <p>The open must neither crash the JVM nor hang; it may refuse with a clear exception. Every
  * value a get returns must be an intact value written to that key at some time; a get may throw
@@ -53,6 +56,10 @@ final class CorruptionLoop {
     private Map<Integer, Long> expected;
     private Durability mode;
     private int shards;
+    /** How the store was built; its later opens keep the settings. */
+    private Compression compression;
+
+    private double reclaimThreshold;
     private long builtEpoch;
     private int builds;
     private long ackedWrites;
@@ -99,6 +106,12 @@ final class CorruptionLoop {
         mode = o.modes().get((cycle / REBUILD_EVERY) % o.modes().size());
         shards = 1 << rnd.nextInt(3);
         boolean halt = (cycle / REBUILD_EVERY) % 2 == 1;
+        compression = rnd.nextInt(4) == 0 ? Compression.NONE : Compression.LZ4;
+        reclaimThreshold = rnd.nextInt(5) == 0 ? 0 : (20 + rnd.nextInt(41)) / 100.0;
+        // Reclamation starts 250 ms after the open and a reset leaves nothing to reclaim: a store
+        // built with it on gets more writes and no resets, so that it holds reclaimed segments.
+        boolean reclaim = reclaimThreshold > 0;
+        int ops = reclaim ? 4000 + rnd.nextInt(4000) : 800 + rnd.nextInt(1200);
         model = new Model(KEYS);
         ChildPlan plan = new ChildPlan(
                 pristine.toString(),
@@ -113,13 +126,15 @@ final class CorruptionLoop {
                 "none",
                 false,
                 "run",
-                800 + rnd.nextInt(1200),
+                ops,
                 halt ? "flush-halt" : "close",
                 20,
                 10,
-                2,
+                reclaim ? 0 : 2,
                 0,
-                true);
+                true,
+                compression,
+                reclaimThreshold);
         String[] failure = new String[1];
         int exit = drive(plan, cycle, "build", w -> {
             switch (w[0]) {
@@ -141,6 +156,9 @@ final class CorruptionLoop {
             throw fail(cycle, null, "building the store failed (exit " + exit + "): " + failure[0]);
         }
         builds++;
+        StoreCensus census = StoreCensus.of(pristine);
+        figures.planned(compression, reclaimThreshold);
+        figures.censused(census, census.markers.size());
         ackedWrites += model.ackedWrites;
         expected = new HashMap<>();
         for (int k = 0; k < KEYS; k++) {
@@ -185,7 +203,7 @@ final class CorruptionLoop {
         if (damages.isEmpty()) {
             return;
         }
-        boolean onlyRebuildable = damages.stream().noneMatch(d -> d.file().endsWith(".seg"));
+        boolean onlyRebuildable = damages.stream().noneMatch(CorruptionLoop::inLog);
         Path input = base.resolve("last-input");
         FileTrees.copy(work, input);
         Outcome out = open(cycle, damages);
@@ -276,6 +294,11 @@ final class CorruptionLoop {
         }
     }
 
+    /** Whether a damage hit the log (a segment, or the marker of a reclaimed one): the rest is rebuilt from it. */
+    private static boolean inLog(Damage d) {
+        return d.file().endsWith(".seg") || d.file().endsWith(StoreCensus.MARKER_SUFFIX);
+    }
+
     private boolean hitsOwnRecord(int k, List<Damage> damages) {
         RecordMap.Extent e = records.latest.get(k);
         if (e == null) {
@@ -292,11 +315,15 @@ final class CorruptionLoop {
 
     private Damage pickDamage(SplittableRandom rnd) throws IOException {
         List<Path> segments = FileTrees.find(work.resolve(String.format("epoch-%010d", builtEpoch)), ".seg");
+        List<Path> markers =
+                FileTrees.find(work.resolve(String.format("epoch-%010d", builtEpoch)), StoreCensus.MARKER_SUFFIX);
         List<Path> checkpoints = FileTrees.find(work.resolve("checkpoints"), ".ckpt");
         Path manifest = work.resolve("MANIFEST");
         int p = rnd.nextInt(100);
         Path target;
-        if (p < 60 && !segments.isEmpty()) {
+        if (p >= 55 && p < 60 && !markers.isEmpty()) {
+            target = markers.get(rnd.nextInt(markers.size())); // stands in the log for a reclaimed segment
+        } else if (p < 60 && !segments.isEmpty()) {
             target = segments.get(rnd.nextInt(segments.size()));
         } else if (p < 85 && !checkpoints.isEmpty()) {
             target = checkpoints.get(rnd.nextInt(checkpoints.size()));
@@ -426,7 +453,9 @@ final class CorruptionLoop {
                 0,
                 0,
                 0,
-                false);
+                false,
+                compression,
+                reclaimThreshold);
         Outcome out = new Outcome();
         int[] opens = {0};
         Map<Integer, Model.Op> pending = new HashMap<>();
@@ -606,7 +635,8 @@ final class CorruptionLoop {
     private CrashTestFailure fail(int cycle, List<Damage> damages, String what) {
         return new CrashTestFailure("crashtest corruption FAILED: seed " + o.seed() + ", cycle " + cycle + ", mode "
                 + mode
-                + ", " + shards + " shards\n  damage: " + (damages == null ? "-" : damages) + "\n  " + what
+                + ", " + shards + " shards, " + compression + ", reclaim threshold " + reclaimThreshold
+                + "\n  damage: " + (damages == null ? "-" : damages) + "\n  " + what
                 + "\n  damaged store as opened: " + base.resolve("last-input") + " (intact original: " + pristine + ")"
                 + "\n  child logs: " + base.resolve("logs")
                 + "\n  replay the run: " + o.replayCommand(cycle + 1));

@@ -1,12 +1,15 @@
 package io.seqs.crashtest;
 
+import io.seqs.Compression;
 import io.seqs.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -34,7 +37,12 @@ final class CrashLoop {
             "checkpoint.before-directory-sync",
             "checkpoint.before-prune",
             "segment.after-create",
-            "segment.after-reserve");
+            "segment.after-reserve",
+            "reclaim.after-copy",
+            "reclaim.after-checkpoint",
+            "reclaim.marker.before-rename",
+            "reclaim.marker.before-directory-sync",
+            "reclaim.before-delete");
     /** A running writer that prints nothing for this long is stuck (its slowest operations take a fraction of it). */
     private static final long STALL_NANOS = 5_000_000_000L;
     /** A child that prints nothing for this long is hung. */
@@ -50,6 +58,8 @@ final class CrashLoop {
     private final Figures figures;
     /** A power loss happened since the store was last checked. */
     private boolean powerLossPending;
+    /** Reclaimed-segment markers seen after the previous cycle: a new one means a cycle reclaimed a segment. */
+    private final Set<String> markersSeen = new HashSet<>();
 
     CrashLoop(Options o) throws IOException {
         this.o = o;
@@ -103,6 +113,8 @@ final class CrashLoop {
     private record CyclePlan(
             ChildPlan child, String failpoint, boolean early, long killAfterMillis, boolean powerLoss) {}
 
+    // every choice of a cycle in one place, in the order it is drawn from the cycle's random stream
+    @SuppressWarnings("checkstyle:MethodLength")
     private CyclePlan plan(int cycle, boolean finalCheck) {
         SplittableRandom rnd = new SplittableRandom(o.seed() * 0x9E3779B97F4A7C15L + cycle);
         Durability mode = o.modes().get(cycle % o.modes().size());
@@ -120,8 +132,14 @@ final class CrashLoop {
         // fewer durability points under power loss, so that more acknowledged data is at stake
         int flush = power ? 10 : 25;
         int checkpoint = power ? 6 : 12;
-        int reset = 3;
+        // A reset empties the store: a store reset every few hundred writes seldom holds a sealed
+        // segment dead enough to reclaim, one never reset grows faster than reclamation (two
+        // fsyncs per 64 KiB segment) shrinks it. Most cycles reset, some do not (and see below).
+        int reset = pick(rnd, 0, 1, 3, 3);
         int reopen = 2;
+        // LZ4 most of the time; reclamation mostly on, at thresholds from eager to lazy
+        Compression compression = rnd.nextInt(4) == 0 ? Compression.NONE : Compression.LZ4;
+        double reclaimThreshold = rnd.nextInt(5) == 0 ? 0 : (20 + rnd.nextInt(41)) / 100.0;
         String failpoint = null;
         if (o.kind() == Kind.FAILPOINT && !finalCheck) {
             String name = FAILPOINTS.get(cycle % FAILPOINTS.size());
@@ -136,12 +154,32 @@ final class CrashLoop {
             } else if (name.startsWith("checkpoint.")) {
                 n = 1 + rnd.nextInt(2 * shards);
                 checkpoint = 60;
+            } else if (name.startsWith("reclaim.")) {
+                // Reached once a sealed segment is dead enough: a low threshold and overwrites,
+                // no resets (they leave nothing to reclaim) and no reopens (they restart the
+                // background task). A batch passes after-copy and after-checkpoint once, the
+                // other three once per segment; a batch may hold a single segment, and the next
+                // one comes 250 ms later at the earliest.
+                n = 1 + rnd.nextInt(2);
+                reclaimThreshold = (15 + rnd.nextInt(11)) / 100.0;
+                reset = 0;
+                reopen = 0;
             } else {
                 n = 1 + rnd.nextInt(6);
             }
             failpoint = name + "@" + n;
             afterDump = "run";
             ops = 0;
+        }
+        boolean early = failpoint == null && !finalCheck && rnd.nextInt(100) < 12;
+        long killAfter =
+                early ? 20 + rnd.nextInt(500) : rnd.nextInt(100) < 50 ? rnd.nextInt(300) : 300 + rnd.nextInt(1200);
+        if (failpoint == null && !early && !finalCheck && reclaimThreshold > 0 && rnd.nextInt(4) == 0) {
+            // A reclamation batch (copies, a checkpoint, then a marker and a deletion per segment)
+            // starts 250 ms after the open and may take a second or more, and a reset cuts it
+            // short: some writers live long enough, without resets, to be killed in its later steps.
+            killAfter = 1500 + rnd.nextInt(2000);
+            reset = 0;
         }
         String lockstep = !power ? "none" : mode == Durability.SYNC ? "writes" : "barriers";
         ChildPlan child = new ChildPlan(
@@ -163,10 +201,9 @@ final class CrashLoop {
                 checkpoint,
                 reset,
                 reopen,
-                true);
-        boolean early = failpoint == null && !finalCheck && rnd.nextInt(100) < 12;
-        long killAfter =
-                early ? 20 + rnd.nextInt(500) : rnd.nextInt(100) < 50 ? rnd.nextInt(300) : 300 + rnd.nextInt(1200);
+                true,
+                compression,
+                reclaimThreshold);
         if (failpoint != null) {
             killAfter = 6000; // the failpoint should halt it long before
         }
@@ -287,11 +324,27 @@ final class CrashLoop {
                 throw fail(s, "the final reopen did not complete");
             }
         }
+        census(p.child());
         if (p.powerLoss()) {
             disk.powerLoss(new SplittableRandom(o.seed() * 31 + cycle));
             powerLossPending = true;
         }
         Files.deleteIfExists(log);
+    }
+
+    /** Counts what the cycle's writer did with compression and reclamation, from the files it left. */
+    private void census(ChildPlan child) throws IOException {
+        StoreCensus c = StoreCensus.of(store);
+        figures.planned(child.compression(), child.reclaimThreshold());
+        int fresh = 0;
+        for (String m : c.markers) {
+            if (!markersSeen.contains(m)) {
+                fresh++;
+            }
+        }
+        markersSeen.clear(); // a marker a reset or a power loss took away and that comes back is a new reclamation
+        markersSeen.addAll(c.markers);
+        figures.censused(c, fresh);
     }
 
     /** Everything a cycle's lines have told so far. */

@@ -52,6 +52,10 @@ import java.util.TreeSet;
  * its last image or its current bytes where they differ, at random, with a per-file bias so that
  * "nothing written back" and "everything written back" both come up; a file created since its
  * last image may come back empty, with zero pages, or with some of its pages.
+ *
+ * <p>An unlink is such a change until its directory is forced: a segment file deleted after its
+ * reclaimed-segment marker was made durable may come back, with the bytes of its last image
+ * (an empty file when it never had one), or stay gone.
  */
 final class DiskModel {
     static final int PAGE = 4096;

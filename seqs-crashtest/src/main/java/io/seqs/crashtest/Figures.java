@@ -1,5 +1,6 @@
 package io.seqs.crashtest;
 
+import io.seqs.Compression;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -24,6 +25,21 @@ final class Figures {
     /** Filled by the corruption kind. */
     final Map<String, Integer> outcomes = new TreeMap<>();
 
+    /** Writers (cycles, or stores built for the corruption kind) that ran with LZ4, and with NONE. */
+    int lz4Writers;
+
+    int noneWriters;
+    /** Writers that ran with reclamation off. */
+    int reclaimOffWriters;
+    /** Writers after which the store held a reclaimed-segment marker it did not hold before. */
+    int reclaimingWriters;
+    /** New reclaimed-segment markers counted after writers: segments reclaimed, at least. */
+    long segmentsReclaimed;
+    /** Writers after which the store held LZ4-compressed records, and plain ones of at least 32 bytes. */
+    int writersLeavingLz4Records;
+
+    int writersLeavingPlainRecords;
+
     long startNanos = System.nanoTime();
 
     Figures(Kind kind, long seed) {
@@ -36,6 +52,32 @@ final class Figures {
         droppedRecords += records;
         droppedBytes += bytes;
         droppedSegments += segments;
+    }
+
+    /** A writer ran with these settings. */
+    void planned(Compression compression, double reclaimThreshold) {
+        if (compression == Compression.LZ4) {
+            lz4Writers++;
+        } else {
+            noneWriters++;
+        }
+        if (reclaimThreshold == 0) {
+            reclaimOffWriters++;
+        }
+    }
+
+    /** What the store held after a writer ended; {@code newMarkers} of its markers were not there before. */
+    void censused(StoreCensus c, int newMarkers) {
+        if (newMarkers > 0) {
+            reclaimingWriters++;
+            segmentsReclaimed += newMarkers;
+        }
+        if (c.lz4Records > 0) {
+            writersLeavingLz4Records++;
+        }
+        if (c.plainRecords > 0) {
+            writersLeavingPlainRecords++;
+        }
     }
 
     void count(String outcome) {
@@ -90,6 +132,24 @@ final class Figures {
                     .append("; not reached: ")
                     .append(failpointsMissed)
                     .append('\n');
+        }
+        int writers = lz4Writers + noneWriters;
+        if (writers > 0) {
+            String unit = kind == Kind.CORRUPTION ? "stores built" : "cycles";
+            b.append(String.format(
+                    "  compression: LZ4 in %d of %d %s, NONE in %d; the store held LZ4 records after %d of them, "
+                            + "plain values of 32 B or more after %d%n",
+                    lz4Writers, writers, unit, noneWriters, writersLeavingLz4Records, writersLeavingPlainRecords));
+            b.append(String.format(
+                    "  reclamation: on in %d of %d %s, off in %d; %s with new .reclaimed markers (segments "
+                            + "reclaimed): %d, markers: %d%n",
+                    writers - reclaimOffWriters,
+                    writers,
+                    unit,
+                    reclaimOffWriters,
+                    unit,
+                    reclaimingWriters,
+                    segmentsReclaimed));
         }
         if (!outcomes.isEmpty()) {
             b.append("  outcomes: ").append(outcomes).append('\n');

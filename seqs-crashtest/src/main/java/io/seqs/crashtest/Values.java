@@ -18,15 +18,22 @@ import java.util.zip.CRC32C;
  *   4       4    key id
  *   8       8    version
  *  16       4    total length of the value
- *  20       n    filler, a pure function of (key id, version)
+ *  20       n    filler, a pure function of (key id, version, length)
  *  end-4    4    CRC32C of every byte before it
  * </pre>
+ *
+ * <p>The filler is partly compressible, so that a store with LZ4 on holds both record kinds: one
+ * value in four is random bytes (LZ4 cannot make it smaller and the store keeps it as it is), one
+ * is a short pattern repeated, the others mix random stretches with repeated ones. Values larger
+ * than a segment are mostly random, so that they still need a segment file of several windows.
  */
 final class Values {
     static final int MAGIC = 0x31565153; // "SQV1" little-endian
     static final int MIN_LENGTH = 24;
     /** A version number meaning "no value": the key is absent. */
     static final long ABSENT = -1;
+    /** Values of this many bytes or more are larger than a 64 KiB segment. */
+    static final int HUGE = 64 << 10;
 
     private Values() {}
 
@@ -55,14 +62,42 @@ final class Values {
         int n = Math.max(MIN_LENGTH, length);
         ByteBuffer b = ByteBuffer.allocate(n).order(ByteOrder.LITTLE_ENDIAN);
         b.putInt(MAGIC).putInt(keyId).putLong(version).putInt(n);
-        SplittableRandom filler = new SplittableRandom(version * 0x9E3779B97F4A7C15L ^ keyId);
-        while (b.position() < n - 4) {
-            b.put((byte) filler.nextInt());
-        }
+        fill(b.array(), b.position(), n - 4, new SplittableRandom(version * 0x9E3779B97F4A7C15L ^ keyId));
+        b.position(n - 4);
         CRC32C crc = new CRC32C();
         crc.update(b.array(), 0, n - 4);
         b.putInt((int) crc.getValue());
         return b.array();
+    }
+
+    /** Fills {@code a[from, to)}: random, a repeated pattern, or random stretches between repeated ones. */
+    private static void fill(byte[] a, int from, int to, SplittableRandom r) {
+        int style = r.nextInt(4);
+        if (to - from >= HUGE && r.nextInt(4) != 0) {
+            style = 0;
+        }
+        if (style == 0) {
+            for (int i = from; i < to; i++) {
+                a[i] = (byte) r.nextInt();
+            }
+            return;
+        }
+        byte[] pattern = new byte[1 + r.nextInt(8)];
+        for (int i = 0; i < pattern.length; i++) {
+            pattern[i] = (byte) r.nextInt();
+        }
+        int i = from;
+        while (i < to) {
+            if (style > 1) {
+                for (int end = Math.min(to, i + 4 + r.nextInt(60)); i < end; i++) {
+                    a[i] = (byte) r.nextInt();
+                }
+            }
+            int end = style == 1 ? to : Math.min(to, i + 16 + r.nextInt(240));
+            for (int p = 0; i < end; i++, p++) {
+                a[i] = pattern[p % pattern.length];
+            }
+        }
     }
 
     /**

@@ -109,7 +109,9 @@ public final class Writer {
                     .shards(plan.shards())
                     .segmentSize(64 << 10)
                     .flushInterval(Duration.ofMillis(plan.flushMs()))
-                    .checkpointInterval(Duration.ofMillis(plan.checkpointMs()));
+                    .checkpointInterval(Duration.ofMillis(plan.checkpointMs()))
+                    .compression(plan.compression())
+                    .reclaimThreshold(plan.reclaimThreshold());
             store = b.open();
         } catch (Throwable t) {
             t.printStackTrace();
@@ -412,23 +414,31 @@ public final class Writer {
 
     /** Reports the store's forces: directory listings as they are durable now, and a pause per forced file. */
     private final class Reporter implements SyncListener {
+        /**
+         * Lists the directory after its force and prints the listing. Listing and printing are one
+         * step under the output's lock: two threads may force one directory at once (the group
+         * commit, and reclamation writing a marker), and a listing taken earlier but printed
+         * later would tell the parent that entries the later force made durable are not.
+         */
         @Override
         public void directorySynced(Path realDir) {
             if (outside(realDir)) {
                 return; // e.g. the store directory's own parent: the model takes the store directory as given
             }
-            StringBuilder b = new StringBuilder("F ").append(relative(realDir));
-            try (Stream<Path> entries = Files.list(realDir)) {
-                for (Path p : (Iterable<Path>) entries::iterator) {
-                    String id = FileIds.of(p);
-                    if (id != null) {
-                        b.append(' ').append(p.getFileName()).append('/').append(id);
+            synchronized (out) {
+                StringBuilder b = new StringBuilder("F ").append(relative(realDir));
+                try (Stream<Path> entries = Files.list(realDir)) {
+                    for (Path p : (Iterable<Path>) entries::iterator) {
+                        String id = FileIds.of(p);
+                        if (id != null) {
+                            b.append(' ').append(p.getFileName()).append('/').append(id);
+                        }
                     }
+                } catch (IOException e) {
+                    return; // the directory went away meanwhile (an epoch being dropped): nothing became durable in it
                 }
-            } catch (IOException e) {
-                return; // the directory went away meanwhile (an epoch being dropped): nothing became durable in it
+                begin(b.toString());
             }
-            begin(b.toString());
         }
 
         @Override
