@@ -63,6 +63,7 @@ class NativeAccessTest {
         assertTrue(out.contains("allocated: true"), out);
         assertTrue(out.contains("small store allocated: true"), out);
         assertTrue(out.contains("lazy index: true"), out);
+        assertTrue(out.contains("prefaulted: true"), out);
     }
 
     /** Runs in a JVM with native access; prints what the kernel says about its mappings. */
@@ -116,6 +117,7 @@ class NativeAccessTest {
                 System.out.println("allocated: " + ok + " (" + allocated + " bytes allocated for " + log
                         + " bytes of log, " + apparent + " bytes apparent)");
             }
+            prefault(root.resolve("prefault"));
             // A store of 100 small keys with default settings allocates little, whatever the segment size.
             Path small = root.resolve("small");
             try (Seqs s = Seqs.open(small)) {
@@ -188,6 +190,45 @@ class NativeAccessTest {
             try (var files = Files.walk(dir)) {
                 return files.filter(f -> f.toString().endsWith(".seg")).toList();
             }
+        }
+
+        /**
+         * The pages reserved ahead of the writer are faulted in by a background thread: after one
+         * small put, the segment's resident pages cover its first reservation (about 1 MiB).
+         */
+        private static void prefault(Path prefault) throws IOException {
+            try (Seqs s = Seqs.builder(prefault)
+                    .shards(1)
+                    .segmentSize(64L << 20)
+                    .checkpointInterval(Duration.ZERO)
+                    .open()) {
+                s.put("one".getBytes(), "value".getBytes());
+                Path seg = segments(prefault).getFirst();
+                long rss = 0;
+                for (int i = 0; i < 100 && rss < (512 << 10); i++) {
+                    Thread.sleep(20);
+                    rss = residentOf(seg);
+                }
+                System.out.println("prefaulted: " + (rss >= 512 << 10) + " (" + rss + " bytes of " + seg.getFileName()
+                        + " resident after one put)");
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        /** Resident bytes of this process's mapping of {@code file}, from /proc/self/smaps. */
+        private static long residentOf(Path file) throws IOException {
+            String name = file.toRealPath().toString();
+            boolean current = false;
+            for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+                String[] fields = line.trim().split("\\s+");
+                if (fields.length >= 6 && fields[0].contains("-")) {
+                    current = fields[5].equals(name);
+                } else if (current && line.startsWith("Rss:")) {
+                    return Long.parseLong(fields[1]) * 1024;
+                }
+            }
+            return 0;
         }
 
         /** "n of m segment mappings advised random", from the VmFlags of this process's mappings. */

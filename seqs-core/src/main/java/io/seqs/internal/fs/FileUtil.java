@@ -127,6 +127,8 @@ public final class FileUtil {
     private static final int MADV_RANDOM = 1;
     /** madvise(2) advice: the range will be read soon, start reading it now; 3 on Linux and the BSDs. */
     private static final int MADV_WILLNEED = 3;
+    /** madvise(2) advice (Linux 5.14+): fault the range in writable now, as writes would. */
+    private static final int MADV_POPULATE_WRITE = 23;
 
     // Native calls only with native access granted by the application: otherwise the restricted
     // linker calls would print a warning or throw, and seqs falls back to a free-space check,
@@ -311,6 +313,15 @@ public final class FileUtil {
      */
     public static boolean adviseWillNeed(MemorySegment range) {
         return advise(range, MADV_WILLNEED, "MADV_WILLNEED");
+    }
+
+    /**
+     * Faults {@code range} of a shared file mapping in writable now (Linux 5.14 and later), so
+     * that the writes that follow find their pages mapped. Without native access, or elsewhere
+     * than on Linux, does nothing and returns false.
+     */
+    public static boolean populateWrite(MemorySegment range) {
+        return LINUX && advise(range, MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE");
     }
 
     private static boolean advise(MemorySegment mapping, int advice, String name) {

@@ -15,6 +15,12 @@ public final class Segment {
     public final MemorySegment map;
     /** The scope of {@link #map}; closing it unmaps the file. */
     private final Arena arena;
+    /**
+     * Set when reclamation took the segment out of its log, before it waits out the readers
+     * and unmaps it: work holding a reference of its own (a prefault) checks it inside the read
+     * gate, as gets check that their shard is not released.
+     */
+    private volatile boolean unlinked;
     /** First window of the log address space this file covers. */
     public final long id;
 
@@ -44,6 +50,16 @@ public final class Segment {
         if (arena.scope().isAlive()) {
             arena.close();
         }
+    }
+
+    /** Marks the segment taken out of its log; see {@link #isUnlinked()}. */
+    public void unlink() {
+        unlinked = true;
+    }
+
+    /** Whether the segment was taken out of its log (it is unmapped once no reader can be in it). */
+    public boolean isUnlinked() {
+        return unlinked;
     }
 
     /** Log position one past the last byte this file could hold. */

@@ -177,6 +177,7 @@ public final class LogWriter {
         FileUtil.reserve(seg.path, from - seg.base, to - seg.base, freeSpaceMargin + promisedElsewhere());
         Failpoints.hit("segment.after-reserve");
         reservedEnd = to;
+        prefault(seg, from - seg.base, to - seg.base);
     }
 
     /**
@@ -185,6 +186,28 @@ public final class LogWriter {
      */
     private long promisedElsewhere() {
         return FileUtil.canAllocate() ? 0 : ledger.unwrittenBytesExcept(shard);
+    }
+
+    /** Pages faulted in by one call of the prefault task, between its visits to the read gate. */
+    private static final long PREFAULT_STEP = 2L << 20;
+
+    /**
+     * Faults {@code [from, to)} of the segment in writable on an I/O thread, ahead of the writer
+     * (Linux, native access): the first write to each page would otherwise take a page fault
+     * while holding the shard's lock. Measured in {@code docs/design.md}, "Space".
+     */
+    private void prefault(Segment seg, long from, long to) {
+        if (!FileUtil.canAdvise()) {
+            return;
+        }
+        long start = from & -PAGE; // madvise takes page-aligned ranges
+        io.seqs.internal.fs.IoThreads.pool().execute(() -> {
+            for (long at = start; at < to; at += PREFAULT_STEP) {
+                if (!shard.populate(seg, at, Math.min(PREFAULT_STEP, to - at))) {
+                    return;
+                }
+            }
+        });
     }
 
     /**
@@ -265,6 +288,7 @@ public final class LogWriter {
         activeBuffer = map.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         tail = base + SegmentDescriptor.HEADER_LENGTH;
         reservedEnd = base + firstReservation;
+        prefault(seg, 0, firstReservation);
         directoryDirty = true;
         counters.physicalBytes += SegmentDescriptor.HEADER_LENGTH;
     }

@@ -607,6 +607,7 @@ public final class Shard implements HashIndex.RecordKeys {
                     return false;
                 }
                 segments.remove(seg);
+                seg.unlink();
                 space.clear(seg.id);
             } finally {
                 lock.unlock();
@@ -626,6 +627,22 @@ public final class Shard implements HashIndex.RecordKeys {
             counters.reclaimCommitNanos += nanos;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /**
+     * Faults a range of a segment in writable, inside the read gate so that the mapping is not
+     * released meanwhile; false when the shard or the segment is gone.
+     */
+    boolean populate(Segment seg, long offset, long length) {
+        int ticket = gate.enter();
+        try {
+            if (released || seg.isUnlinked()) {
+                return false;
+            }
+            return FileUtil.populateWrite(seg.map.asSlice(offset, length));
+        } finally {
+            gate.exit(ticket);
         }
     }
 
