@@ -235,6 +235,42 @@ class ReclaimTest {
         }
     }
 
+    @Test
+    void aCutForDamageTakesTheMarkersBehindItAndNothingWrittenAfterIsLost() throws Exception {
+        try (Seqs s = open(0.5)) {
+            for (int k = 0; k < 2000; k++) {
+                s.put(key(k), value(k, 0, 300));
+            }
+            for (int k = 200; k < 2000; k++) {
+                s.put(key(k), value(k, 1, 300)); // the segments after the first die
+            }
+            s.reclaim();
+            assertTrue(s.stats().reclaimedSegments() > 3, s.stats().toString());
+        }
+        Path shardDir = dir.resolve("epoch-0000000001/shard-0000");
+        assertTrue(Files.exists(shardDir.resolve("0000000000000000.seg")), "the first segment is live");
+        deleteCheckpoints(); // recovery reads the log from its start and meets the damage
+        // damage a record in the middle of the first segment: the log is cut there
+        try (var ch = java.nio.channels.FileChannel.open(
+                shardDir.resolve("0000000000000000.seg"), java.nio.file.StandardOpenOption.WRITE)) {
+            ch.write(java.nio.ByteBuffer.wrap(new byte[] {(byte) 0xA5}), 32 << 10);
+        }
+        try (Seqs s = open(0)) {
+            assertTrue(s.stats().recoveryDroppedRecords() > 0, "the cut is reported");
+            assertEquals(0, files(".reclaimed"), "markers behind the cut are gone with it");
+            for (int k = 0; k < 1000; k++) {
+                s.put(("after-" + k).getBytes(StandardCharsets.UTF_8), value(k, 2, 300)); // rolls into new ids
+            }
+        }
+        try (Seqs s = open(0)) {
+            assertEquals(0, s.stats().recoveryDroppedRecords());
+            for (int k = 0; k < 1000; k++) {
+                assertArrayEquals(
+                        value(k, 2, 300), s.get(("after-" + k).getBytes(StandardCharsets.UTF_8)), "after-" + k);
+            }
+        }
+    }
+
     /** Every segment's live and dead figures equal a recount of its records against the index. */
     private static void checkSpace(Seqs s, String where) {
         Shard shard = s.currentEpochForTests().shards[0];

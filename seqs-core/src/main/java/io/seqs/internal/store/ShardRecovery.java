@@ -69,8 +69,11 @@ final class ShardRecovery {
     private final SegmentTable segments;
     private final SegmentSpace space;
     private final RecoveryDamage damage = new RecoveryDamage();
+    /** A reclaimed segment in the chain: its marker and the marker's file. */
+    private record Hole(ReclaimedDescriptor.Marker marker, Path file) {}
+
     /** Reclaimed segments in the chain, by id: the log's holes. */
-    private final List<ReclaimedDescriptor.Marker> holes = new ArrayList<>();
+    private final List<Hole> holes = new ArrayList<>();
 
     ShardRecovery(Shard shard) {
         this.shard = shard;
@@ -106,6 +109,7 @@ final class ShardRecovery {
         }
         Replay replay = replayFrom(scanFrom, checkpoint != null ? checkpoint.generation() : 0);
         dropAfterDamage(files.subList(chainEnd, files.size()), replay.keptSegments);
+        dropHolesAfterLog();
         if (checkpoints.beyond() != null) {
             damage.lostFromCheckpoint(checkpoints.beyond(), replay.end);
             checkpoints.beyond().index().close();
@@ -153,7 +157,7 @@ final class ShardRecovery {
             if (ReclaimedDescriptor.parseFileName(file.getFileName().toString()) >= 0) {
                 try {
                     ReclaimedDescriptor.Marker marker = readMarker(file, id);
-                    holes.add(marker);
+                    holes.add(new Hole(marker, file));
                     expectedId = marker.nextId();
                     continue;
                 } catch (CorruptionException e) {
@@ -260,6 +264,31 @@ final class ShardRecovery {
         }
     }
 
+    /**
+     * Drops the markers of reclaimed segments that lie after the last segment kept: a cut for
+     * damage put them behind the log's end, and the writer's next segments will take their ids.
+     * Without segments, every marker goes and the log starts again at segment 0. Only damage
+     * leaves markers there (the segment a writer appends to is never reclaimed).
+     */
+    private void dropHolesAfterLog() throws IOException {
+        long nextId = segments.isEmpty() ? 0 : segments.last().nextId();
+        boolean deleted = false;
+        for (java.util.Iterator<Hole> it = holes.iterator(); it.hasNext(); ) {
+            Hole h = it.next();
+            if (h.marker().segmentId() >= nextId || segments.isEmpty()) {
+                it.remove();
+                damage.dropFile(h.file(), new long[] {0, 0}, 0);
+                if (!config.readOnly()) {
+                    Files.deleteIfExists(h.file());
+                    deleted = true;
+                }
+            }
+        }
+        if (deleted) {
+            FileUtil.fsyncDirectory(dir);
+        }
+    }
+
     /** What {@link #replayFrom} read and where the sound log ends. */
     private record Replay(long records, long bytes, long end, int keptSegments) {}
 
@@ -344,7 +373,8 @@ final class ShardRecovery {
      * {@code toId} (exclusive) continue the log from {@code position}: null when they do, else what is wrong.
      */
     private String crossHoles(long fromId, long toId, long position) {
-        for (ReclaimedDescriptor.Marker hole : holes) {
+        for (Hole h : holes) {
+            ReclaimedDescriptor.Marker hole = h.marker();
             if (hole.segmentId() >= fromId && hole.segmentId() < toId) {
                 if (hole.previousEnd() != position) {
                     return "reclaimed segment " + hole.segmentId() + " continues from log position "
@@ -358,7 +388,8 @@ final class ShardRecovery {
 
     /** Whether a log position lies in a reclaimed segment. */
     private boolean insideHole(long position) {
-        for (ReclaimedDescriptor.Marker hole : holes) {
+        for (Hole h : holes) {
+            ReclaimedDescriptor.Marker hole = h.marker();
             long base = hole.segmentId() * windowSize;
             if (position >= base && position < base + (long) hole.windowCount() * windowSize) {
                 return true;
@@ -369,7 +400,8 @@ final class ShardRecovery {
 
     /** Where the records of the reclaimed segments between two segment ids ended: the log position after the holes. */
     private long afterHoles(long fromId, long toId, long position) {
-        for (ReclaimedDescriptor.Marker hole : holes) {
+        for (Hole h : holes) {
+            ReclaimedDescriptor.Marker hole = h.marker();
             if (hole.segmentId() >= fromId && hole.segmentId() < toId) {
                 position = hole.recordsEnd();
             }
@@ -563,16 +595,34 @@ final class ShardRecovery {
             }
         }
         boolean deleted = false;
+        List<Path> stale = new ArrayList<>();
         for (java.util.Iterator<Path> it = files.iterator(); it.hasNext(); ) {
             Path p = it.next();
             long id = SegmentDescriptor.parseFileName(p.getFileName().toString());
-            if (id >= 0 && reclaimed.contains(id)) {
-                it.remove();
-                if (!config.readOnly()) {
-                    LOG.log(System.Logger.Level.INFO, "finishing the reclamation of segment {0}", p);
-                    Files.deleteIfExists(p);
-                    deleted = true;
-                }
+            if (id < 0 || !reclaimed.contains(id)) {
+                continue;
+            }
+            Path markerFile = dir.resolve(ReclaimedDescriptor.fileName(id));
+            if (!isSegmentOf(p, markerFile)) {
+                // a segment written after the marker (the marker outlived a cut): the segment stands
+                stale.add(markerFile);
+                continue;
+            }
+            it.remove();
+            if (!config.readOnly()) {
+                LOG.log(System.Logger.Level.INFO, "finishing the reclamation of segment {0}", p);
+                Files.deleteIfExists(p);
+                deleted = true;
+            }
+        }
+        for (Path markerFile : stale) {
+            files.remove(markerFile);
+            damage.note("reclaimed-segment marker " + markerFile.getFileName()
+                    + " stands beside a segment written after it; the segment is kept");
+            damage.dropFile(markerFile, new long[] {0, 0}, 0);
+            if (!config.readOnly()) {
+                Files.deleteIfExists(markerFile);
+                deleted = true;
             }
         }
         if (deleted) {
@@ -580,6 +630,24 @@ final class ShardRecovery {
         }
         files.sort((a, b) -> Long.compareUnsigned(fileId(a), fileId(b)));
         return files;
+    }
+
+    /**
+     * Whether a segment file found beside a marker of the same id is the segment the marker
+     * stands for (a deletion a crash cut short): its header continues the log from where the
+     * marker says the reclaimed segment did. When either file cannot be read, the marker is
+     * taken at its word.
+     */
+    private static boolean isSegmentOf(Path segment, Path markerFile) throws IOException {
+        SegmentDescriptor.Header h = SegmentDescriptor.readHeader(segment);
+        ReclaimedDescriptor.Marker m;
+        try {
+            byte[] bytes = FileUtil.uninterruptibly(() -> Files.readAllBytes(markerFile));
+            m = ReclaimedDescriptor.decode(MemorySegment.ofArray(bytes), markerFile, bytes.length);
+        } catch (CorruptionException e) {
+            return true;
+        }
+        return h == null || (h.previousEnd() == m.previousEnd() && h.windowCount() == m.windowCount());
     }
 
     /** The segment id of a segment file or a reclaimed-segment marker. */
