@@ -849,6 +849,9 @@ public final class Seqs implements AutoCloseable {
      * tests can run it on their own thread.
      */
     void reclaim() {
+        if (config.reclaimThreshold() <= 0) {
+            return; // reclamation is off
+        }
         Epoch epoch = epochForMaintenance();
         try {
             for (Shard shard : epoch.shards) {

@@ -3,6 +3,7 @@ package io.seqs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seqs.internal.store.Shard;
@@ -269,6 +270,57 @@ class ReclaimTest {
                         value(k, 2, 300), s.get(("after-" + k).getBytes(StandardCharsets.UTF_8)), "after-" + k);
             }
         }
+    }
+
+    @Test
+    void aLiveRecordDamagedOnDiskIsNotCopiedWithAFreshChecksum() throws Exception {
+        try (Seqs s = open(0)) {
+            for (int k = 0; k < 600; k++) {
+                s.put(key(k), value(k, 0, 300));
+            }
+            for (int k = 0; k < 600; k++) {
+                if (k != 5) {
+                    s.put(key(k), value(k, 1, 300)); // the first segments die, but for key 5
+                }
+            }
+            // flip a byte of key 5's value, on disk, behind the store's back
+            Path first = dir.resolve("epoch-0000000001/shard-0000/0000000000000000.seg");
+            byte[] bytes = Files.readAllBytes(first);
+            byte[] needle = (new String(key(5), StandardCharsets.UTF_8) + "5/0/").getBytes(StandardCharsets.UTF_8);
+            int at = indexOf(bytes, needle);
+            assertTrue(at > 0, "key 5's record is in the first segment");
+            try (var ch = java.nio.channels.FileChannel.open(first, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.wrap(new byte[] {'#'}), at + needle.length + 20);
+            }
+            assertThrows(CorruptionException.class, () -> s.get(key(5)));
+            // reclaim as the background would at 0.5 (the store runs none: its threshold is 0)
+            Shard shard = s.currentEpochForTests().shards[0];
+            io.seqs.internal.store.Reclaimer.Pacer pacer = new io.seqs.internal.store.Reclaimer.Pacer(1L << 30);
+            while (shard.reclaim(0.5, pacer)) {
+                // every segment that qualifies
+            }
+            assertTrue(s.stats().reclaimedSegments() > 0, "the other dead segments are reclaimed");
+            assertTrue(Files.exists(first), "the damaged segment is left as it is");
+            assertThrows(CorruptionException.class, () -> s.get(key(5)), "the damage is still reported");
+            for (int k = 0; k < 600; k++) {
+                if (k != 5) {
+                    assertArrayEquals(value(k, 1, 300), s.get(key(k)), "key " + k);
+                }
+            }
+        }
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** Every segment's live and dead figures equal a recount of its records against the index. */

@@ -61,6 +61,10 @@ public final class Reclaimer {
     private final ReentrantLock lock;
     /** One reclamation of the shard at a time (the background's, or a caller's). */
     private final ReentrantLock reclaimLock = new ReentrantLock();
+    /** Segments found damaged while copying; not tried again. Guarded by {@link #reclaimLock}. */
+    private final java.util.Set<Long> damagedSegments = new java.util.HashSet<>();
+    /** What {@link #copyLive} returns for a segment with a damaged record. */
+    private static final long DAMAGED = -2;
 
     Reclaimer(Shard shard, ReentrantLock lock) {
         this.shard = shard;
@@ -79,10 +83,14 @@ public final class Reclaimer {
         /** Accounts {@code bytes} copied and sleeps when ahead of the rate. */
         void copied(long bytes) {
             long now = System.nanoTime();
-            next = Math.max(next, now - TimeUnit.MILLISECONDS.toNanos(100)) // a burst of 100 ms at most
-                    + (long) (bytes * 1e9 / bytesPerSecond);
-            if (next > now) {
-                LockSupport.parkNanos(next - now);
+            long until;
+            synchronized (this) { // shards may be reclaimed by more than one thread (a caller's and the background's)
+                next = Math.max(next, now - TimeUnit.MILLISECONDS.toNanos(100)) // a burst of 100 ms at most
+                        + (long) (bytes * 1e9 / bytesPerSecond);
+                until = next;
+            }
+            if (until > now) {
+                LockSupport.parkNanos(until - now);
             }
         }
     }
@@ -110,13 +118,24 @@ public final class Reclaimer {
         if (victims.isEmpty()) {
             return false;
         }
-        long[] recordsEnds = new long[victims.size()];
-        for (int i = 0; i < victims.size(); i++) {
-            recordsEnds[i] = copyLive(victims.get(i), pacer);
-            if (recordsEnds[i] < 0) {
-                return false;
+        List<Segment> copied = new ArrayList<>();
+        List<Long> ends = new ArrayList<>();
+        for (Segment victim : victims) {
+            long end = copyLive(victim, pacer);
+            if (end == DAMAGED) {
+                continue; // left as it is, and out of later batches
             }
+            if (end < 0) {
+                return false; // retired or released
+            }
+            copied.add(victim);
+            ends.add(end);
         }
+        if (copied.isEmpty()) {
+            return false;
+        }
+        victims = copied;
+        long[] recordsEnds = ends.stream().mapToLong(Long::longValue).toArray();
         Failpoints.hit("reclaim.after-copy");
         ReentrantLock checkpointLock = shard.checkpointLock();
         checkpointLock.lock();
@@ -152,7 +171,10 @@ public final class Reclaimer {
             for (Segment seg : shard.segmentTable().list()) {
                 long live = shard.space().live(seg.id);
                 long dead = shard.space().dead(seg.id);
-                if (seg != active && live + dead > 0 && dead >= threshold * (live + dead)) {
+                if (seg != active
+                        && live + dead > 0
+                        && dead >= threshold * (live + dead)
+                        && !damagedSegments.contains(seg.id)) {
                     chosen.add(seg);
                 }
             }
@@ -178,7 +200,8 @@ public final class Reclaimer {
     /**
      * Copies the segment's live records to the tail, a turn of the lock at a time.
      *
-     * @return the log position where the segment's records end, or -1 when the shard was retired meanwhile
+     * @return the log position where the segment's records end, -1 when the shard was retired
+     *     meanwhile, {@link #DAMAGED} when a record failed its checks
      */
     private long copyLive(Segment seg, Pacer pacer) {
         long off = SegmentDescriptor.HEADER_LENGTH;
@@ -195,9 +218,13 @@ public final class Reclaimer {
                     if (off + HEADER_LENGTH > seg.length || RecordDescriptor.isEnd(seg.map, off)) {
                         return seg.base + off;
                     }
+                    long length = RecordDescriptor.plausibleLength(seg.map, off, seg.length);
+                    if (length < 0 || !shard.sound(seg.base + off)) {
+                        // damaged on disk since it was written: copying it would give it a fresh CRC
+                        return damaged(seg, off);
+                    }
                     int keyLength = RecordDescriptor.keyLength(seg.map, off);
                     int stored = RecordDescriptor.storedLength(seg.map, off);
-                    long length = RecordDescriptor.recordLength(keyLength, stored);
                     byte type = RecordDescriptor.type(seg.map, off);
                     if (type == RecordDescriptor.TYPE_PUT && shard.isLatest(seg, off, keyLength)) {
                         copied += shard.moveRecord(seg, off, keyLength, stored, length);
@@ -217,6 +244,21 @@ public final class Reclaimer {
                 LockSupport.parkNanos(YIELD_NANOS);
             }
         }
+    }
+
+    /**
+     * Gives up on a segment with a damaged record: it stays as it is (a get of the damaged record
+     * reports the damage; the next open cuts the log there) and is not tried again this session.
+     */
+    private long damaged(Segment seg, long off) {
+        damagedSegments.add(seg.id);
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "not reclaiming {0}: the record at offset {1} is damaged (the file changed on disk after it was "
+                        + "written)",
+                seg.path,
+                off);
+        return DAMAGED;
     }
 
     /** Steps 3 and 4, segment by segment: the marker, then the segment out of the table, unmapped and deleted. */
