@@ -64,7 +64,7 @@ public final class Seqs implements AutoCloseable {
     private final ReadGate gate = new ReadGate();
     /** Periodic flushes, checkpoints and meter updates, and deletions, on threads shared by every store. */
     private final Background background = new Background();
-    /** Keeps reclamation to its rate; used by one reclamation at a time. */
+    /** Keeps the store's reclamations, the background's and a caller's, to one rate. */
     private final Reclaimer.Pacer reclaimPacer;
 
     private final long openNanos;

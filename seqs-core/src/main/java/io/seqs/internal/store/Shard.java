@@ -528,10 +528,10 @@ public final class Shard implements HashIndex.RecordKeys {
     // ================================================================== reclamation
 
     /**
-     * Reclaims the sealed segment with the largest dead fraction at or above {@code threshold},
-     * if any: see {@link Reclaimer}.
+     * Reclaims a batch of sealed segments whose dead fraction is at or above {@code threshold},
+     * the most dead first: see {@link Reclaimer}.
      *
-     * @return true when a segment was reclaimed
+     * @return true when segments were reclaimed
      * @throws IOException when the checkpoint or the marker cannot be written
      */
     public boolean reclaim(double threshold, Reclaimer.Pacer pacer) throws IOException {
