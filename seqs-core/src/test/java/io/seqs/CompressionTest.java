@@ -142,6 +142,39 @@ class CompressionTest {
     }
 
     @Test
+    void aGarbledBlockWithAValidChecksumIsReportedAsCorruption() throws Exception {
+        byte[] value = compressible(new SplittableRandom(13), 5000);
+        try (Seqs s = open(Compression.LZ4)) {
+            s.put("key".getBytes(), value);
+        }
+        Path seg = dir.resolve("epoch-0000000001/shard-0000/0000000000000000.seg");
+        long record = SegmentDescriptor.HEADER_LENGTH;
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Arena arena = Arena.ofConfined()) {
+            MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size(), arena);
+            int stored = RecordDescriptor.storedLength(map, record);
+            long block = RecordDescriptor.valueOffset(record, 3) + Lz4Values.LENGTH_PREFIX;
+            map.asSlice(block, stored - Lz4Values.LENGTH_PREFIX).fill((byte) 0xff); // tokens that run past the end
+            map.set(
+                    RecordDescriptor.INT,
+                    record,
+                    Checksums.crc(
+                            map,
+                            record + RecordDescriptor.KEY_LENGTH_OFFSET,
+                            RecordDescriptor.CHECKED_HEADER_LENGTH + 3L + stored));
+            map.force();
+        }
+        try (Seqs s = open(Compression.LZ4);
+                Arena arena = Arena.ofConfined()) {
+            CorruptionException e = assertThrows(CorruptionException.class, () -> s.get("key".getBytes()));
+            assertEquals(record, e.offset());
+            assertTrue(e.getMessage().contains("compressed value"), e.getMessage());
+            MemorySegment dst = arena.allocate(value.length);
+            assertThrows(CorruptionException.class, () -> s.get(MemorySegment.ofArray("key".getBytes()), dst));
+        }
+    }
+
+    @Test
     void aDamagedBlockWithAValidChecksumIsReportedAsCorruption() throws Exception {
         SplittableRandom rnd = new SplittableRandom(11);
         byte[] value = compressible(rnd, 5000);

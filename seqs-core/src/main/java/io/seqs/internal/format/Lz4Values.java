@@ -160,7 +160,8 @@ public final class Lz4Values {
         int produced;
         try {
             produced = DECOMPRESSOR.decompress(src, 0, blockLength, dst, dstOff, rawLength);
-        } catch (LZ4Exception e) {
+        } catch (LZ4Exception | IndexOutOfBoundsException e) {
+            // the safe decompressor checks every bound; a malformed block is damage, whatever it trips
             throw new CorruptionException(file, recordOffset, "compressed value is malformed: " + e.getMessage(), e);
         }
         if (produced != rawLength) {
