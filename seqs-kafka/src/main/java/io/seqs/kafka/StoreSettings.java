@@ -1,5 +1,6 @@
 package io.seqs.kafka;
 
+import io.seqs.Compression;
 import io.seqs.Durability;
 import io.seqs.Seqs;
 import io.seqs.SeqsBuilder;
@@ -19,25 +20,35 @@ import org.apache.kafka.common.config.ConfigException;
  * crash replays.
  *
  * <p>The application's configuration may change the defaults for every seqs store it opens:
- * {@value #SHARDS_CONFIG}, {@value #SEGMENT_BYTES_CONFIG} and {@value #EXPECTED_KEYS_CONFIG}
- * (per store, that is per task and operator). The shard count applies to stores created from
- * then on (seqs keeps an existing store's count); the segment size to an existing store's next
- * epoch.
+ * {@value #SHARDS_CONFIG}, {@value #SEGMENT_BYTES_CONFIG}, {@value #EXPECTED_KEYS_CONFIG} (per
+ * store, that is per task and operator), {@value #COMPRESSION_CONFIG} and
+ * {@value #RECLAIM_THRESHOLD_CONFIG}. The shard count applies to stores created from then on
+ * (seqs keeps an existing store's count); the segment size to an existing store's next epoch;
+ * compression to the values written from then on.
  *
  * @param shards shards per store, a power of two (see {@link SeqsBuilder#shards(int)})
  * @param segmentSize bytes per segment file (see {@link SeqsBuilder#segmentSize(long)})
  * @param expectedKeys keys to size the index for up front; 0 lets it grow
+ * @param compression how values are stored (see {@link SeqsBuilder#compression(Compression)})
+ * @param reclaimThreshold dead fraction past which a segment is reclaimed, 0 for never (see
+ *     {@link SeqsBuilder#reclaimThreshold(double)})
  */
-record StoreSettings(int shards, long segmentSize, long expectedKeys) {
+record StoreSettings(
+        int shards, long segmentSize, long expectedKeys, Compression compression, double reclaimThreshold) {
     /** Shards per store, a power of two in 1..1024. */
     static final String SHARDS_CONFIG = "seqs.store.shards";
     /** Bytes per segment file, a multiple of 4096 in 64 KiB..1 GiB. */
     static final String SEGMENT_BYTES_CONFIG = "seqs.store.segment.bytes";
     /** Keys each store's index is sized for when created; 0 lets it grow. */
     static final String EXPECTED_KEYS_CONFIG = "seqs.store.expected.keys";
+    /** How values are stored: NONE or LZ4. */
+    static final String COMPRESSION_CONFIG = "seqs.store.compression";
+    /** Dead fraction past which a sealed segment is reclaimed: 0 (never) or 0.05..0.95. */
+    static final String RECLAIM_THRESHOLD_CONFIG = "seqs.store.reclaim.threshold";
 
-    /** Two shards, 64 MiB segments, a growing index. */
-    static final StoreSettings DEFAULT = new StoreSettings(2, 64L << 20, 0);
+    /** Two shards, 64 MiB segments, a growing index, seqs' own compression and reclamation defaults. */
+    static final StoreSettings DEFAULT =
+            new StoreSettings(2, 64L << 20, 0, SeqsBuilder.DEFAULT_COMPRESSION, SeqsBuilder.DEFAULT_RECLAIM_THRESHOLD);
 
     /**
      * These settings with the application's {@code seqs.store.*} settings applied.
@@ -52,7 +63,33 @@ record StoreSettings(int shards, long segmentSize, long expectedKeys) {
         return new StoreSettings(
                 (int) n,
                 number(configs, SEGMENT_BYTES_CONFIG, segmentSize),
-                number(configs, EXPECTED_KEYS_CONFIG, expectedKeys));
+                number(configs, EXPECTED_KEYS_CONFIG, expectedKeys),
+                compression(configs),
+                fraction(configs, RECLAIM_THRESHOLD_CONFIG, reclaimThreshold));
+    }
+
+    private Compression compression(Map<String, Object> configs) {
+        Object value = configs.get(COMPRESSION_CONFIG);
+        if (value == null) {
+            return compression;
+        }
+        try {
+            return Compression.valueOf(value.toString().trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(COMPRESSION_CONFIG, value, "must be NONE or LZ4");
+        }
+    }
+
+    private static double fraction(Map<String, Object> configs, String key, double fallback) {
+        Object value = configs.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value.toString().trim());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key, value, "not a number");
+        }
     }
 
     private static long number(Map<String, Object> configs, String key, long fallback) {
@@ -81,6 +118,8 @@ record StoreSettings(int shards, long segmentSize, long expectedKeys) {
             builder = Seqs.builder(dir)
                     .segmentSize(segmentSize)
                     .expectedKeys(expectedKeys)
+                    .compression(compression)
+                    .reclaimThreshold(reclaimThreshold)
                     .durability(Durability.PROCESS);
             if (isNew(dir)) {
                 builder.shards(shards); // an existing store keeps its shard count; asking for another fails

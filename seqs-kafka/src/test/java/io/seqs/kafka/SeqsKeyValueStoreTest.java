@@ -436,23 +436,45 @@ final class SeqsKeyValueStoreTest {
                         .get(key("a")));
     }
 
+    /** The builder option a seqs.store.* setting becomes, as seqs' own messages name it. */
+    private static String builderName(String key) {
+        return switch (key) {
+            case StoreSettings.SHARDS_CONFIG -> "shards";
+            case StoreSettings.SEGMENT_BYTES_CONFIG -> "segmentSize";
+            case StoreSettings.RECLAIM_THRESHOLD_CONFIG -> "reclaimThreshold";
+            default -> key;
+        };
+    }
+
+    @Test
+    void compressionAndReclamationComeFromTheApplicationConfig() throws Exception {
+        StoreSettings settings = StoreSettings.DEFAULT.withOverrides(
+                Map.of(StoreSettings.COMPRESSION_CONFIG, "lz4", StoreSettings.RECLAIM_THRESHOLD_CONFIG, "0.25"));
+        assertEquals(io.seqs.Compression.LZ4, settings.compression());
+        assertEquals(0.25, settings.reclaimThreshold());
+        assertEquals(io.seqs.Compression.NONE, StoreSettings.DEFAULT.compression());
+        try (io.seqs.Seqs db = settings.open(stateDir.resolve("direct"))) {
+            db.put("k".getBytes(), "a value that repeats, a value that repeats, a value that repeats".getBytes());
+            assertEquals(1, db.stats().compressedRecords());
+        }
+    }
+
     @Test
     void invalidStoreSettingsAreConfigErrorsNamingTheSetting() {
         for (Map<String, String> bad : List.of(
                 Map.of(StoreSettings.SHARDS_CONFIG, "3"),
                 Map.of(StoreSettings.SHARDS_CONFIG, "many"),
                 Map.of(StoreSettings.SEGMENT_BYTES_CONFIG, "1000"),
-                Map.of(StoreSettings.SHARDS_CONFIG, "4096"))) {
+                Map.of(StoreSettings.SHARDS_CONFIG, "4096"),
+                Map.of(StoreSettings.COMPRESSION_CONFIG, "zstd"),
+                Map.of(StoreSettings.RECLAIM_THRESHOLD_CONFIG, "0.99"),
+                Map.of(StoreSettings.RECLAIM_THRESHOLD_CONFIG, "half"))) {
             KeyValueStore<Bytes, byte[]> store =
                     SeqsStores.keyValueStore("store").get();
             ConfigException e =
                     assertThrows(ConfigException.class, () -> store.init(CapturingContext.with(stateDir, bad), store));
             String key = bad.keySet().iterator().next();
-            assertTrue(
-                    e.getMessage().contains(key)
-                            || e.getMessage()
-                                    .contains(key.equals(StoreSettings.SHARDS_CONFIG) ? "shards" : "segmentSize"),
-                    e.getMessage());
+            assertTrue(e.getMessage().contains(key) || e.getMessage().contains(builderName(key)), e.getMessage());
             assertFalse(store.isOpen());
         }
     }
