@@ -85,6 +85,23 @@ public final class FilePrefix {
     }
 
     /**
+     * Checks the CRC32C at {@code crcOffset} of a header against the bytes before it.
+     *
+     * @param what how messages call the header ("segment header")
+     * @throws CorruptionException naming the file, the CRC's offset and both values
+     */
+    public static void checkCrc(MemorySegment header, Path file, int crcOffset, String what) {
+        int stored = header.get(RecordDescriptor.INT, crcOffset);
+        int actual = Checksums.crc(header, 0, crcOffset);
+        if (stored != actual) {
+            throw new CorruptionException(
+                    file,
+                    crcOffset,
+                    what + " CRC32C 0x" + Integer.toHexString(stored) + ", computed 0x" + Integer.toHexString(actual));
+        }
+    }
+
+    /**
      * Checks the version and header length of a file of {@code kind} whose header is intact.
      *
      * @throws CorruptionException naming the file, the offset and the value expected

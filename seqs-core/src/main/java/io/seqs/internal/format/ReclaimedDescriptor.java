@@ -104,15 +104,7 @@ public final class ReclaimedDescriptor {
                     file, 0, "reclaimed-segment marker of " + fileLength + " bytes, expected " + LENGTH);
         }
         FilePrefix.checkMagic(seg, file, KIND);
-        int storedCrc = seg.get(INT, CRC_OFFSET);
-        int actualCrc = Checksums.crc(seg, 0, CRC_OFFSET);
-        if (storedCrc != actualCrc) {
-            throw new CorruptionException(
-                    file,
-                    CRC_OFFSET,
-                    "reclaimed-segment marker CRC32C 0x" + Integer.toHexString(storedCrc) + ", computed 0x"
-                            + Integer.toHexString(actualCrc));
-        }
+        FilePrefix.checkCrc(seg, file, CRC_OFFSET, "reclaimed-segment marker");
         FilePrefix.checkVersionAndLength(seg, file, KIND);
         Marker m = new Marker(
                 seg.get(INT, SHARD_OFFSET),
@@ -136,18 +128,11 @@ public final class ReclaimedDescriptor {
     }
 
     public static String fileName(long segmentId) {
-        return String.format("%016x%s", segmentId, FILE_SUFFIX);
+        return IdFileNames.name(segmentId, FILE_SUFFIX);
     }
 
     /** The segment id a file name encodes, or -1 when the name is not a marker's. */
     public static long parseFileName(String name) {
-        if (!name.endsWith(FILE_SUFFIX) || name.length() != 16 + FILE_SUFFIX.length()) {
-            return -1;
-        }
-        try {
-            return Long.parseUnsignedLong(name, 0, 16, 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return IdFileNames.parse(name, FILE_SUFFIX);
     }
 }

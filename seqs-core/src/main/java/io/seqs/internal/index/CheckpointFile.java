@@ -2,6 +2,7 @@ package io.seqs.internal.index;
 
 import io.seqs.CorruptionException;
 import io.seqs.internal.format.FilePrefix;
+import io.seqs.internal.format.IdFileNames;
 import io.seqs.internal.format.SegmentDescriptor;
 import io.seqs.internal.fs.Failpoints;
 import io.seqs.internal.fs.FileUtil;
@@ -106,7 +107,7 @@ public final class CheckpointFile {
             long[] deadBytes) {}
 
     static String fileName(long coveredPosition) {
-        return String.format("%016x%s", coveredPosition, SUFFIX);
+        return IdFileNames.name(coveredPosition, SUFFIX);
     }
 
     /** Writes the checkpoint atomically; returns the bytes written. */
@@ -239,15 +240,7 @@ public final class CheckpointFile {
     }
 
     static long coveredPosition(Path file) {
-        String name = file.getFileName().toString();
-        if (!name.endsWith(SUFFIX) || name.length() != 16 + SUFFIX.length()) {
-            return -1;
-        }
-        try {
-            return Long.parseLong(name, 0, 16, 16);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
+        return IdFileNames.parse(file.getFileName().toString(), SUFFIX);
     }
 
     /** Reads and checks a checkpoint; every check names the file and the offset. */
