@@ -560,11 +560,7 @@ public final class Shard implements HashIndex.RecordKeys {
         scan.replaced(old, position);
         space.moveLiveToDead(seg.id, length);
         addLive(position, length);
-        counters.reclaimCopiedRecords++;
-        counters.reclaimCopiedBytes += length;
-        counters.physicalBytes += length;
-        log.advance(position + length);
-        return length;
+        return copied(position, length);
     }
 
     /**
@@ -584,6 +580,11 @@ public final class Shard implements HashIndex.RecordKeys {
         long position = log.reserve(length);
         log.write(position, RecordDescriptor.TYPE_DELETE, (byte) 0, key, MemorySegment.NULL, keyLength, 0);
         addDead(position, length);
+        return copied(position, length);
+    }
+
+    /** Counts a record reclamation copied to {@code position} and moves the tail past it. */
+    private long copied(long position, long length) {
         counters.reclaimCopiedRecords++;
         counters.reclaimCopiedBytes += length;
         counters.physicalBytes += length;

@@ -525,17 +525,15 @@ final class ShardRecovery {
                     // fill
                 }
                 SegmentDescriptor.Header h = SegmentDescriptor.read(MemorySegment.ofArray(head.array()), file, length);
-                if (h.epoch() != epoch
-                        || h.shard() != index
-                        || h.shardCount() != shardCount
-                        || h.segmentId() != id
-                        || h.windowSize() != windowSize) {
-                    throw new CorruptionException(
-                            file,
-                            0,
-                            "segment header " + h + " does not belong to epoch " + epoch + ", shard " + index + " of "
-                                    + shardCount + ", segment " + id + ", window size " + windowSize);
-                }
+                requireOwn(
+                        file,
+                        "segment header " + h,
+                        h.epoch(),
+                        h.shard(),
+                        h.shardCount(),
+                        h.segmentId(),
+                        h.windowSize(),
+                        id);
                 if (id * windowSize + h.length() > HashIndex.MAX_POSITION) {
                     throw new CorruptionException(file, 0, "segment " + id + " lies beyond the log address space");
                 }
@@ -661,17 +659,43 @@ final class ShardRecovery {
     private ReclaimedDescriptor.Marker readMarker(Path file, long id) throws IOException {
         byte[] bytes = FileUtil.uninterruptibly(() -> Files.readAllBytes(file));
         ReclaimedDescriptor.Marker m = ReclaimedDescriptor.decode(MemorySegment.ofArray(bytes), file, bytes.length);
-        if (m.epoch() != epoch
-                || m.shard() != index
-                || m.shardCount() != shardCount
-                || m.segmentId() != id
-                || m.windowSize() != windowSize) {
+        requireOwn(
+                file,
+                "reclaimed-segment marker " + m,
+                m.epoch(),
+                m.shard(),
+                m.shardCount(),
+                m.segmentId(),
+                m.windowSize(),
+                id);
+        return m;
+    }
+
+    /**
+     * Checks that a file's header (a segment's or a marker's) names this shard's epoch, shard,
+     * shard count and window size, and the segment id its file name gives.
+     *
+     * @throws CorruptionException naming the file and what the header says
+     */
+    private void requireOwn(
+            Path file,
+            String what,
+            long fileEpoch,
+            int fileShard,
+            int fileShardCount,
+            long fileId,
+            long fileWindow,
+            long id) {
+        if (fileEpoch != epoch
+                || fileShard != index
+                || fileShardCount != shardCount
+                || fileId != id
+                || fileWindow != windowSize) {
             throw new CorruptionException(
                     file,
                     0,
-                    "reclaimed-segment marker " + m + " does not belong to epoch " + epoch + ", shard " + index + " of "
-                            + shardCount + ", segment " + id + ", window size " + windowSize);
+                    what + " does not belong to epoch " + epoch + ", shard " + index + " of " + shardCount
+                            + ", segment " + id + ", window size " + windowSize);
         }
-        return m;
     }
 }
