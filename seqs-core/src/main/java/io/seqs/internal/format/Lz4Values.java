@@ -55,25 +55,24 @@ public final class Lz4Values {
         }
 
         private byte[] in(int length) {
-            if (in.length >= length) {
-                return in;
+            byte[] b = fit(in, length);
+            if (b.length <= KEPT_SCRATCH_BYTES) {
+                in = b;
             }
-            byte[] fresh = new byte[length];
-            if (length <= KEPT_SCRATCH_BYTES) {
-                in = fresh;
-            }
-            return fresh;
+            return b;
         }
 
         private byte[] out(int length) {
-            if (out.length >= length) {
-                return out;
+            byte[] b = fit(out, length);
+            if (b.length <= KEPT_SCRATCH_BYTES) {
+                out = b;
             }
-            byte[] fresh = new byte[length];
-            if (length <= KEPT_SCRATCH_BYTES) {
-                out = fresh;
-            }
-            return fresh;
+            return b;
+        }
+
+        /** {@code kept} when it holds {@code length} bytes, else a new array of that length. */
+        private static byte[] fit(byte[] kept, int length) {
+            return kept.length >= length ? kept : new byte[length];
         }
     }
 
