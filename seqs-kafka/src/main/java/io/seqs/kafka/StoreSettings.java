@@ -7,7 +7,9 @@ import io.seqs.SeqsBuilder;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -56,51 +58,38 @@ record StoreSettings(
      * @throws ConfigException when a setting is not a number
      */
     StoreSettings withOverrides(Map<String, Object> configs) {
-        long n = number(configs, SHARDS_CONFIG, shards);
+        long n = setting(configs, SHARDS_CONFIG, (long) shards, Long::parseLong, "not a whole number");
         if (n < 1 || n > SeqsBuilder.MAX_SHARDS) {
             throw new ConfigException(SHARDS_CONFIG, n, "must be a power of two in 1.." + SeqsBuilder.MAX_SHARDS);
         }
         return new StoreSettings(
                 (int) n,
-                number(configs, SEGMENT_BYTES_CONFIG, segmentSize),
-                number(configs, EXPECTED_KEYS_CONFIG, expectedKeys),
-                compression(configs),
-                fraction(configs, RECLAIM_THRESHOLD_CONFIG, reclaimThreshold));
+                setting(configs, SEGMENT_BYTES_CONFIG, segmentSize, Long::parseLong, "not a whole number"),
+                setting(configs, EXPECTED_KEYS_CONFIG, expectedKeys, Long::parseLong, "not a whole number"),
+                setting(
+                        configs,
+                        COMPRESSION_CONFIG,
+                        compression,
+                        v -> Compression.valueOf(v.toUpperCase(Locale.ROOT)),
+                        "must be NONE or LZ4"),
+                setting(configs, RECLAIM_THRESHOLD_CONFIG, reclaimThreshold, Double::parseDouble, "not a number"));
     }
 
-    private Compression compression(Map<String, Object> configs) {
-        Object value = configs.get(COMPRESSION_CONFIG);
-        if (value == null) {
-            return compression;
-        }
-        try {
-            return Compression.valueOf(value.toString().trim().toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(COMPRESSION_CONFIG, value, "must be NONE or LZ4");
-        }
-    }
-
-    private static double fraction(Map<String, Object> configs, String key, double fallback) {
+    /**
+     * The application's value of {@code key}, parsed, or {@code fallback} when it sets none.
+     *
+     * @throws ConfigException naming the setting when {@code parse} refuses the value
+     */
+    private static <T> T setting(
+            Map<String, Object> configs, String key, T fallback, Function<String, T> parse, String expected) {
         Object value = configs.get(key);
         if (value == null) {
             return fallback;
         }
         try {
-            return Double.parseDouble(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, value, "not a number");
-        }
-    }
-
-    private static long number(Map<String, Object> configs, String key, long fallback) {
-        Object value = configs.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.toString().trim());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key, value, "not a whole number");
+            return parse.apply(value.toString().trim());
+        } catch (IllegalArgumentException e) { // NumberFormatException too
+            throw new ConfigException(key, value, expected);
         }
     }
 
