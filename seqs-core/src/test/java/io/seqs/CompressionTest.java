@@ -144,26 +144,12 @@ class CompressionTest {
     @Test
     void aGarbledBlockWithAValidChecksumIsReportedAsCorruption() throws Exception {
         byte[] value = compressible(new SplittableRandom(13), 5000);
-        try (Seqs s = open(Compression.LZ4)) {
-            s.put("key".getBytes(), value);
-        }
-        Path seg = dir.resolve("epoch-0000000001/shard-0000/0000000000000000.seg");
         long record = SegmentDescriptor.HEADER_LENGTH;
-        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE);
-                Arena arena = Arena.ofConfined()) {
-            MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size(), arena);
-            int stored = RecordDescriptor.storedLength(map, record);
-            long block = RecordDescriptor.valueOffset(record, 3) + Lz4Values.LENGTH_PREFIX;
-            map.asSlice(block, stored - Lz4Values.LENGTH_PREFIX).fill((byte) 0xff); // tokens that run past the end
-            map.set(
-                    RecordDescriptor.INT,
-                    record,
-                    Checksums.crc(
-                            map,
-                            record + RecordDescriptor.KEY_LENGTH_OFFSET,
-                            RecordDescriptor.CHECKED_HEADER_LENGTH + 3L + stored));
-            map.force();
-        }
+        storeAndDamage(
+                value,
+                (map, valueOffset, stored) -> map.asSlice(
+                                valueOffset + Lz4Values.LENGTH_PREFIX, stored - Lz4Values.LENGTH_PREFIX)
+                        .fill((byte) 0xff)); // tokens that run past the end
         try (Seqs s = open(Compression.LZ4);
                 Arena arena = Arena.ofConfined()) {
             CorruptionException e = assertThrows(CorruptionException.class, () -> s.get("key".getBytes()));
@@ -176,8 +162,33 @@ class CompressionTest {
 
     @Test
     void aDamagedBlockWithAValidChecksumIsReportedAsCorruption() throws Exception {
-        SplittableRandom rnd = new SplittableRandom(11);
-        byte[] value = compressible(rnd, 5000);
+        byte[] value = compressible(new SplittableRandom(11), 5000);
+        long record = SegmentDescriptor.HEADER_LENGTH;
+        // declare one byte more than the block gives
+        Path seg = storeAndDamage(
+                value, (map, valueOffset, stored) -> map.set(RecordDescriptor.INT, valueOffset, value.length + 1));
+        try (Seqs s = open(Compression.LZ4)) {
+            CorruptionException e = assertThrows(CorruptionException.class, () -> s.get("key".getBytes()));
+            assertEquals(seg, e.file());
+            assertEquals(record, e.offset());
+            assertTrue(e.getMessage().contains("compressed value"), e.getMessage());
+        }
+    }
+
+    /** Changes the stored bytes of a record's value in place: the mapping, where the value starts, its length. */
+    @FunctionalInterface
+    private interface ValueDamage {
+        void apply(MemorySegment map, long valueOffset, int storedLength);
+    }
+
+    /**
+     * Stores {@code value} compressed under "key" as the store's only record, lets {@code damage}
+     * change its stored bytes on disk and gives the record a CRC that agrees, so that only the
+     * decompressor can tell.
+     *
+     * @return the segment file
+     */
+    private Path storeAndDamage(byte[] value, ValueDamage damage) throws Exception {
         try (Seqs s = open(Compression.LZ4)) {
             s.put("key".getBytes(), value);
         }
@@ -188,9 +199,7 @@ class CompressionTest {
             MemorySegment map = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size(), arena);
             assertTrue(RecordDescriptor.compressed(map, record));
             int stored = RecordDescriptor.storedLength(map, record);
-            long valueOffset = RecordDescriptor.valueOffset(record, 3);
-            // declare one byte more than the block gives, and make the checksum agree
-            map.set(RecordDescriptor.INT, valueOffset, value.length + 1);
+            damage.apply(map, RecordDescriptor.valueOffset(record, 3), stored);
             map.set(
                     RecordDescriptor.INT,
                     record,
@@ -200,12 +209,7 @@ class CompressionTest {
                             RecordDescriptor.CHECKED_HEADER_LENGTH + 3L + stored));
             map.force();
         }
-        try (Seqs s = open(Compression.LZ4)) {
-            CorruptionException e = assertThrows(CorruptionException.class, () -> s.get("key".getBytes()));
-            assertEquals(seg, e.file());
-            assertEquals(record, e.offset());
-            assertTrue(e.getMessage().contains("compressed value"), e.getMessage());
-        }
+        return seg;
     }
 
     static byte[] random(SplittableRandom rnd, int size) {
