@@ -14,12 +14,12 @@ import io.seqs.internal.metrics.StatsCache;
 import io.seqs.internal.store.Background;
 import io.seqs.internal.store.Config;
 import io.seqs.internal.store.Epoch;
+import io.seqs.internal.store.ParallelScan;
 import io.seqs.internal.store.ReadGate;
 import io.seqs.internal.store.Reclaimer;
 import io.seqs.internal.store.Shard;
 import io.seqs.internal.store.StoreDirectory;
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
@@ -64,6 +64,8 @@ public final class Seqs implements AutoCloseable {
     private final ReadGate gate = new ReadGate();
     /** Periodic flushes, checkpoints and meter updates, and deletions, on threads shared by every store. */
     private final Background background = new Background();
+    /** Runs forEach: the shards read in parallel, the action on the calling thread. */
+    private final ParallelScan scan = new ParallelScan();
     /** Keeps the store's reclamations, the background's and a caller's, to one rate. */
     private final Reclaimer.Pacer reclaimPacer;
 
@@ -594,13 +596,13 @@ public final class Seqs implements AutoCloseable {
 
     /**
      * Visits every live key once, reading each shard's log in order (at sequential-read speed),
-     * shard after shard: not a range scan, and in no key order. Every key live for the whole
-     * call is visited exactly once, with a value it held during the call; keys written or
-     * deleted meanwhile may or may not be, and no key is visited twice. Writers are never held
-     * up longer than a put holds
-     * them; the action runs without any lock of the store and may call it (but not
-     * {@code forEach}). A reset during the call ends it early: no key of the old epoch was live
-     * for the whole call.
+     * the shards in parallel on threads of the store's own: not a range scan, and in no key
+     * order. Every key live for the whole call is visited exactly once, with a value it held
+     * during the call; keys written or deleted meanwhile may or may not be, and no key is visited
+     * twice. Writers are never held up longer than a put holds them. The action runs on the
+     * calling thread, one record at a time, without any lock of the store, and may call the store
+     * (but not {@code forEach}). A reset during the call ends it early: no key of the old epoch
+     * was live for the whole call. An exception the action throws ends the call and is rethrown.
      *
      * {@snippet file="io/seqs/ApiExamplesTest.java" region="for-each"}
      *
@@ -613,24 +615,17 @@ public final class Seqs implements AutoCloseable {
         if (action == null) {
             throw new IllegalArgumentException("action is null");
         }
-        byte[][] record = new byte[2][];
-        for (Shard shard : liveEpoch().shards) {
-            boolean whole = shard.forEachLive(
-                    (keys, keyOffset, keyLength, values, valueOffset, valueLength) -> {
-                        record[0] = keys.asSlice(keyOffset, keyLength).toArray(ValueLayout.JAVA_BYTE);
-                        record[1] = values.asSlice(valueOffset, valueLength).toArray(ValueLayout.JAVA_BYTE);
-                    },
-                    () -> action.accept(record[0], record[1]));
-            if (!whole) {
-                return; // reset or closed meanwhile
-            }
-        }
+        scan.run(
+                liveEpoch().shards,
+                (source, keyOffset, keyLength, valueLength) -> action.accept(
+                        source.asSlice(keyOffset, keyLength).toArray(ValueLayout.JAVA_BYTE),
+                        source.asSlice(keyOffset + keyLength, valueLength).toArray(ValueLayout.JAVA_BYTE)));
     }
 
     /**
      * {@link #forEach(BiConsumer)} without an array per record: {@code action} receives the key
-     * and value as read-only views of one off-heap buffer the call reuses, valid only until
-     * {@code action} returns (copy what you keep).
+     * and value as read-only views of buffers the call reuses, valid only until {@code action}
+     * returns (copy what you keep).
      *
      * @param action receives each key and value, read-only and valid only during the call
      * @throws IllegalArgumentException when {@code action} is null
@@ -641,32 +636,12 @@ public final class Seqs implements AutoCloseable {
         if (action == null) {
             throw new IllegalArgumentException("action is null");
         }
-        try (Arena arena = Arena.ofConfined()) {
-            MemorySegment[] buffer = {arena.allocate(FOR_EACH_BUFFER_BYTES)};
-            MemorySegment[] record = new MemorySegment[2];
-            for (Shard shard : liveEpoch().shards) {
-                boolean whole = shard.forEachLive(
-                        (keys, keyOffset, keyLength, values, valueOffset, valueLength) -> {
-                            long needed = (long) keyLength + valueLength;
-                            if (needed > buffer[0].byteSize()) {
-                                buffer[0] = arena.allocate(Math.max(needed, buffer[0].byteSize() * 2));
-                            }
-                            MemorySegment.copy(keys, keyOffset, buffer[0], 0, keyLength);
-                            MemorySegment.copy(values, valueOffset, buffer[0], keyLength, valueLength);
-                            record[0] = buffer[0].asSlice(0, keyLength).asReadOnly();
-                            record[1] =
-                                    buffer[0].asSlice(keyLength, valueLength).asReadOnly();
-                        },
-                        () -> action.accept(record[0], record[1]));
-                if (!whole) {
-                    return;
-                }
-            }
-        }
+        scan.run(
+                liveEpoch().shards,
+                (source, keyOffset, keyLength, valueLength) -> action.accept(
+                        source.asSlice(keyOffset, keyLength).asReadOnly(),
+                        source.asSlice(keyOffset + keyLength, valueLength).asReadOnly()));
     }
-
-    /** Initial size of the buffer {@link #forEachSegment} copies records into; it grows for larger ones. */
-    private static final long FOR_EACH_BUFFER_BYTES = 1 << 16;
 
     /**
      * A consistent snapshot of the store's figures.

@@ -76,6 +76,91 @@ class ForEachTest {
     }
 
     /**
+     * Batches fill by count (tens of thousands of tiny records) and by bytes, and values larger
+     * than a batch's inline limit travel on their own: all of them must arrive intact, once.
+     */
+    @Test
+    void visitsTinyAndLargeRecordsAcrossManyBatches() {
+        long seed = TestSeeds.seed("ForEachTest.sizes");
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Map<String, byte[]> model = new HashMap<>();
+        try (Seqs s =
+                Seqs.builder(dir).shards(2).checkpointInterval(Duration.ZERO).open()) {
+            for (int i = 0; i < 30_000; i++) {
+                String key = "t" + i;
+                byte[] v = new byte[rnd.nextInt(0, 9)];
+                rnd.nextBytes(v);
+                s.put(key.getBytes(), v);
+                model.put(key, v);
+            }
+            for (int i = 0; i < 40; i++) {
+                String key = "large" + i;
+                byte[] v = new byte[rnd.nextInt(60 << 10, 300 << 10)];
+                rnd.nextBytes(v);
+                s.put(key.getBytes(), v);
+                model.put(key, v);
+            }
+            Map<String, byte[]> seen = new HashMap<>();
+            s.forEach((key, v) ->
+                    assertEquals(null, seen.put(k(key), v), "seed " + seed + ": " + k(key) + " visited twice"));
+            assertEquals(model.keySet(), seen.keySet(), "seed " + seed);
+            model.forEach((key, v) -> assertArrayEquals(v, seen.get(key), "seed " + seed + ": " + key));
+        }
+    }
+
+    /** An exception from the action ends the call, reaches the caller, and leaves no scan thread running. */
+    @Test
+    void anExceptionFromTheActionEndsTheCallAndLeavesNothingBehind() {
+        try (Seqs s =
+                Seqs.builder(dir).shards(4).checkpointInterval(Duration.ZERO).open()) {
+            for (int i = 0; i < 20_000; i++) {
+                s.put(("k" + i).getBytes(), value("k" + i, 1, 100));
+            }
+            int[] visited = {0};
+            IllegalStateException thrown = assertThrows(
+                    IllegalStateException.class,
+                    () -> s.forEach((key, v) -> {
+                        if (++visited[0] == 1_000) {
+                            throw new IllegalStateException("the action's own failure");
+                        }
+                    }));
+            assertEquals("the action's own failure", thrown.getMessage());
+            assertEquals(1_000, visited[0]);
+            assertEquals(0, scanThreads(), "scan threads still alive after forEach threw");
+            int[] all = {0};
+            s.forEach((key, v) -> all[0]++);
+            assertEquals(20_000, all[0], "the store scans whole again");
+        }
+    }
+
+    /** An interrupt the caller set before the call is kept, and does not stop the scan. */
+    @Test
+    void theCallersInterruptIsKept() {
+        try (Seqs s =
+                Seqs.builder(dir).shards(4).checkpointInterval(Duration.ZERO).open()) {
+            for (int i = 0; i < 10_000; i++) {
+                s.put(("k" + i).getBytes(), value("k" + i, 1, 100));
+            }
+            int[] visited = {0};
+            Thread.currentThread().interrupt();
+            try {
+                s.forEach((key, v) -> visited[0]++);
+                assertTrue(Thread.currentThread().isInterrupted(), "the caller's interrupt was cleared");
+            } finally {
+                Thread.interrupted();
+            }
+            assertEquals(10_000, visited[0]);
+            assertEquals(0, scanThreads());
+        }
+    }
+
+    private static long scanThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("seqs-scan-"))
+                .count();
+    }
+
+    /**
      * Stable keys are written before the call and left alone; hot keys are rewritten all through
      * it (live the whole time); churn keys are deleted and written again. Every stable and hot key
      * must be visited exactly once, stable ones with their value, hot ones with a version they
