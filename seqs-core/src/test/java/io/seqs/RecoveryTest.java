@@ -33,6 +33,10 @@ class RecoveryTest {
     }
 
     private Seqs open() {
+        return open(dir);
+    }
+
+    private static Seqs open(Path dir) {
         return Seqs.builder(dir)
                 .compression(Compression.NONE)
                 .shards(1)
@@ -66,6 +70,54 @@ class RecoveryTest {
     private static Path lastSegment(Path dir) throws Exception {
         List<Path> segs = StoreFiles.segments(dir);
         return segs.get(segs.size() - 1);
+    }
+
+    /**
+     * A log replayed with no checkpoint grows the index in a few steps sized on what the log
+     * holds, not in a dozen rebuilds; a log of rewrites, which makes the estimate run ahead, leaves
+     * no oversized table behind. Every key comes back either way.
+     */
+    @Test
+    void aReplayGrowsTheIndexInFewStepsAndNoLarger() throws Exception {
+        int keys = 120_000;
+        write(keys);
+        deleteCheckpoints(dir);
+        try (Seqs s = open()) {
+            for (ShardStats shard : s.stats().shards()) {
+                assertTrue(shard.indexRebuilds() <= 4, "rebuilds of a replayed index: " + shard.indexRebuilds());
+            }
+            assertTrue(
+                    s.stats().indexBytesPerKey() <= 20,
+                    "index bytes per key " + s.stats().indexBytesPerKey());
+            for (int i = 0; i < keys; i += 97) {
+                assertArrayEquals(value(i, 1), s.get(key(i)));
+            }
+        }
+        Path rewrites = dir.resolve("rewrites");
+        int hot = 10_000;
+        try (Seqs s = Seqs.builder(rewrites)
+                .compression(Compression.NONE)
+                .shards(1)
+                .segmentSize(64 << 10)
+                .checkpointInterval(Duration.ZERO)
+                .reclaimThreshold(0) // every rewrite stays in the log for the replay to read
+                .open()) {
+            for (int round = 1; round <= 12; round++) {
+                for (int i = 0; i < hot; i++) {
+                    s.put(key(i), value(i, round));
+                }
+            }
+        }
+        deleteCheckpoints(rewrites);
+        try (Seqs s = open(rewrites)) {
+            assertEquals(hot, s.stats().keys());
+            assertTrue(
+                    s.stats().indexBytesPerKey() <= 20,
+                    "index bytes per key " + s.stats().indexBytesPerKey());
+            for (int i = 0; i < hot; i += 7) {
+                assertArrayEquals(value(i, 12), s.get(key(i)));
+            }
+        }
     }
 
     @Test

@@ -49,7 +49,7 @@ public final class HashIndex implements AutoCloseable {
     /** Load above which the table is rebuilt (counting tombstones): 10 bytes per key when reached. */
     static final double MAX_LOAD = 0.8;
     /** A growing table is rebuilt this much larger. */
-    static final double GROWTH = 1.5;
+    public static final double GROWTH = 1.5;
     /** Pre-sized tables leave this much room beyond the expected keys. */
     static final double PRESIZE_SLACK = 1.02;
     /** At {@link #MAX_CAPACITY} the table may fill up to here before puts are refused. */
@@ -107,7 +107,7 @@ public final class HashIndex implements AutoCloseable {
         return new HashIndex(capacityFor(keys), scratchDir);
     }
 
-    static long capacityFor(long keys) {
+    public static long capacityFor(long keys) {
         long wanted = (long) Math.ceil(keys * PRESIZE_SLACK / MAX_LOAD) + 1;
         return Math.max(MIN_CAPACITY, Math.min(MAX_CAPACITY, wanted));
     }
@@ -353,6 +353,19 @@ public final class HashIndex implements AutoCloseable {
             throw new CapacityExceededException("a shard's index holds " + size + " keys in " + capacity
                     + " slots and cannot grow further; reset the epoch or create the store with more shards");
         }
+        return copyInto(newCapacity);
+    }
+
+    /**
+     * A new table holding this one's entries, sized for {@code keys} (at least for the entries it
+     * holds and one more): a table grown ahead of a known load instead of step by step, or cut
+     * down to what it holds.
+     */
+    public HashIndex rebuiltFor(long keys) {
+        return copyInto(capacityFor(Math.max(keys, size + 1)));
+    }
+
+    private HashIndex copyInto(long newCapacity) {
         HashIndex next = new HashIndex(newCapacity, null);
         forEachEntry(slot -> {
             next.insertNew(slot);

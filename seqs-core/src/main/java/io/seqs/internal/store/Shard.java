@@ -278,7 +278,11 @@ public final class Shard implements HashIndex.RecordKeys {
 
     private HashIndex rebuild(HashIndex idx) {
         long start = System.nanoTime();
-        HashIndex next = idx.rebuilt();
+        return replaceIndex(idx, idx.rebuilt(), start);
+    }
+
+    /** Publishes a rebuilt table, frees the old one once no reader is in it, counts the rebuild from {@code start}. */
+    private HashIndex replaceIndex(HashIndex idx, HashIndex next, long start) {
         table = next;
         // Readers that may still be probing the old table leave it before its memory goes.
         gate.awaitReaders();
@@ -765,6 +769,18 @@ public final class Shard implements HashIndex.RecordKeys {
     /** Makes an index loaded or created by recovery the shard's. */
     void useIndex(HashIndex idx) {
         table = idx;
+    }
+
+    /** The index recovery fills. */
+    HashIndex index() {
+        return table;
+    }
+
+    /** Recovery: rebuilds the index to hold {@code keys} keys (grown ahead of a replay, or cut down after it). */
+    void resizeIndex(long keys) {
+        long start = System.nanoTime();
+        HashIndex idx = table;
+        replaceIndex(idx, idx.rebuiltFor(keys), start);
     }
 
     /** The shard's segment table, which recovery fills. */

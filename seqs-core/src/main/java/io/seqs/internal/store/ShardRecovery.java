@@ -307,6 +307,7 @@ final class ShardRecovery {
         }
         long position = from;
         int kept = segments.size();
+        ReplaySizing sizing = new ReplaySizing(shard.index().size, replayBytes(firstSegment, from));
         for (int s = firstSegment; s < segments.size(); s++) {
             Segment seg = segments.get(s);
             boolean last = s == segments.size() - 1;
@@ -344,6 +345,9 @@ final class ShardRecovery {
                     break;
                 }
                 minGeneration = RecordDescriptor.generation(seg.map, off);
+                if (shard.index().needsRebuild()) {
+                    sizing.grow(shard, bytes);
+                }
                 long length = shard.replayRecord(seg, off);
                 records++;
                 bytes += length;
@@ -365,7 +369,23 @@ final class ShardRecovery {
                 }
             }
         }
+        sizing.fit(shard, config.expectedKeys() / shardCount);
         return new Replay(records, bytes, position, kept);
+    }
+
+    /**
+     * Bytes of records a replay from {@code from} reads, estimated: whole segments up to the last
+     * one, whose records end where its zero pages begin ({@link ReplaySizing#recordsEnd}).
+     */
+    private long replayBytes(int firstSegment, long from) {
+        long total = 0;
+        for (int s = firstSegment; s < segments.size(); s++) {
+            Segment seg = segments.get(s);
+            long start = Math.clamp(from - seg.base, SegmentDescriptor.HEADER_LENGTH, seg.length);
+            long end = s == segments.size() - 1 ? ReplaySizing.recordsEnd(seg.map, start, seg.length) : seg.length;
+            total += end - start;
+        }
+        return total;
     }
 
     /**
