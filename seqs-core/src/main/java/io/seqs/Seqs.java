@@ -511,6 +511,9 @@ public final class Seqs implements AutoCloseable {
             Failpoints.hit("reset.after-commit");
             manifest = next;
             current = fresh;
+            for (Shard shard : old.shards) {
+                shard.replaced(); // scans of the old epoch end now, not when the background releases it
+            }
             dropInBackground(old);
             long took = System.nanoTime() - start;
             resets++;

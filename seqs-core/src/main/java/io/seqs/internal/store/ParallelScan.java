@@ -126,7 +126,7 @@ public final class ParallelScan {
                     } catch (Throwable t) {
                         failure = t;
                     }
-                    if (failure != null || batch.shard.isReleased()) {
+                    if (failure != null || batch.shard.scanEnds()) {
                         cancelled = true;
                     }
                 }
@@ -291,7 +291,7 @@ public final class ParallelScan {
 
         /** Runs {@code sink} on each record, stopping when the shard is released meanwhile (a reset or a close). */
         void deliver(RecordSink sink) {
-            for (int i = 0; i < count && !shard.isReleased(); i++) {
+            for (int i = 0; i < count && !shard.scanEnds(); i++) {
                 sink.accept(sources[i], keyOffsets[i], keyLengths[i], valueLengths[i]);
             }
         }

@@ -68,6 +68,8 @@ public final class Shard implements HashIndex.RecordKeys {
     private volatile boolean retired;
     /** Set once the mappings are released; nothing may touch them after. */
     private volatile boolean released;
+    /** Set once a reset that retired this shard has committed: none of its keys is live any longer. */
+    private volatile boolean replaced;
 
     // ---- writer state, guarded by lock ----
     /** The log's segments and the window table readers find them by. */
@@ -870,6 +872,17 @@ public final class Shard implements HashIndex.RecordKeys {
 
     boolean isRetired() {
         return retired;
+    }
+
+    /** Called once a reset that retired this shard has committed; the shard is released later, in the background. */
+    public void replaced() {
+        assert retired;
+        replaced = true;
+    }
+
+    /** Whether a scan of this shard ends here: its mappings are released, or a committed reset replaced it. */
+    boolean scanEnds() {
+        return released || replaced;
     }
 
     /** Releases the mappings and the index memory. Call after {@link #retire}. */

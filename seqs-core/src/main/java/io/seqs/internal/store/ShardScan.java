@@ -101,7 +101,7 @@ final class ShardScan {
         long position = -1;
         shardLock.lock();
         try {
-            if (shard.isReleased()) {
+            if (shard.scanEnds()) {
                 return false;
             }
             if (segments.isEmpty()) {
@@ -122,7 +122,7 @@ final class ShardScan {
             long readAheadFrom = 0;
             shardLock.lock();
             try {
-                if (shard.isReleased()) {
+                if (shard.scanEnds()) {
                     return false;
                 }
                 Segment seg = segments.get(segmentIndex);
@@ -212,7 +212,7 @@ final class ShardScan {
         prefetchedTo = to;
         int ticket = gate.enter();
         try {
-            if (shard.isReleased()) {
+            if (shard.scanEnds()) {
                 return;
             }
             for (long at = from; at < to; at += PREFETCH_CHUNK) {
