@@ -44,6 +44,9 @@ public final class LogWriter {
     /** Smallest step for large segments; smaller segments grow by an eighth of themselves. */
     static final long RESERVE_MIN_BYTES = 1L << 20;
 
+    /** Records up to this long (header included) are assembled on the heap; longer ones are written in place. */
+    static final int STAGED_RECORD_BYTES = 1024;
+
     private static final VarHandle TAIL;
 
     static {
@@ -85,6 +88,9 @@ public final class LogWriter {
     private boolean epochDirectoryDirty;
 
     private final byte[] header = new byte[HEADER_LENGTH];
+    /** Where a record of up to {@link #STAGED_RECORD_BYTES} is assembled before it is copied into the mapping. */
+    private final byte[] staging = new byte[STAGED_RECORD_BYTES];
+
     private final CRC32C crc = new CRC32C();
 
     LogWriter(
@@ -225,17 +231,26 @@ public final class LogWriter {
         Segment seg = active;
         MemorySegment map = seg.map;
         long offset = position - seg.base;
-        RecordDescriptor.encodeHeader(header, keyLength, type, flags, valueLength, generation);
-        MemorySegment.copy(header, 0, map, ValueLayout.JAVA_BYTE, offset, HEADER_LENGTH);
-        MemorySegment.copy(key, 0, map, offset + HEADER_LENGTH, keyLength);
-        if (valueLength > 0) {
-            MemorySegment.copy(value, 0, map, offset + HEADER_LENGTH + keyLength, valueLength);
-        }
-        ByteBuffer view = activeBuffer;
-        view.limit((int) (offset + HEADER_LENGTH + keyLength + valueLength));
-        view.position((int) (offset + RecordDescriptor.KEY_LENGTH_OFFSET));
+        int length = HEADER_LENGTH + keyLength + valueLength;
         crc.reset();
-        crc.update(view);
+        if (length <= staging.length) {
+            // Assembled and checksummed on the heap, then copied in once: a buffer view of the
+            // shared mapping would acquire and release the mapping's session for every record.
+            RecordDescriptor.encodeHeader(staging, keyLength, type, flags, valueLength, generation);
+            MemorySegment.copy(key, ValueLayout.JAVA_BYTE, 0, staging, HEADER_LENGTH, keyLength);
+            MemorySegment.copy(value, ValueLayout.JAVA_BYTE, 0, staging, HEADER_LENGTH + keyLength, valueLength);
+            crc.update(staging, RecordDescriptor.KEY_LENGTH_OFFSET, length - RecordDescriptor.KEY_LENGTH_OFFSET);
+            MemorySegment.copy(staging, 0, map, ValueLayout.JAVA_BYTE, offset, length);
+        } else {
+            RecordDescriptor.encodeHeader(header, keyLength, type, flags, valueLength, generation);
+            MemorySegment.copy(header, 0, map, ValueLayout.JAVA_BYTE, offset, HEADER_LENGTH);
+            MemorySegment.copy(key, 0, map, offset + HEADER_LENGTH, keyLength);
+            MemorySegment.copy(value, 0, map, offset + HEADER_LENGTH + keyLength, valueLength);
+            ByteBuffer view = activeBuffer;
+            view.limit((int) (offset + length));
+            view.position((int) (offset + RecordDescriptor.KEY_LENGTH_OFFSET));
+            crc.update(view);
+        }
         map.set(RecordDescriptor.INT, offset + RecordDescriptor.CRC_OFFSET, (int) crc.getValue());
         assert readsBack(seg, offset, type, key, keyLength, valueLength)
                 : "record at " + offset + " of " + seg.path + " does not read back";
