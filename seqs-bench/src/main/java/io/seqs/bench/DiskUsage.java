@@ -72,6 +72,27 @@ public final class DiskUsage {
         }
     }
 
+    /** Copies a tree of directories and regular files to {@code target}, which must not exist. */
+    public static void copyTree(Path root, Path target) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
+                    Files.createDirectory(target.resolve(root.relativize(dir)));
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.copy(file, target.resolve(root.relativize(file)));
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + root + " to " + target, e);
+        }
+    }
+
     /** Deletes a tree, tolerating files that vanish meanwhile. */
     public static void deleteTree(Path root) {
         if (!Files.exists(root)) {

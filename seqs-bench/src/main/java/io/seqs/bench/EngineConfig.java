@@ -41,6 +41,30 @@ record EngineConfig(
         };
     }
 
+    EngineConfig withDir(Path other) {
+        return new EngineConfig(
+                name,
+                other,
+                durability,
+                expectedKeys,
+                seqsSegmentBytes,
+                seqsShards,
+                seqsCheckpointSeconds,
+                rocksCacheBytes,
+                rocksCompression,
+                lmdbMapBytes);
+    }
+
+    /** Loads the engine's native library, if it has one (its class's initializer does). */
+    void loadNativeLibrary() throws ClassNotFoundException {
+        String engineClass = switch (name) {
+            case "seqs", "seqs-lz4" -> SeqsEngine.class.getName();
+            case "lmdb" -> LmdbEngine.class.getName();
+            default -> RocksEngine.class.getName();
+        };
+        Class.forName(engineClass, true, EngineConfig.class.getClassLoader());
+    }
+
     EngineConfig withExpectedKeys(long keys) {
         return new EngineConfig(
                 name,

@@ -11,6 +11,7 @@ import java.util.Arrays;
  *   <li>{@code jmh ...}: the JMH microbenchmarks ({@link io.seqs.bench.jmh.JmhSuite});
  *   <li>{@code footprint [DIR]}: what a store costs before its data arrives ({@link Footprint});
  *   <li>{@code recovery-child ...}: internal, the JVM that the recovery phase kills.
+ *   <li>{@code recovery-fresh ...}: internal, the JVM that times recovery of a copy of the killed store.
  * </ul>
  */
 public final class Main {
@@ -28,6 +29,10 @@ public final class Main {
         }
         if (args.length > 0 && args[0].equals(RecoveryPhase.CHILD_COMMAND)) {
             RecoveryPhase.child(args);
+            return;
+        }
+        if (args.length > 0 && args[0].equals(RecoveryPhase.FRESH_COMMAND)) {
+            RecoveryPhase.fresh(args);
             return;
         }
         System.exit(run(args, System.out, System.err));

@@ -31,6 +31,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
 final class RecoveryPhase {
     /** Sub-command of {@link Main} that runs the child. */
     static final String CHILD_COMMAND = "recovery-child";
+    /** Sub-command of {@link Main} that opens a copy of the killed store in a fresh JVM and times it. */
+    static final String FRESH_COMMAND = "recovery-fresh";
 
     private static final int STRIDE = 16;
     private static final int SAMPLE = 5000;
@@ -42,18 +44,10 @@ final class RecoveryPhase {
     @SuppressWarnings("checkstyle:MethodLength")
     static RecoveryResult run(EngineConfig config, Options o, RecordGenerator gen, PrintStream out)
             throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("--enable-native-access=ALL-UNNAMED");
-        command.add("--sun-misc-unsafe-memory-access=deny");
-        command.add("-Xmx1g");
         // A killed JVM cannot delete the native libraries RocksDB and LMDB unpack into its
         // temporary directory: give it one of its own, deleted once it is dead.
         Path childTmp = Files.createTempDirectory("seqs-recovery-child");
-        command.add("-Djava.io.tmpdir=" + childTmp);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(Main.class.getName());
+        List<String> command = childCommand(childTmp);
         command.add(CHILD_COMMAND);
         command.addAll(config.toArgs());
         command.add("seed=" + o.seed);
@@ -150,6 +144,7 @@ final class RecoveryPhase {
             writer++;
         }
         long last = counts[writer] == 0 ? 0 : writer + (counts[writer] - 1) * o.writers;
+        double[] fresh = freshJvm(config, o, last, out);
         int kl = b.key(last);
         long t0 = System.nanoTime();
         Engine engine = config.withExpectedKeys(o.recoveryRecords).open();
@@ -194,7 +189,8 @@ final class RecoveryPhase {
             out.printf(
                     Locale.ROOT,
                     "%-14s %-11s killed the child after %,d records; reopen + first get %.1f ms (open %.1f ms), "
-                            + "%s, %d of %d sampled records lost; after a clean close: %.1f ms%n",
+                            + "%s, %d of %d sampled records lost; after a clean close: %.1f ms; "
+                            + "in a fresh JVM: %.1f ms%n",
                     config.name(),
                     "recovery",
                     childRecords,
@@ -203,11 +199,14 @@ final class RecoveryPhase {
                     firstFound ? "last record found" : "LAST RECORD MISSING",
                     lost,
                     sampled,
-                    cleanMs);
+                    cleanMs,
+                    fresh[0]);
             return new RecoveryResult(
                     recoveryMs,
                     (t1 - t0) / 1e6,
                     cleanMs,
+                    fresh[0],
+                    fresh[1] == 1,
                     childRecords,
                     loadSeconds,
                     firstFound,
@@ -223,9 +222,93 @@ final class RecoveryPhase {
         }
     }
 
+    /**
+     * Recovery as a restarted process sees it: the killed store is copied (so that the measured
+     * reopen after this still finds it as the kill left it) and a fresh JVM opens the copy and
+     * gets the last record, timing open plus that get. The engine's native library, if it has
+     * one, is loaded before the clock starts; class loading and the JIT's first compilations are
+     * inside, as in any restarted process. The copy is deleted afterwards.
+     *
+     * @return the milliseconds (NaN when the child failed) and 1 when the record was found, else 0
+     */
+    private static double[] freshJvm(EngineConfig config, Options o, long last, PrintStream out)
+            throws IOException, InterruptedException {
+        Path copy = config.dir().resolveSibling(config.dir().getFileName() + "-fresh");
+        DiskUsage.deleteTree(copy);
+        DiskUsage.copyTree(config.dir(), copy);
+        Path childTmp = Files.createTempDirectory("seqs-recovery-fresh");
+        try {
+            EngineConfig copied = config.withDir(copy).withExpectedKeys(o.recoveryRecords);
+            List<String> command = childCommand(childTmp);
+            command.add(FRESH_COMMAND);
+            command.addAll(copied.toArgs());
+            command.add("seed=" + o.seed);
+            command.add("valueSize=" + o.valueSize);
+            command.add("record=" + last);
+            Process child = new ProcessBuilder(command)
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectErrorStream(true)
+                    .start();
+            List<String> lines = new ArrayList<>();
+            pump(child, lines, true);
+            if (!child.waitFor(5, TimeUnit.MINUTES)) {
+                child.destroyForcibly();
+            }
+            for (String line : lines) {
+                if (line.startsWith("fresh ")) {
+                    String[] f = line.split(" ");
+                    return new double[] {Double.parseDouble(f[1]), Boolean.parseBoolean(f[2]) ? 1 : 0};
+                }
+            }
+            out.println("recovery of " + config.name() + " in a fresh JVM failed: " + String.join("\n  ", lines));
+            return new double[] {Double.NaN, 0};
+        } finally {
+            DiskUsage.deleteTree(copy);
+            DiskUsage.deleteTree(childTmp);
+        }
+    }
+
+    /** The start of a child JVM's command line, with the project's strict flags and its own temporary directory. */
+    private static List<String> childCommand(Path childTmp) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("--enable-native-access=ALL-UNNAMED");
+        command.add("--sun-misc-unsafe-memory-access=deny");
+        command.add("-Xmx1g");
+        command.add("-Djava.io.tmpdir=" + childTmp);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(Main.class.getName());
+        return command;
+    }
+
+    /** Runs in the fresh JVM: loads the engine's native library, then times open plus the first get. */
+    static void fresh(String[] args) throws ClassNotFoundException {
+        Map<String, String> m = EngineConfig.parseArgs(args, 1);
+        EngineConfig config = EngineConfig.fromArgs(m);
+        RecordGenerator gen = new RecordGenerator(Long.parseLong(m.get("seed")), Integer.parseInt(m.get("valueSize")));
+        long record = Long.parseLong(m.get("record"));
+        EngineLog.install(null, System.err);
+        config.loadNativeLibrary();
+        LoadPhase.Buffers b = new LoadPhase.Buffers(gen);
+        int kl = b.key(record);
+        long t0 = System.nanoTime();
+        Engine engine = config.open();
+        int len = engine.get(b.key, kl, b.value);
+        long t1 = System.nanoTime();
+        boolean found = len >= 0 && gen.stampMatches(record, b.valueSegment, len);
+        System.out.printf(Locale.ROOT, "fresh %.3f %b%n", (t1 - t0) / 1e6, found);
+        System.out.flush();
+        Runtime.getRuntime().halt(0); // the copy is thrown away: no close
+    }
+
     private static void pump(Process child, List<String> into) {
-        try (BufferedReader r =
-                new BufferedReader(new InputStreamReader(child.getErrorStream(), StandardCharsets.UTF_8))) {
+        pump(child, into, false);
+    }
+
+    private static void pump(Process child, List<String> into, boolean stdout) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                stdout ? child.getInputStream() : child.getErrorStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = r.readLine()) != null) {
                 into.add(line);

@@ -11,6 +11,9 @@ import java.util.Map;
  * @param openMs the open alone
  * @param cleanReopenMs open plus first get again after a clean close of the recovered store, when
  *     nothing is left to replay (seqs loads checkpoints; RocksDB replays what its WAL still holds)
+ * @param freshJvmMs open plus first get of a copy of the killed store in a fresh JVM, the engine's
+ *     native library loaded before the clock starts (NaN when that child failed)
+ * @param freshJvmFound whether the fresh JVM's first get found the record
  * @param childRecords records the child reported complete before it was killed
  * @param childLoadSeconds how long the child wrote before the kill
  * @param firstGetFound whether the first get (the last record the child reported) found its value
@@ -24,6 +27,8 @@ record RecoveryResult(
         double recoveryMs,
         double openMs,
         double cleanReopenMs,
+        double freshJvmMs,
+        boolean freshJvmFound,
         long childRecords,
         double childLoadSeconds,
         boolean firstGetFound,
@@ -38,6 +43,8 @@ record RecoveryResult(
         m.put("recovery_ms", Json.round(recoveryMs, 3));
         m.put("open_ms", Json.round(openMs, 3));
         m.put("clean_reopen_ms", Json.round(cleanReopenMs, 3));
+        m.put("fresh_jvm_ms", Json.round(freshJvmMs, 3));
+        m.put("fresh_jvm_first_get_found", freshJvmFound);
         m.put("child_records", childRecords);
         m.put("child_load_seconds", Json.round(childLoadSeconds, 3));
         m.put("first_get_found", firstGetFound);

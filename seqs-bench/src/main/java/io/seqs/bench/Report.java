@@ -94,6 +94,11 @@ final class Report {
                 r -> r.recovery == null ? Double.NaN : r.recovery.recoveryMs(),
                 "%,.1f"));
         rows.add(new Row(
+                "  the same in a fresh JVM, ms",
+                "recovery_fresh_jvm_ms",
+                r -> r.recovery == null ? Double.NaN : r.recovery.freshJvmMs(),
+                "%,.1f"));
+        rows.add(new Row(
                 "  reopen after a clean close instead, ms",
                 "clean_reopen_ms",
                 r -> r.recovery == null ? Double.NaN : r.recovery.cleanReopenMs(),
