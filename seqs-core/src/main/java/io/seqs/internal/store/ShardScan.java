@@ -56,14 +56,9 @@ final class ShardScan {
     static final long PREFETCH_CHUNK = 128 << 10;
 
     private static final long PAGE = 4096;
-    /** The segment reading ahead has got to: the scan's own, or the one after it. */
     private Segment prefetchSegment;
-    /** Index of {@link #prefetchSegment} in the shard's segment table. */
-    private int prefetchIndex;
     /** Offset in {@link #prefetchSegment} up to which reading ahead has been asked for. */
     private long prefetchedTo;
-    /** The range of {@link #prefetchSegment} the next {@link #prefetch} asks for, chosen under the lock. */
-    private long prefetchFrom;
     /** Where compressed values are decompressed for the scan's copier; grows to the largest value. */
     private byte[] valueBuffer = new byte[0];
 
@@ -123,9 +118,8 @@ final class ShardScan {
         }
         for (; ; ) {
             boolean live;
-            Segment readAhead;
+            Segment readAhead = null;
             long readAheadFrom = 0;
-            long readAheadTo = 0;
             shardLock.lock();
             try {
                 if (shard.scanEnds()) {
@@ -145,10 +139,9 @@ final class ShardScan {
                     cursor = position;
                     continue;
                 }
-                readAhead = readAheadTarget(segmentIndex, seg, off);
-                if (readAhead != null) {
-                    readAheadFrom = prefetchFrom;
-                    readAheadTo = prefetchedTo;
+                if (needsPrefetch(seg, off)) {
+                    readAhead = seg;
+                    readAheadFrom = off;
                 }
                 int keyLength = RecordDescriptor.keyLength(seg.map, off);
                 int stored = RecordDescriptor.storedLength(seg.map, off);
@@ -172,7 +165,7 @@ final class ShardScan {
                 shardLock.unlock();
             }
             if (readAhead != null) {
-                prefetch(readAhead, readAheadFrom, readAheadTo);
+                prefetch(readAhead, readAheadFrom);
             }
             if (live) {
                 deliver.run();
@@ -193,50 +186,16 @@ final class ShardScan {
         return MemorySegment.ofArray(valueBuffer).asSlice(0, raw);
     }
 
-    /**
-     * Under the lock, at the record at {@code off} of the scan's segment: the segment to ask the
-     * kernel to read ahead in, with the range in {@link #prefetchFrom}..{@link #prefetchedTo}, or
-     * null when at least half of {@link #PREFETCH_BYTES} is asked for already. Once the scan's
-     * segment is asked for to its end, the window goes on into the next segment, so that the scan
-     * does not wait for the first pages of each segment in turn.
-     */
-    private Segment readAheadTarget(int segmentIndex, Segment seg, long off) {
+    /** Whether less than half of {@link #PREFETCH_BYTES} is asked for ahead of {@code off} in {@code seg}. */
+    private boolean needsPrefetch(Segment seg, long off) {
         if (!FileUtil.canAdvise()) {
-            return null; // no native access: the mapping keeps the kernel's own readahead
+            return false; // no native access: the mapping keeps the kernel's own readahead
         }
-        if (prefetchSegment == null || prefetchIndex < segmentIndex) {
+        if (seg != prefetchSegment) {
             prefetchSegment = seg;
-            prefetchIndex = segmentIndex;
             prefetchedTo = off & -PAGE;
         }
-        long window = PREFETCH_BYTES;
-        if (prefetchIndex == segmentIndex) {
-            if (prefetchedTo - off >= PREFETCH_BYTES / 2) {
-                return null;
-            }
-            if (prefetchedTo < seg.length) {
-                return advance(Math.min(seg.length, (off & -PAGE) + window));
-            }
-            if (segmentIndex + 1 >= segments.size()) {
-                return null;
-            }
-            prefetchIndex = segmentIndex + 1;
-            prefetchSegment = segments.get(prefetchIndex);
-            prefetchedTo = 0;
-        }
-        assert prefetchIndex == segmentIndex + 1 : prefetchIndex + " reading ahead of " + segmentIndex;
-        long leftHere = seg.length - off;
-        if (leftHere + prefetchedTo >= PREFETCH_BYTES / 2 || prefetchedTo >= prefetchSegment.length) {
-            return null;
-        }
-        return advance(Math.min(prefetchSegment.length, Math.max(0, window - leftHere) + prefetchedTo));
-    }
-
-    /** Moves the window of {@link #prefetchSegment} on to {@code to}; the range is from where it was. */
-    private Segment advance(long to) {
-        prefetchFrom = prefetchedTo;
-        prefetchedTo = Math.max(prefetchedTo, to);
-        return prefetchFrom < prefetchedTo ? prefetchSegment : null;
+        return prefetchedTo - off < PREFETCH_BYTES / 2 && prefetchedTo < seg.length;
     }
 
     /**
@@ -245,9 +204,12 @@ final class ShardScan {
      * page: without this, a scan of a log that is not in memory would wait for every page in
      * turn. The requests (a hundred system calls for a full window) are made outside the shard's
      * lock, so writers never wait for them, inside the read gate, so that the mapping is not
-     * released meanwhile; a shard whose scan has ended is left alone.
+     * released meanwhile; a shard released already is left alone.
      */
-    private void prefetch(Segment seg, long from, long to) {
+    private void prefetch(Segment seg, long off) {
+        long from = Math.max(prefetchedTo, off & -PAGE);
+        long to = Math.min(seg.length, (off & -PAGE) + PREFETCH_BYTES);
+        prefetchedTo = to;
         int ticket = gate.enter();
         try {
             if (shard.scanEnds()) {
