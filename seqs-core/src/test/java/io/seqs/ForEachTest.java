@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -152,6 +153,50 @@ class ForEachTest {
             assertEquals(10_000, visited[0]);
             assertEquals(0, scanThreads());
         }
+    }
+
+    /**
+     * A close from inside the action, or from another thread while the call runs, ends the call
+     * without a deadlock (the scan threads wait for the caller's thread, which closes), and the
+     * store is closed afterwards.
+     */
+    @Test
+    void aCloseDuringTheCallEndsIt() throws Exception {
+        Seqs s = Seqs.builder(dir).shards(4).checkpointInterval(Duration.ZERO).open();
+        for (int i = 0; i < 20_000; i++) {
+            s.put(("k" + i).getBytes(), value("k" + i, 1, 100));
+        }
+        int[] visited = {0};
+        s.forEach((key, v) -> {
+            if (++visited[0] == 100) {
+                s.close();
+            }
+        });
+        assertEquals(100, visited[0], "nothing is delivered after the close");
+        assertThrows(IllegalStateException.class, () -> s.get("k1".getBytes()));
+        assertEquals(0, scanThreads());
+
+        Seqs again =
+                Seqs.builder(dir).shards(4).checkpointInterval(Duration.ZERO).open();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread closer = Thread.ofPlatform().start(() -> {
+            try {
+                started.await();
+                again.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        int[] seen = {0};
+        again.forEach((key, v) -> {
+            if (seen[0]++ == 0) {
+                started.countDown();
+            }
+        });
+        closer.join();
+        assertTrue(seen[0] >= 1 && seen[0] <= 20_000, "visited " + seen[0]);
+        assertThrows(IllegalStateException.class, () -> again.get("k1".getBytes()));
+        assertEquals(0, scanThreads());
     }
 
     private static long scanThreads() {
