@@ -3,6 +3,7 @@ package io.seqs.internal.store;
 import io.seqs.internal.fs.IoThreads;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -17,7 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the caller's thread, which runs the caller's action on every record without any lock of the
  * store. Reading, checking the index, decompressing and copying thus run on up to
  * {@link #MAX_THREADS} cores at once while the action runs on the caller's thread; each shard's
- * records still arrive in log order, and the shards' interleave.
+ * records still arrive in log order, interleaved with other shards' records.
  *
  * <p>Memory is bounded: each scan thread owns {@link #BATCHES_PER_THREAD} off-heap batches of
  * {@link #BATCH_BYTES}, refilled only after the caller's thread has handed one back; a record
@@ -297,7 +298,7 @@ public final class ParallelScan {
         }
 
         void clear() {
-            java.util.Arrays.fill(sources, 0, count, null);
+            Arrays.fill(sources, 0, count, null);
             count = 0;
             used = 0;
             shard = null;
