@@ -2,12 +2,14 @@ package io.seqs.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.concurrent.TimeUnit;
 
@@ -72,7 +74,10 @@ public final class DiskUsage {
         }
     }
 
-    /** Copies a tree of directories and regular files to {@code target}, which must not exist. */
+    /**
+     * Copies a tree of directories and regular files to {@code target}, which must not exist, and
+     * forces every file copied to the disk.
+     */
     public static void copyTree(Path root, Path target) {
         try {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
@@ -84,7 +89,11 @@ public final class DiskUsage {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.copy(file, target.resolve(root.relativize(file)));
+                    Path to = target.resolve(root.relativize(file));
+                    Files.copy(file, to);
+                    try (FileChannel ch = FileChannel.open(to, StandardOpenOption.WRITE)) {
+                        ch.force(true);
+                    }
                     return FileVisitResult.CONTINUE;
                 }
             });

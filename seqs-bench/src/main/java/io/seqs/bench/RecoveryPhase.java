@@ -144,7 +144,11 @@ final class RecoveryPhase {
             writer++;
         }
         long last = counts[writer] == 0 ? 0 : writer + (counts[writer] - 1) * o.writers;
-        double[] fresh = freshJvm(config, o, last, out);
+        // A copy of the store as the kill left it, for a fresh JVM to recover after the measured
+        // reopen; forced to the disk first, so that writing it back does not run beside that reopen.
+        Path copy = config.dir().resolveSibling(config.dir().getFileName() + "-fresh");
+        DiskUsage.deleteTree(copy);
+        DiskUsage.copyTree(config.dir(), copy);
         int kl = b.key(last);
         long t0 = System.nanoTime();
         Engine engine = config.withExpectedKeys(o.recoveryRecords).open();
@@ -154,6 +158,7 @@ final class RecoveryPhase {
             len = engine.get(b.key, kl, b.value);
         } catch (RuntimeException e) {
             engine.close();
+            DiskUsage.deleteTree(copy);
             throw e;
         }
         long t2 = System.nanoTime();
@@ -186,6 +191,7 @@ final class RecoveryPhase {
                 again.get(b.key, kl, b.value);
                 cleanMs = (System.nanoTime() - t3) / 1e6;
             }
+            double[] fresh = freshJvm(config.withDir(copy), o, last, out);
             out.printf(
                     Locale.ROOT,
                     "%-14s %-11s killed the child after %,d records; reopen + first get %.1f ms (open %.1f ms), "
@@ -219,26 +225,25 @@ final class RecoveryPhase {
             if (engine != null) {
                 engine.close();
             }
+            DiskUsage.deleteTree(copy); // gone already unless the measurement failed before the fresh JVM ran
         }
     }
 
     /**
-     * Recovery as a restarted process sees it: the killed store is copied (so that the measured
-     * reopen after this still finds it as the kill left it) and a fresh JVM opens the copy and
-     * gets the last record, timing open plus that get. The engine's native library, if it has
-     * one, is loaded before the clock starts; class loading and the JIT's first compilations are
-     * inside, as in any restarted process. The copy is deleted afterwards.
+     * Recovery as a restarted process sees it: a fresh JVM opens {@code copied}, a copy of the
+     * store as the kill left it, and gets the last record, timing open plus that get. The engine's
+     * native library, if it has one, is loaded before the clock starts; class loading and the
+     * JIT's first compilations are inside, as in any restarted process. The copy is deleted
+     * afterwards.
      *
      * @return the milliseconds (NaN when the child failed) and 1 when the record was found, else 0
      */
-    private static double[] freshJvm(EngineConfig config, Options o, long last, PrintStream out)
+    private static double[] freshJvm(EngineConfig copiedStore, Options o, long last, PrintStream out)
             throws IOException, InterruptedException {
-        Path copy = config.dir().resolveSibling(config.dir().getFileName() + "-fresh");
-        DiskUsage.deleteTree(copy);
-        DiskUsage.copyTree(config.dir(), copy);
+        Path copy = copiedStore.dir();
         Path childTmp = Files.createTempDirectory("seqs-recovery-fresh");
         try {
-            EngineConfig copied = config.withDir(copy).withExpectedKeys(o.recoveryRecords);
+            EngineConfig copied = copiedStore.withExpectedKeys(o.recoveryRecords);
             List<String> command = childCommand(childTmp);
             command.add(FRESH_COMMAND);
             command.addAll(copied.toArgs());
@@ -260,7 +265,7 @@ final class RecoveryPhase {
                     return new double[] {Double.parseDouble(f[1]), Boolean.parseBoolean(f[2]) ? 1 : 0};
                 }
             }
-            out.println("recovery of " + config.name() + " in a fresh JVM failed: " + String.join("\n  ", lines));
+            out.println("recovery of " + copiedStore.name() + " in a fresh JVM failed: " + String.join("\n  ", lines));
             return new double[] {Double.NaN, 0};
         } finally {
             DiskUsage.deleteTree(copy);
