@@ -28,6 +28,15 @@ class ForEachTest {
         return new String(key, StandardCharsets.US_ASCII);
     }
 
+    /** forEach visits every key of {@code model} once, with its value, and nothing else. */
+    private static void assertVisitsExactly(Seqs s, Map<String, byte[]> model, long seed) {
+        Map<String, byte[]> seen = new HashMap<>();
+        s.forEach(
+                (key, v) -> assertEquals(null, seen.put(k(key), v), "seed " + seed + ": " + k(key) + " visited twice"));
+        assertEquals(model.keySet(), seen.keySet(), "seed " + seed);
+        model.forEach((key, v) -> assertArrayEquals(v, seen.get(key), "seed " + seed + ": " + key));
+    }
+
     private static byte[] value(String key, long version, int filler) {
         ByteBuffer b = ByteBuffer.allocate(8 + filler);
         b.putLong(version);
@@ -58,11 +67,7 @@ class ForEachTest {
                     model.put(key, v);
                 }
             }
-            Map<String, byte[]> seen = new HashMap<>();
-            s.forEach((key, v) ->
-                    assertEquals(null, seen.put(k(key), v), "seed " + seed + ": " + k(key) + " visited twice"));
-            assertEquals(model.keySet(), seen.keySet(), "seed " + seed);
-            model.forEach((key, v) -> assertArrayEquals(v, seen.get(key), "seed " + seed + ": " + key));
+            assertVisitsExactly(s, model, seed);
 
             Map<String, byte[]> zeroCopy = new HashMap<>();
             s.forEachSegment((key, v) -> zeroCopy.put(
@@ -101,11 +106,7 @@ class ForEachTest {
                 s.put(key.getBytes(), v);
                 model.put(key, v);
             }
-            Map<String, byte[]> seen = new HashMap<>();
-            s.forEach((key, v) ->
-                    assertEquals(null, seen.put(k(key), v), "seed " + seed + ": " + k(key) + " visited twice"));
-            assertEquals(model.keySet(), seen.keySet(), "seed " + seed);
-            model.forEach((key, v) -> assertArrayEquals(v, seen.get(key), "seed " + seed + ": " + key));
+            assertVisitsExactly(s, model, seed);
         }
     }
 
