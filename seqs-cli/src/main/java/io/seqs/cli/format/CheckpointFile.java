@@ -54,11 +54,7 @@ public record CheckpointFile(
         if (size < HEADER + TRAILER) {
             throw new FormatException(0, "checkpoint is " + size + " bytes, shorter than its header and trailer");
         }
-        String magic = Bytes.ascii(bytes, 0, 8);
-        if (!MAGIC.equals(magic)) {
-            throw new FormatException(
-                    0, "checkpoint magic '" + ManifestFile.printable(magic) + "', expected '" + MAGIC + "'");
-        }
+        FilePrefix.checkMagic(bytes, FilePrefix.MAGIC_OFFSET, MAGIC, "checkpoint magic");
         if (Bytes.u16(bytes, 8) != 1 || Bytes.u16(bytes, 10) != 64) {
             throw new FormatException(
                     8,
@@ -74,18 +70,8 @@ public record CheckpointFile(
         if (size != expected) {
             throw new FormatException(0, "checkpoint is " + size + " bytes, its header implies " + expected);
         }
-        String end = Bytes.ascii(bytes, size - 8, 8);
-        if (!END_MAGIC.equals(end)) {
-            throw new FormatException(
-                    size - 8,
-                    "checkpoint end magic '" + ManifestFile.printable(end) + "', expected '" + END_MAGIC + "'");
-        }
-        long crc = Bytes.u32(bytes, size - TRAILER);
-        long computed = Bytes.crc32c(bytes, 0, size - TRAILER);
-        if (crc != computed) {
-            throw new FormatException(
-                    size - TRAILER, "checkpoint CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
-        }
+        FilePrefix.checkMagic(bytes, size - FilePrefix.MAGIC_LENGTH, END_MAGIC, "checkpoint end magic");
+        FilePrefix.checkCrc(bytes, size - TRAILER, "checkpoint");
         CheckpointFile c = new CheckpointFile(
                 (int) Bytes.u32(bytes, 12),
                 Bytes.i64(bytes, 16),

@@ -33,23 +33,10 @@ public record ManifestFile(int shardCount, long epoch, long windowSize, long gen
         if (bytes.byteSize() != LENGTH) {
             throw new FormatException(0, "manifest is " + bytes.byteSize() + " bytes, expected " + LENGTH);
         }
-        String magic = Bytes.ascii(bytes, 0, 8);
-        if (!MAGIC.equals(magic)) {
-            throw new FormatException(0, "manifest magic '" + printable(magic) + "', expected '" + MAGIC + "'");
-        }
-        long crc = Bytes.u32(bytes, CRC_OFFSET);
-        long computed = Bytes.crc32c(bytes, 0, CRC_OFFSET);
-        if (crc != computed) {
-            throw new FormatException(
-                    CRC_OFFSET, "manifest CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
-        }
-        int version = Bytes.u16(bytes, 8);
-        if (version != VERSION) {
-            throw new FormatException(8, "manifest format version " + version + ", this tool reads version " + VERSION);
-        }
-        if (Bytes.u16(bytes, 10) != LENGTH) {
-            throw new FormatException(10, "manifest length field " + Bytes.u16(bytes, 10) + ", expected " + LENGTH);
-        }
+        FilePrefix.checkMagic(bytes, FilePrefix.MAGIC_OFFSET, MAGIC, "manifest magic");
+        FilePrefix.checkCrc(bytes, CRC_OFFSET, "manifest");
+        FilePrefix.checkVersion(bytes, VERSION, VERSION, "manifest");
+        FilePrefix.checkLengthField(bytes, LENGTH, "manifest length field");
         long shards = Bytes.u32(bytes, 12);
         if (shards < 1 || shards > 1024 || Long.bitCount(shards) != 1) {
             throw new FormatException(12, "manifest shard count " + shards + ", expected a power of two in 1..1024");

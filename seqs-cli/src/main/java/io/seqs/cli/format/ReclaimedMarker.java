@@ -48,9 +48,6 @@ public record ReclaimedMarker(
     public static final int VERSION = 1;
 
     static final String MAGIC = "SEQSRCL1";
-    static final int MAGIC_OFFSET = 0;
-    static final int VERSION_OFFSET = 8;
-    static final int LENGTH_OFFSET = 10;
     /** Offset of the shard index. */
     public static final int SHARD_OFFSET = 12;
     /** Offset of the epoch. */
@@ -82,31 +79,10 @@ public record ReclaimedMarker(
             throw new FormatException(
                     0, "reclaimed-segment marker is " + bytes.byteSize() + " bytes, expected " + LENGTH);
         }
-        String magic = Bytes.ascii(bytes, MAGIC_OFFSET, MAGIC.length());
-        if (!MAGIC.equals(magic)) {
-            throw new FormatException(
-                    MAGIC_OFFSET,
-                    "reclaimed-segment marker magic '" + ManifestFile.printable(magic) + "', expected '" + MAGIC + "'");
-        }
-        long crc = Bytes.u32(bytes, CRC_OFFSET);
-        long computed = Bytes.crc32c(bytes, 0, CRC_OFFSET);
-        if (crc != computed) {
-            throw new FormatException(
-                    CRC_OFFSET,
-                    "reclaimed-segment marker CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
-        }
-        int version = Bytes.u16(bytes, VERSION_OFFSET);
-        if (version != VERSION) {
-            throw new FormatException(
-                    VERSION_OFFSET,
-                    "reclaimed-segment marker format version " + version + ", this tool reads version " + VERSION);
-        }
-        if (Bytes.u16(bytes, LENGTH_OFFSET) != LENGTH) {
-            throw new FormatException(
-                    LENGTH_OFFSET,
-                    "reclaimed-segment marker length field " + Bytes.u16(bytes, LENGTH_OFFSET) + ", expected "
-                            + LENGTH);
-        }
+        FilePrefix.checkMagic(bytes, FilePrefix.MAGIC_OFFSET, MAGIC, "reclaimed-segment marker magic");
+        FilePrefix.checkCrc(bytes, CRC_OFFSET, "reclaimed-segment marker");
+        FilePrefix.checkVersion(bytes, VERSION, VERSION, "reclaimed-segment marker");
+        FilePrefix.checkLengthField(bytes, LENGTH, "reclaimed-segment marker length field");
         ReclaimedMarker m = new ReclaimedMarker(
                 (int) Bytes.u32(bytes, SHARD_OFFSET),
                 Bytes.i64(bytes, EPOCH_OFFSET),

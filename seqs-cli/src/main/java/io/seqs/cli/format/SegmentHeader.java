@@ -35,9 +35,6 @@ public record SegmentHeader(
     public static final int NEWEST_VERSION = 2;
 
     static final String MAGIC = "SEQSSEG1";
-    static final int MAGIC_OFFSET = 0;
-    static final int VERSION_OFFSET = 8;
-    static final int LENGTH_OFFSET = 10;
     static final int SHARD_OFFSET = 12;
     static final int EPOCH_OFFSET = 16;
     static final int SHARD_COUNT_OFFSET = 24;
@@ -61,28 +58,10 @@ public record SegmentHeader(
             throw new FormatException(
                     0, "segment file is " + bytes.byteSize() + " bytes, shorter than its " + LENGTH + "-byte header");
         }
-        String magic = Bytes.ascii(bytes, MAGIC_OFFSET, MAGIC.length());
-        if (!MAGIC.equals(magic)) {
-            throw new FormatException(
-                    MAGIC_OFFSET, "segment magic '" + ManifestFile.printable(magic) + "', expected '" + MAGIC + "'");
-        }
-        long crc = Bytes.u32(bytes, CRC_OFFSET);
-        long computed = Bytes.crc32c(bytes, 0, CRC_OFFSET);
-        if (crc != computed) {
-            throw new FormatException(
-                    CRC_OFFSET, "segment header CRC32C " + Bytes.hex32(crc) + ", computed " + Bytes.hex32(computed));
-        }
-        int version = Bytes.u16(bytes, VERSION_OFFSET);
-        if (version < OLDEST_VERSION || version > NEWEST_VERSION) {
-            throw new FormatException(
-                    VERSION_OFFSET,
-                    "segment format version " + version + ", this tool reads versions " + OLDEST_VERSION + ".."
-                            + NEWEST_VERSION);
-        }
-        if (Bytes.u16(bytes, LENGTH_OFFSET) != LENGTH) {
-            throw new FormatException(
-                    LENGTH_OFFSET, "segment header length " + Bytes.u16(bytes, LENGTH_OFFSET) + ", expected " + LENGTH);
-        }
+        FilePrefix.checkMagic(bytes, FilePrefix.MAGIC_OFFSET, MAGIC, "segment magic");
+        FilePrefix.checkCrc(bytes, CRC_OFFSET, "segment header");
+        int version = FilePrefix.checkVersion(bytes, OLDEST_VERSION, NEWEST_VERSION, "segment");
+        FilePrefix.checkLengthField(bytes, LENGTH, "segment header length");
         long windowCount = Bytes.u32(bytes, WINDOW_COUNT_OFFSET);
         if (windowCount < 1) {
             throw new FormatException(WINDOW_COUNT_OFFSET, "segment window count 0, expected >= 1");
