@@ -216,15 +216,21 @@ final class ReclaimedCompressedStoreTest {
         assertEquals(before, CliTest.fingerprint(store));
     }
 
+    /** Runs verify, which must exit 1 and name {@code what} at {@code offset} of {@code file}; returns its output. */
+    private String verifyFindsDamage(Path file, long offset, String what) {
+        CliTest.Run verify = CliTest.run("verify", "-q", store.toString());
+        assertEquals(ExitCode.NEGATIVE, verify.code(), verify.text());
+        String line = "DAMAGE " + file + " @" + offset + ": " + what;
+        assertTrue(verify.text().contains(line), line + " in " + verify.text());
+        return verify.text();
+    }
+
     @Test
     void aDamagedMarkerIsNamedAndOpenWouldCutTheLogThere() throws IOException {
         Path marker = markers().getFirst();
         flip(marker, 40);
-        CliTest.Run verify = CliTest.run("verify", "-q", store.toString());
-        assertEquals(ExitCode.NEGATIVE, verify.code(), verify.text());
-        String line = "DAMAGE " + marker + " @" + MARKER_CRC_OFFSET + ": reclaimed-segment marker CRC32C";
-        assertTrue(verify.text().contains(line), line + " in " + verify.text());
-        assertTrue(verify.text().contains("open keeps log positions below"), verify.text());
+        String text = verifyFindsDamage(marker, MARKER_CRC_OFFSET, "reclaimed-segment marker CRC32C");
+        assertTrue(text.contains("open keeps log positions below"), text);
     }
 
     @Test
@@ -235,11 +241,7 @@ final class ReclaimedCompressedStoreTest {
         b.putLong(MARKER_PREVIOUS_END_OFFSET, b.getLong(MARKER_PREVIOUS_END_OFFSET) - 8);
         b.putInt(MARKER_CRC_OFFSET, crc32c(bytes, 0, MARKER_CRC_OFFSET));
         Files.write(marker, bytes);
-        CliTest.Run verify = CliTest.run("verify", "-q", store.toString());
-        assertEquals(ExitCode.NEGATIVE, verify.code(), verify.text());
-        String line =
-                "DAMAGE " + marker + " @" + MARKER_PREVIOUS_END_OFFSET + ": reclaimed-segment marker previous end";
-        assertTrue(verify.text().contains(line), line + " in " + verify.text());
+        verifyFindsDamage(marker, MARKER_PREVIOUS_END_OFFSET, "reclaimed-segment marker previous end");
     }
 
     @Test
@@ -263,10 +265,7 @@ final class ReclaimedCompressedStoreTest {
         CliTest.Run one = CliTest.run("verify", "-q", store.toString());
         assertEquals(ExitCode.OK, one.code(), one.text());
         setSegmentVersion(first, 3);
-        CliTest.Run three = CliTest.run("verify", "-q", store.toString());
-        assertEquals(ExitCode.NEGATIVE, three.code(), three.text());
-        String line = "DAMAGE " + first + " @" + SEGMENT_VERSION_OFFSET + ": segment format version 3";
-        assertTrue(three.text().contains(line), line + " in " + three.text());
+        verifyFindsDamage(first, SEGMENT_VERSION_OFFSET, "segment format version 3");
     }
 
     // ------------------------------------------------------------------ helpers
