@@ -31,6 +31,11 @@ class CompressionTest {
     Path other;
 
     private Seqs open(Compression c) {
+        return open(dir, c);
+    }
+
+    /** One shard of 1 MiB segments, no checkpoints, no reclamation: every record stays where it was written. */
+    static Seqs open(Path dir, Compression c) {
         return Seqs.builder(dir)
                 .shards(1)
                 .segmentSize(1 << 20)

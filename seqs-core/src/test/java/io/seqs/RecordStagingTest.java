@@ -8,7 +8,6 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -26,13 +25,7 @@ class RecordStagingTest {
     Path dir;
 
     private Seqs open(Compression compression) {
-        return Seqs.builder(dir)
-                .shards(1)
-                .segmentSize(1 << 20)
-                .compression(compression)
-                .checkpointInterval(Duration.ZERO)
-                .reclaimThreshold(0)
-                .open();
+        return CompressionTest.open(dir, compression);
     }
 
     @Test
