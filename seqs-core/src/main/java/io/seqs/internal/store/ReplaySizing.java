@@ -3,6 +3,7 @@ package io.seqs.internal.store;
 import io.seqs.internal.index.HashIndex;
 import io.seqs.internal.index.Zeros;
 import java.lang.foreign.MemorySegment;
+import java.util.function.LongSupplier;
 
 /**
  * Sizes a shard's index for a replay of its log. Left to itself, an index that recovery fills
@@ -25,15 +26,20 @@ final class ReplaySizing {
     static final long PAGE = 4096;
 
     private final long keysAtStart;
-    /** Estimated bytes of records the replay reads. */
-    private final long replayBytes;
+    /**
+     * Estimates the bytes of records the replay reads; asked once, and only when the table fills
+     * up (a replay after a checkpoint seldom grows the index, and the estimate reads pages).
+     */
+    private final LongSupplier replayBytesEstimate;
+    /** The estimate, once asked for; -1 before. */
+    private long replayBytes = -1;
 
     private boolean grown;
 
-    ReplaySizing(long keysAtStart, long replayBytes) {
-        assert keysAtStart >= 0 && replayBytes >= 0 : keysAtStart + ", " + replayBytes;
+    ReplaySizing(long keysAtStart, LongSupplier replayBytesEstimate) {
+        assert keysAtStart >= 0 : keysAtStart;
         this.keysAtStart = keysAtStart;
-        this.replayBytes = replayBytes;
+        this.replayBytesEstimate = replayBytesEstimate;
     }
 
     /**
@@ -63,7 +69,14 @@ final class ReplaySizing {
 
     /** The keys the replay is expected to leave, extrapolated from the keys the first {@code replayed} bytes added. */
     long expectedKeys(long keysNow, long replayed) {
-        if (replayed <= 0 || replayed >= replayBytes || keysNow <= keysAtStart) {
+        if (replayed <= 0 || keysNow <= keysAtStart) {
+            return keysNow;
+        }
+        if (replayBytes < 0) {
+            replayBytes = replayBytesEstimate.getAsLong();
+            assert replayBytes >= 0 : replayBytes;
+        }
+        if (replayed >= replayBytes) {
             return keysNow;
         }
         double newKeysPerByte = (double) (keysNow - keysAtStart) / replayed;

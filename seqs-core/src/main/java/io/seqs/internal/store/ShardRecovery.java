@@ -307,7 +307,8 @@ final class ShardRecovery {
         }
         long position = from;
         int kept = segments.size();
-        ReplaySizing sizing = new ReplaySizing(shard.index().size, replayBytes(firstSegment, from));
+        int firstReplayed = firstSegment;
+        ReplaySizing sizing = new ReplaySizing(shard.index().size, () -> replayBytes(firstReplayed, from));
         for (int s = firstSegment; s < segments.size(); s++) {
             Segment seg = segments.get(s);
             boolean last = s == segments.size() - 1;

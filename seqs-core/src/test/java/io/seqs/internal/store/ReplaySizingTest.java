@@ -52,8 +52,21 @@ class ReplaySizingTest {
     }
 
     @Test
+    void theBytesToReplayAreEstimatedOnceAndOnlyWhenTheTableFills() {
+        int[] asked = {0};
+        ReplaySizing sizing = new ReplaySizing(0, () -> {
+            asked[0]++;
+            return 1_000_000;
+        });
+        assertEquals(0, asked[0], "estimated before it was needed");
+        assertEquals(2_000, sizing.expectedKeys(200, 100_000));
+        assertEquals(2_000, sizing.expectedKeys(400, 200_000));
+        assertEquals(1, asked[0], "estimated more than once");
+    }
+
+    @Test
     void expectedKeysExtrapolatesNewKeysPerByte() {
-        ReplaySizing sizing = new ReplaySizing(1_000, 1_000_000);
+        ReplaySizing sizing = new ReplaySizing(1_000, () -> 1_000_000);
         // 100,000 bytes replayed added 500 keys: 4,500 more over the 900,000 bytes left
         assertEquals(6_000, sizing.expectedKeys(1_500, 100_000));
         assertEquals(1_500, sizing.expectedKeys(1_500, 0), "nothing replayed yet: no estimate");
