@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongPredicate;
 import java.util.zip.CRC32C;
 
 /**
@@ -104,7 +105,8 @@ public final class CheckpointFile {
             long maxPosition,
             HashIndex index,
             long[] liveBytes,
-            long[] deadBytes) {}
+            long[] deadBytes,
+            boolean entriesHeld) {}
 
     static String fileName(long coveredPosition) {
         return IdFileNames.name(coveredPosition, SUFFIX);
@@ -243,8 +245,15 @@ public final class CheckpointFile {
         return IdFileNames.parse(file.getFileName().toString(), SUFFIX);
     }
 
-    /** Reads and checks a checkpoint; every check names the file and the offset. */
-    public static Loaded load(Path file, long epoch, int shard, int shardCount, Path scratchDir) throws IOException {
+    /**
+     * Reads and checks a checkpoint; every check names the file and the offset. Each entry's log
+     * position is also given to {@code holdsRecord} in the same pass over the table, and
+     * {@link Loaded#entriesHeld()} tells whether it held every one: a checkpoint that points
+     * beyond what survives of the log is not damaged, only too new for it.
+     */
+    public static Loaded load(
+            Path file, long epoch, int shard, int shardCount, Path scratchDir, LongPredicate holdsRecord)
+            throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < SPACE_OFFSET + TRAILER_LENGTH) {
@@ -299,7 +308,7 @@ public final class CheckpointFile {
             HashIndex index = HashIndex.withCapacity(capacity, scratchDir);
             try {
                 long tableOffset = SPACE_OFFSET + n * SPACE_ENTRY_LENGTH;
-                TableCounts counted = readTable(file, ch, crc, tableOffset, capacity, covered, index);
+                TableCounts counted = readTable(file, ch, crc, tableOffset, capacity, covered, index, holdsRecord);
                 ByteBuffer trailer = ByteBuffer.allocate(TRAILER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
                 long trailerOffset = size - TRAILER_LENGTH;
                 readFully(file, ch, trailer, trailerOffset);
@@ -309,7 +318,7 @@ public final class CheckpointFile {
                 expect(file, TOMBSTONES_OFFSET, "tombstones (counted in the table)", tombstones, counted.tombstones());
                 index.size = counted.entries();
                 index.tombstones = counted.tombstones();
-                return new Loaded(file, covered, generation, counted.maxPosition(), index, live, dead);
+                return new Loaded(file, covered, generation, counted.maxPosition(), index, live, dead, counted.held());
             } catch (IOException | RuntimeException e) {
                 index.close();
                 throw e;
@@ -318,16 +327,24 @@ public final class CheckpointFile {
     }
 
     /** What {@link #readTable} counted in a checkpoint's table. */
-    private record TableCounts(long entries, long tombstones, long maxPosition) {}
+    private record TableCounts(long entries, long tombstones, long maxPosition, boolean held) {}
 
     /**
      * Reads a checkpoint's table from {@code tableOffset} into {@code index}, a chunk at a time
      * through the heap, adding its bytes to {@code crc} and checking that every entry points
-     * inside the log the checkpoint covers.
+     * inside the log the checkpoint covers and asking {@code holdsRecord} about it.
      */
     private static TableCounts readTable(
-            Path file, FileChannel ch, CRC32C crc, long tableOffset, long capacity, long covered, HashIndex index)
+            Path file,
+            FileChannel ch,
+            CRC32C crc,
+            long tableOffset,
+            long capacity,
+            long covered,
+            HashIndex index,
+            LongPredicate holdsRecord)
             throws IOException {
+        boolean held = true;
         long entries = 0;
         long tombs = 0;
         long maxPosition = 0;
@@ -354,6 +371,7 @@ public final class CheckpointFile {
                                         + SegmentDescriptor.HEADER_LENGTH + ".." + covered);
                     }
                     maxPosition = Math.max(maxPosition, position);
+                    held = held && holdsRecord.test(position);
                     entries++;
                 }
             }
@@ -368,7 +386,7 @@ public final class CheckpointFile {
                 }
             }
         }
-        return new TableCounts(entries, tombs, maxPosition);
+        return new TableCounts(entries, tombs, maxPosition, held);
     }
 
     private static void expect(Path file, long offset, String field, long actual, long expected) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.LongPredicate;
 
 /**
  * A shard's segments in log order, and the window table that maps a log position to its
@@ -18,6 +19,9 @@ import java.util.List;
 public final class SegmentTable {
     private final Path dir;
     private final long windowSize;
+    /** log2 of {@link #windowSize} when it is a power of two (the default sizes are), else -1. */
+    private final int windowShift;
+
     private final List<Segment> segments = new ArrayList<>();
     /** Window number to segment; a segment spanning several windows fills each of them. */
     private volatile Segment[] windows = new Segment[0];
@@ -26,6 +30,7 @@ public final class SegmentTable {
         assert windowSize > 0 && windowSize % RecordDescriptor.ALIGNMENT == 0 : windowSize;
         this.dir = dir;
         this.windowSize = windowSize;
+        this.windowShift = Long.bitCount(windowSize) == 1 ? Long.numberOfTrailingZeros(windowSize) : -1;
     }
 
     /** Appends a segment and makes it reachable by readers. */
@@ -91,16 +96,29 @@ public final class SegmentTable {
         return holding(windows, position) != null;
     }
 
+    /**
+     * {@link #holdsRecordAt} over the segments as they are now, for checking many positions in
+     * a row (a checkpoint's table) while no segment is installed or removed.
+     */
+    public LongPredicate recordPlaces() {
+        Segment[] win = windows;
+        return position -> holding(win, position) != null;
+    }
+
     /** Whether {@code position} lies inside a segment, past its header, or at its very end. */
     public boolean holdsPosition(long position) {
-        long w = position / windowSize;
+        long w = window(position);
         Segment[] win = windows;
         Segment seg = w < win.length ? win[(int) w] : null;
         return seg != null && position >= seg.base + SegmentDescriptor.HEADER_LENGTH && position <= seg.limit();
     }
 
+    private long window(long position) {
+        return windowShift >= 0 ? position >>> windowShift : position / windowSize;
+    }
+
     private Segment holding(Segment[] win, long position) {
-        long w = position / windowSize;
+        long w = window(position);
         Segment seg = w < win.length ? win[(int) w] : null;
         if (seg == null
                 || position < seg.base + SegmentDescriptor.HEADER_LENGTH

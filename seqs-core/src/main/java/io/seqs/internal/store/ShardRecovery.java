@@ -190,8 +190,8 @@ final class ShardRecovery {
         CheckpointFile.Loaded beyond = null;
         for (Path candidate : CheckpointFile.list(checkpointDir)) {
             try {
-                CheckpointFile.Loaded loaded =
-                        CheckpointFile.load(candidate, epoch, index, shardCount, scratchDirectory());
+                CheckpointFile.Loaded loaded = CheckpointFile.load(
+                        candidate, epoch, index, shardCount, scratchDirectory(), segments.recordPlaces());
                 if (insideHole(loaded.coveredPosition())) {
                     // older than a reclamation (which deletes such checkpoints; a power loss may undo that)
                     LOG.log(
@@ -204,7 +204,7 @@ final class ShardRecovery {
                 }
                 if (coversChainPrefix(loaded.coveredPosition(), loaded.maxPosition())
                         && loaded.coveredPosition() <= damage.cutPosition
-                        && slotsInsideSegments(loaded.index())) {
+                        && loaded.entriesHeld()) {
                     return new Checkpoints(loaded, beyond);
                 }
                 LOG.log(
@@ -428,11 +428,6 @@ final class ShardRecovery {
             }
         }
         return position;
-    }
-
-    /** True when every entry of a loaded table points at a record-sized place inside a mapped segment. */
-    private boolean slotsInsideSegments(HashIndex idx) {
-        return idx.forEachEntry(slot -> segments.holdsRecordAt(HashIndex.position(slot)));
     }
 
     /** Bytes at the start of a file that must all be zero for it to count as never written. */

@@ -1,6 +1,7 @@
 package io.seqs.internal.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -70,7 +71,7 @@ class CheckpointFileTest {
             MemorySegment table = arena.allocate(CAPACITY * HashIndex.SLOT_BYTES);
             long[] counts = fill(table, 11);
             Path file = write(table, counts);
-            CheckpointFile.Loaded loaded = CheckpointFile.load(file, 3, 1, 4, null);
+            CheckpointFile.Loaded loaded = CheckpointFile.load(file, 3, 1, 4, null, position -> true);
             try (HashIndex index = loaded.index()) {
                 assertEquals(counts[0], index.size);
                 assertEquals(counts[1], index.tombstones);
@@ -105,11 +106,32 @@ class CheckpointFileTest {
             try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
                 f.write(bytes);
             }
-            CorruptionException e =
-                    assertThrows(CorruptionException.class, () -> CheckpointFile.load(file, 3, 1, 4, null));
+            CorruptionException e = assertThrows(
+                    CorruptionException.class, () -> CheckpointFile.load(file, 3, 1, 4, null, position -> true));
             assertEquals(file, e.file());
             assertEquals(offset, e.offset());
             assertTrue(e.getMessage().contains("slot points at log position " + (COVERED + 4096)), e.getMessage());
+        }
+    }
+
+    @Test
+    void everyEntryIsOfferedToTheLogsCheckAndOneRefusalIsReported() throws Exception {
+        try (Arena arena = Arena.ofShared()) { // the checkpoint is written on a thread of seqs' own
+            MemorySegment table = arena.allocate(CAPACITY * HashIndex.SLOT_BYTES);
+            long[] counts = fill(table, 13);
+            Path file = write(table, counts);
+            long[] offered = {0};
+            CheckpointFile.Loaded all = CheckpointFile.load(file, 3, 1, 4, null, position -> {
+                offered[0]++;
+                return position >= SegmentDescriptor.HEADER_LENGTH && position < COVERED;
+            });
+            all.index().close();
+            assertEquals(counts[0], offered[0], "every entry, and nothing else, is asked about");
+            assertTrue(all.entriesHeld());
+            // a log that lost its upper half: the checkpoint is sound but not usable with it
+            CheckpointFile.Loaded beyond = CheckpointFile.load(file, 3, 1, 4, null, position -> position < COVERED / 2);
+            beyond.index().close();
+            assertFalse(beyond.entriesHeld());
         }
     }
 }
