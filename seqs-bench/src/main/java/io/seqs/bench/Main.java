@@ -10,6 +10,7 @@ import java.util.Arrays;
  *   <li>no sub-command: the workload harness (see {@link Options#HELP});
  *   <li>{@code jmh ...}: the JMH microbenchmarks ({@link io.seqs.bench.jmh.JmhSuite});
  *   <li>{@code footprint [DIR]}: what a store costs before its data arrives ({@link Footprint});
+ *   <li>{@code ycsb-load ...}: a YCSB core workload's load phase, seqs against RocksDB ({@link YcsbLoad});
  *   <li>{@code recovery-child ...}: internal, the JVM that the recovery phase kills.
  *   <li>{@code recovery-fresh ...}: internal, the JVM that times recovery of a copy of the killed store.
  * </ul>
@@ -25,6 +26,10 @@ public final class Main {
         }
         if (args.length > 0 && args[0].equals(Footprint.COMMAND)) {
             Footprint.run(args, System.out);
+            return;
+        }
+        if (args.length > 0 && args[0].equals(YcsbLoad.COMMAND)) {
+            YcsbLoad.run(args, System.out);
             return;
         }
         if (args.length > 0 && args[0].equals(RecoveryPhase.CHILD_COMMAND)) {
