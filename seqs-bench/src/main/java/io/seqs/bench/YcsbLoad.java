@@ -35,7 +35,7 @@ final class YcsbLoad {
     static final int FIELDS = 10;
     static final int FIELD_LENGTH = 100;
     private static final int COUNTER_BATCH = 256;
-    /** Records read back and compared after the load, outside the timing. */
+    /** About this many records are read back and compared after the load, outside the timing. */
     private static final long VERIFIED = 10_000;
     /** Random printable bytes (YCSB's field values are such), which the fields are cut from. */
     private static final byte[] POOL = printablePool(1 << 20, 0x5eed);
@@ -168,7 +168,12 @@ final class YcsbLoad {
                     "lz4",
                     LmdbEngine.mapBytes(records * (VALUE_LENGTH + 64L)));
             config.loadNativeLibrary();
-            Map<String, Object> r = load(config, records, threads, io);
+            Map<String, Object> r;
+            try {
+                r = load(config, records, threads, io);
+            } finally {
+                DiskUsage.deleteTree(dir);
+            }
             double rate = (double) r.get("records_per_s");
             rates.put(name, rate);
             json.put(name, r);
@@ -183,7 +188,6 @@ final class YcsbLoad {
                     (double) r.get("cpu_user_s"),
                     (double) r.get("cpu_system_s"),
                     ((double) r.get("cpu_user_s") + (double) r.get("cpu_system_s")) / gb);
-            DiskUsage.deleteTree(dir);
         }
         Double rocks = rates.get("rocksdb");
         if (rocks != null) {
@@ -209,6 +213,7 @@ final class YcsbLoad {
         long loaded;
         long flushed;
         long closing;
+        long verified = 0;
         try (Engine engine = config.open()) {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
@@ -229,7 +234,7 @@ final class YcsbLoad {
             engine.flush();
             flushed = System.nanoTime();
             if (failures.isEmpty()) {
-                verify(engine, records);
+                verified = verify(engine, records);
             }
             closing = System.nanoTime();
         }
@@ -247,12 +252,16 @@ final class YcsbLoad {
         r.put("cpu_user_s", used.cpuUserMillis() / 1000.0);
         r.put("cpu_system_s", used.cpuSystemMillis() / 1000.0);
         r.put("device_write_bytes", used.deviceWriteBytes());
-        r.put("verified_records", Math.min(records, VERIFIED));
+        r.put("verified_records", verified);
         return r;
     }
 
-    /** Reads back {@link #VERIFIED} records spread over the load (not timed) and checks every byte. */
-    private static void verify(Engine engine, long records) throws IOException {
+    /**
+     * Reads back about {@link #VERIFIED} records spread over the load (not timed) and checks
+     * every byte; returns how many it checked.
+     */
+    private static long verify(Engine engine, long records) throws IOException {
+        long checked = 0;
         ByteBuffer key = ByteBuffer.allocateDirect(MAX_KEY_LENGTH);
         ByteBuffer expected = ByteBuffer.allocateDirect(VALUE_LENGTH);
         ByteBuffer actual = ByteBuffer.allocateDirect(VALUE_LENGTH);
@@ -265,7 +274,9 @@ final class YcsbLoad {
                 throw new IOException(engine.name() + " returned a wrong value for record " + n + " (length " + length
                         + ", expected " + VALUE_LENGTH + ")");
             }
+            checked++;
         }
+        return checked;
     }
 
     private static void insert(Engine engine, long records, AtomicLong next, LongAdder logical) {
