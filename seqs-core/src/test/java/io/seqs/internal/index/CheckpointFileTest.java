@@ -57,6 +57,15 @@ class CheckpointFileTest {
         return new long[] {entries, tombstones};
     }
 
+    /** A table filled by {@link #fill}, its entries and tombstones, and the checkpoint written of it. */
+    private record Written(MemorySegment table, long[] counts, Path file) {}
+
+    private Written writeFilled(Arena arena, long seed) throws Exception {
+        MemorySegment table = arena.allocate(CAPACITY * HashIndex.SLOT_BYTES);
+        long[] counts = fill(table, seed);
+        return new Written(table, counts, write(table, counts));
+    }
+
     private Path write(MemorySegment table, long[] counts) throws Exception {
         CheckpointFile.write(
                 dir,
@@ -68,9 +77,10 @@ class CheckpointFileTest {
     @Test
     void aTableOverSeveralReadChunksLoadsSlotForSlot() throws Exception {
         try (Arena arena = Arena.ofShared()) { // the checkpoint is written on a thread of seqs' own
-            MemorySegment table = arena.allocate(CAPACITY * HashIndex.SLOT_BYTES);
-            long[] counts = fill(table, 11);
-            Path file = write(table, counts);
+            Written w = writeFilled(arena, 11);
+            MemorySegment table = w.table();
+            long[] counts = w.counts();
+            Path file = w.file();
             CheckpointFile.Loaded loaded = CheckpointFile.load(file, 3, 1, 4, null, position -> true);
             try (HashIndex index = loaded.index()) {
                 assertEquals(counts[0], index.size);
@@ -90,9 +100,7 @@ class CheckpointFileTest {
     @Test
     void aSlotOutsideTheCoveredLogIsReportedWithItsOffset() throws Exception {
         try (Arena arena = Arena.ofShared()) { // the checkpoint is written on a thread of seqs' own
-            MemorySegment table = arena.allocate(CAPACITY * HashIndex.SLOT_BYTES);
-            long[] counts = fill(table, 12);
-            Path file = write(table, counts);
+            Path file = writeFilled(arena, 12).file();
             // far into the table, a slot now points past the covered position; the CRC is made to agree
             long slotIndex = 250_017;
             long tableOffset = CheckpointFile.SPACE_OFFSET + CheckpointFile.SPACE_ENTRY_LENGTH;
@@ -117,9 +125,9 @@ class CheckpointFileTest {
     @Test
     void everyEntryIsOfferedToTheLogsCheckAndOneRefusalIsReported() throws Exception {
         try (Arena arena = Arena.ofShared()) { // the checkpoint is written on a thread of seqs' own
-            MemorySegment table = arena.allocate(CAPACITY * HashIndex.SLOT_BYTES);
-            long[] counts = fill(table, 13);
-            Path file = write(table, counts);
+            Written w = writeFilled(arena, 13);
+            long[] counts = w.counts();
+            Path file = w.file();
             long[] offered = {0};
             CheckpointFile.Loaded all = CheckpointFile.load(file, 3, 1, 4, null, position -> {
                 offered[0]++;
