@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
@@ -41,9 +42,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <p>Its directory is {@code <task state dir>/seqs/<name>}: the seqs store in {@code data/} and
  * the {@link OffsetsFile} beside it. The store manages its own changelog offsets
- * ({@link #managesOffsets()}). Under at-least-once, {@link #commit} forces the log and then
- * records the offsets, so recorded offsets never run ahead of the data and a restart replays the
- * changelog from them. As Kafka Streams does for its own stores' checkpoints, it does so only once
+ * ({@link #managesOffsets()}). Under at-least-once, {@link #commit} hands the offsets to the
+ * JVM's {@link OffsetRecorder} thread, which forces the log and then records them, so recorded
+ * offsets never run ahead of the data on disk and a restart replays the changelog from them; the
+ * commit itself does not wait for the disk, as Kafka's RocksDB store, whose WAL is off, forces
+ * nothing at a commit either. As Kafka Streams does for its own stores' checkpoints, it does so only once
  * the offsets have moved {@link #OFFSET_DELTA_FOR_RECORDING} records past those last recorded (or
  * a partition came or went): a commit every few records, as the test driver makes, would
  * otherwise pay two forces each. Offsets recorded late only make a restart replay more of the
@@ -76,8 +79,19 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /** Changelog records a commit must move past the recorded offsets before they are recorded again (Kafka's own). */
     static final long OFFSET_DELTA_FOR_RECORDING = 10_000;
 
-    /** The offsets last written to the offsets file. */
+    /** The offsets last handed over to be recorded. */
     private Map<TopicPartition, Long> recorded = Map.of();
+
+    /** Guards {@link #pending} and {@link #recordQueued}; taken after the store's monitor or {@link #recording}. */
+    private final Object pendingLock = new Object();
+    /** Offsets a commit handed to the {@link OffsetRecorder} and it has not taken yet. */
+    private OffsetsFile.Contents pending;
+
+    private boolean recordQueued;
+    /** Held while the log is forced and the offsets file written, by the recorder or by close. */
+    private final ReentrantLock recording = new ReentrantLock();
+    /** Why the recorder last failed, reported by the next commit or close. */
+    private volatile RuntimeException recordFailure;
 
     private Position position = Position.emptyPosition();
     private boolean exactlyOnce;
@@ -372,7 +386,9 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /**
      * Records the changelog offsets the data now covers. An empty map clears every offset, a null
      * value clears its partition, and {@code -4} ("unknown") is kept as given. Under at-least-once
-     * the log is forced before the offsets file is replaced.
+     * the offsets are recorded by the {@link OffsetRecorder} thread, which forces the log and then
+     * replaces the offsets file: the commit does not wait for the disk, and recorded offsets never
+     * run ahead of the data on it.
      *
      * @throws ProcessorStateException when the log or the offsets file cannot be written
      */
@@ -390,13 +406,56 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
                 next.put(partition, offset);
             }
         });
+        throwIfRecordingFailed();
         if (!exactlyOnce && worthRecording(next)) {
-            forceLog();
-            offsetsFile.write(new OffsetsFile.Contents(false, next, position.copy()));
+            OffsetsFile.Contents contents = new OffsetsFile.Contents(false, next, position.copy());
+            synchronized (pendingLock) {
+                pending = contents;
+                if (!recordQueued) {
+                    recordQueued = true;
+                    OffsetRecorder.submit(this::recordPending);
+                }
+            }
             recorded = next;
         }
         offsets = next;
         dirty = false;
+    }
+
+    /**
+     * On the recorder thread: forces the log, which then holds everything written before the
+     * commit that made the pending offsets, and writes them. Offsets committed meanwhile wait for
+     * the next turn; a store closed meanwhile records its own at close.
+     */
+    private void recordPending() {
+        recording.lock();
+        try {
+            OffsetsFile.Contents contents;
+            synchronized (pendingLock) {
+                contents = pending;
+                pending = null;
+                recordQueued = false;
+            }
+            if (contents == null || !open) {
+                return;
+            }
+            forceLog();
+            offsetsFile.write(contents);
+        } catch (RuntimeException e) {
+            recordFailure = e;
+        } finally {
+            recording.unlock();
+        }
+    }
+
+    private void throwIfRecordingFailed() {
+        RuntimeException failure = recordFailure;
+        if (failure != null) {
+            recordFailure = null;
+            throw failure instanceof ProcessorStateException pse
+                    ? pse
+                    : new ProcessorStateException("seqs store " + name + ": recording offsets failed", failure);
+        }
     }
 
     /**
@@ -459,12 +518,19 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         open = false;
         openIterators.forEach(SnapshotIterator::closeQuietly);
         openIterators.clear();
+        recording.lock(); // a recording under way ends first; one not begun finds the store closed
         try {
+            synchronized (pendingLock) {
+                pending = null;
+            }
+            recordFailure = null; // what it failed to record is recorded now, or this close fails
             forceLog();
             offsetsFile.write(new OffsetsFile.Contents(!dirty, offsets, position.copy()));
         } catch (RuntimeException e) {
             closeQuietly(e);
             throw e;
+        } finally {
+            recording.unlock();
         }
         closeDb();
     }

@@ -10,15 +10,18 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigException;
@@ -261,18 +264,18 @@ final class SeqsKeyValueStoreTest {
         Path file = stateDir.resolve("seqs/store").resolve(OffsetsFile.NAME);
         KeyValueStore<Bytes, byte[]> store = open(CapturingContext.atLeastOnce(stateDir));
         store.commit(Map.of(PARTITION, 100L));
-        assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 100"), "a new partition is recorded");
+        awaitRecorded(file, "offset " + CHANGELOG + " 0 100", "a new partition is recorded");
         long delta = SeqsKeyValueStore.OFFSET_DELTA_FOR_RECORDING;
         store.put(key("a"), value("1"));
         store.commit(Map.of(PARTITION, 100L + delta - 1));
         assertEquals(100L + delta - 1, store.committedOffset(PARTITION), "committed in memory");
         assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 100\n"), "not recorded yet");
         store.commit(Map.of(PARTITION, 100L + delta));
-        assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 " + (100L + delta)), "recorded");
+        awaitRecorded(file, "offset " + CHANGELOG + " 0 " + (100L + delta), "recorded");
         store.commit(Map.of(PARTITION, -4L));
-        assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 -4"), "unknown is recorded at once");
+        awaitRecorded(file, "offset " + CHANGELOG + " 0 -4", "unknown is recorded at once");
         store.commit(Map.of(PARTITION, 7L, OTHER, 8L));
-        assertTrue(Files.readString(file).contains(" 1 8"), "a partition added is recorded at once");
+        awaitRecorded(file, " 1 8", "a partition added is recorded at once");
         store.close();
         KeyValueStore<Bytes, byte[]> reopened = open(CapturingContext.atLeastOnce(stateDir));
         assertEquals(7L, reopened.committedOffset(PARTITION), "close records what was committed last");
@@ -280,11 +283,34 @@ final class SeqsKeyValueStoreTest {
     }
 
     @Test
+    void commitsRacingTheRecorderAndACloseRecordTheLastOffsetAndNeverLoseData() throws IOException {
+        // every commit moves far enough to be recorded, so the recorder thread is busy while
+        // more puts, commits and finally the close arrive
+        KeyValueStore<Bytes, byte[]> store = open(CapturingContext.atLeastOnce(stateDir));
+        long delta = SeqsKeyValueStore.OFFSET_DELTA_FOR_RECORDING;
+        int commits = 200;
+        for (int i = 1; i <= commits; i++) {
+            store.put(key("k" + i), value("v" + i));
+            store.commit(Map.of(PARTITION, i * delta));
+        }
+        store.close();
+        KeyValueStore<Bytes, byte[]> reopened = open(CapturingContext.atLeastOnce(stateDir));
+        try {
+            assertEquals(commits * delta, reopened.committedOffset(PARTITION), "close records the last commit");
+            for (int i = 1; i <= commits; i++) {
+                assertArrayEquals(value("v" + i), reopened.get(key("k" + i)), "k" + i);
+            }
+        } finally {
+            reopened.close();
+        }
+    }
+
+    @Test
     void atLeastOnceCommitRecordsOffsetsOnDiskAtOnceWhileExactlyOnceWaitsForClose() throws IOException {
         Path file = stateDir.resolve("seqs/store").resolve(OffsetsFile.NAME);
         KeyValueStore<Bytes, byte[]> alos = open(CapturingContext.atLeastOnce(stateDir));
         alos.commit(Map.of(PARTITION, 11L));
-        assertTrue(Files.readString(file).contains("offset " + CHANGELOG + " 0 11"));
+        awaitRecorded(file, "offset " + CHANGELOG + " 0 11", "recorded after the commit, by the recorder thread");
         alos.close();
 
         KeyValueStore<Bytes, byte[]> eos = open(CapturingContext.exactlyOnce(stateDir));
@@ -478,4 +504,21 @@ final class SeqsKeyValueStoreTest {
             assertFalse(store.isOpen());
         }
     }
+
+    /**
+     * Waits until the offsets file holds {@code expected}: a commit hands its offsets to the
+     * recorder thread, which forces the log and then writes the file. Fails after
+     * {@link #RECORDING_WAIT}, so a commit whose offsets are never recorded fails the test.
+     */
+    static void awaitRecorded(Path file, String expected, String what) throws IOException {
+        long deadline = System.nanoTime() + RECORDING_WAIT.toNanos();
+        while (!Files.readString(file).contains(expected)) {
+            if (System.nanoTime() > deadline) {
+                fail(what + ": the offsets file never held '" + expected + "':\n" + Files.readString(file));
+            }
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    private static final Duration RECORDING_WAIT = Duration.ofSeconds(30);
 }

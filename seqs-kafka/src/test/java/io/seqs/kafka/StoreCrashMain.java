@@ -1,5 +1,6 @@
 package io.seqs.kafka;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -25,8 +26,9 @@ public final class StoreCrashMain {
      *
      * @param args the state directory and the processing guarantee
      * @throws InterruptedException never in practice: the process is killed
+     * @throws IOException when the offsets file cannot be read
      */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws InterruptedException, IOException {
         Path stateDir = Path.of(args[0]);
         CapturingContext context = StreamsConfig.EXACTLY_ONCE_V2.equals(args[1])
                 ? CapturingContext.exactlyOnce(stateDir)
@@ -38,6 +40,15 @@ public final class StoreCrashMain {
             if (i == COMMITTED - 1) {
                 store.commit(Map.of(PARTITION, (long) COMMITTED));
             }
+        }
+        if (!StreamsConfig.EXACTLY_ONCE_V2.equals(args[1])) {
+            // the commit's offsets are recorded by the recorder thread: wait for them before the kill
+            SeqsKeyValueStoreTest.awaitRecorded(
+                    stateDir.resolve(SeqsKeyValueStore.STATE_SUBDIR)
+                            .resolve("crash")
+                            .resolve(OffsetsFile.NAME),
+                    " 0 " + COMMITTED + "\n",
+                    "the committed offset");
         }
         System.out.println("READY");
         System.out.flush();
