@@ -82,15 +82,16 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
     /** The offsets last handed over to be recorded. */
     private Map<TopicPartition, Long> recorded = Map.of();
 
-    /** Guards {@link #pending} and {@link #recordQueued}; taken after the store's monitor or {@link #recording}. */
+    /** Guards {@link #pending}; taken after the store's monitor or {@link #recording}. */
     private final Object pendingLock = new Object();
-    /** Offsets a commit handed to the {@link OffsetRecorder} and it has not taken yet. */
+    /**
+     * Offsets a commit handed to the {@link OffsetRecorder} and it has not taken yet; while set, a
+     * recording task is queued that will take it.
+     */
     private OffsetsFile.Contents pending;
-
-    private boolean recordQueued;
     /** Held while the log is forced and the offsets file written, by the recorder or by close. */
     private final ReentrantLock recording = new ReentrantLock();
-    /** Why the recorder last failed, reported by the next commit or close. */
+    /** Why the recorder last failed, reported by the next commit (a close records afresh). */
     private volatile RuntimeException recordFailure;
 
     private Position position = Position.emptyPosition();
@@ -410,9 +411,9 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
         if (!exactlyOnce && worthRecording(next)) {
             OffsetsFile.Contents contents = new OffsetsFile.Contents(false, next, position.copy());
             synchronized (pendingLock) {
+                boolean queued = pending != null;
                 pending = contents;
-                if (!recordQueued) {
-                    recordQueued = true;
+                if (!queued) {
                     OffsetRecorder.submit(this::recordPending);
                 }
             }
@@ -434,7 +435,6 @@ sealed class SeqsKeyValueStore implements KeyValueStore<Bytes, byte[]>
             synchronized (pendingLock) {
                 contents = pending;
                 pending = null;
-                recordQueued = false;
             }
             if (contents == null || !open) {
                 return;
