@@ -42,17 +42,7 @@ record EngineConfig(
     }
 
     EngineConfig withDir(Path other) {
-        return new EngineConfig(
-                name,
-                other,
-                durability,
-                expectedKeys,
-                seqsSegmentBytes,
-                seqsShards,
-                seqsCheckpointSeconds,
-                rocksCacheBytes,
-                rocksCompression,
-                lmdbMapBytes);
+        return with(other, expectedKeys);
     }
 
     /** Loads the engine's native library, if it has one (its class's initializer does). */
@@ -66,9 +56,14 @@ record EngineConfig(
     }
 
     EngineConfig withExpectedKeys(long keys) {
+        return with(dir, keys);
+    }
+
+    /** This configuration with another directory and expected key count. */
+    private EngineConfig with(Path otherDir, long keys) {
         return new EngineConfig(
                 name,
-                dir,
+                otherDir,
                 durability,
                 keys,
                 seqsSegmentBytes,

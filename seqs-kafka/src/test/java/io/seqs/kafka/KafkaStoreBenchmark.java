@@ -254,28 +254,15 @@ final class KafkaStoreBenchmark {
         StringBuilder csv = new StringBuilder("phase,engine,round,records,nanos,final_commit_nanos,records_per_s\n");
         for (int i = 0; i < results.size(); i++) {
             Result r = results.get(i);
+            // the same fields in the same order for both formats
+            Object[] fields = {r.phase(), r.engine(), r.round(), r.records(), r.nanos(), r.commitNanos(), r.rate()};
             json.append(i == 0 ? "\n  " : ",\n  ")
                     .append(String.format(
                             Locale.ROOT,
                             "{\"phase\": \"%s\", \"engine\": \"%s\", \"round\": %d, \"records\": %d, \"nanos\": %d, "
                                     + "\"finalCommitNanos\": %d, \"recordsPerSecond\": %.0f}",
-                            r.phase(),
-                            r.engine(),
-                            r.round(),
-                            r.records(),
-                            r.nanos(),
-                            r.commitNanos(),
-                            r.rate()));
-            csv.append(String.format(
-                    Locale.ROOT,
-                    "%s,%s,%d,%d,%d,%d,%.0f%n",
-                    r.phase(),
-                    r.engine(),
-                    r.round(),
-                    r.records(),
-                    r.nanos(),
-                    r.commitNanos(),
-                    r.rate()));
+                            fields));
+            csv.append(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%d,%.0f%n", fields));
         }
         json.append("\n]}\n");
         Path out = Path.of(System.getProperty("seqs.kafka.bench.out", "target/kafka-store-benchmark"));
