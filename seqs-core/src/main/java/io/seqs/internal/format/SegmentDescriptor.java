@@ -133,6 +133,11 @@ public final class SegmentDescriptor {
         return h;
     }
 
+    /** The previous-end field of a segment whose header {@link #read} accepted. */
+    public static long previousEnd(MemorySegment header) {
+        return header.get(LONG, PREVIOUS_END_OFFSET);
+    }
+
     /** The format version of a segment whose header {@link #read} accepted. */
     public static short version(MemorySegment header) {
         return header.get(RecordDescriptor.SHORT, VERSION_OFFSET);

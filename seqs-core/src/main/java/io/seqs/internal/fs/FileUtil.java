@@ -133,8 +133,8 @@ public final class FileUtil {
     // Native calls only with native access granted by the application: otherwise the restricted
     // linker calls would print a warning or throw, and seqs falls back to a free-space check,
     // leaves the kernel's readahead on its mappings and zeroes index tables when it allocates them.
-    private static final boolean NATIVE = FileUtil.class.getModule().isNativeAccessEnabled();
-    private static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
+    static final boolean NATIVE = FileUtil.class.getModule().isNativeAccessEnabled();
+    static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
     private static final MethodHandle OPEN = NATIVE
             ? downcall(
                     "open",
@@ -186,7 +186,7 @@ public final class FileUtil {
      * without}.
      */
     @SuppressWarnings("restricted") // called only when the application enabled native access for seqs
-    private static MethodHandle downcall(String name, FunctionDescriptor descriptor, String without) {
+    static MethodHandle downcall(String name, FunctionDescriptor descriptor, String without) {
         try {
             Linker linker = Linker.nativeLinker();
             return linker.downcallHandle(linker.defaultLookup().find(name).orElseThrow(), descriptor);

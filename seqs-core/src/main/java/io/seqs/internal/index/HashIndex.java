@@ -134,6 +134,11 @@ public final class HashIndex implements AutoCloseable {
         return ((hash & HASH_MASK) * capacity) >>> HASH_BITS;
     }
 
+    /** The value of the home slot of {@code hash}, read without ordering: for warming the cache before a probe. */
+    public long homeSlot(long hash) {
+        return getPlain(bucket(hash));
+    }
+
     long next(long index) {
         long n = index + 1;
         return n == capacity ? 0 : n;

@@ -179,11 +179,11 @@ public final class ParallelScan {
                 Batch end = new Batch(this, null);
                 end.end = true;
                 end.whole = true;
-                try {
+                try (ScanReader reader = ScanReader.create(workers.length)) {
                     batch = take();
                     for (int i; (i = nextShard.getAndIncrement()) < shards.length && !cancelled; ) {
                         batch.shard = shards[i];
-                        boolean whole = shards[i].forEachLive(this::copy, this::handOverWhenFull);
+                        boolean whole = shards[i].forEachLive(this::copy, this::handOverWhenFull, reader);
                         if (batch.count > 0) {
                             handOver();
                         }
@@ -201,7 +201,7 @@ public final class ParallelScan {
                 }
             }
 
-            /** Copies one live record into the batch; under the shard's lock, so it only copies. */
+            /** Copies one live record into the batch; it may be under the shard's lock, so it only copies. */
             private void copy(
                     MemorySegment keys,
                     long keyOffset,

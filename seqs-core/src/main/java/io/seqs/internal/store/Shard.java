@@ -519,16 +519,47 @@ public final class Shard implements HashIndex.RecordKeys {
      * the new one, which is what makes "exactly once" hold while keys are rewritten, and the scan
      * ends when it reaches the tail.
      *
+     * @param reader reads the log past the page cache for the scan, or null to read it through the mappings
      * @return false when the shard was released (reset or close) before the scan ended
      * @throws IllegalStateException when called from inside a scan of the same shard
      */
-    public boolean forEachLive(RecordCopier copy, Runnable deliver) {
-        return scan.run(copy, deliver);
+    boolean forEachLive(RecordCopier copy, Runnable deliver, ScanReader reader) {
+        return scan.run(copy, deliver, reader);
     }
 
     /** Whether the index points at the record at {@code off} in {@code seg}: its key's latest (under the lock). */
     boolean isLatest(Segment seg, long off, int keyLength) {
-        return table.pointsAt(Keys.hash(seg.map, RecordDescriptor.keyOffset(off), keyLength), seg.base + off);
+        return isLatest(Keys.hash(seg.map, RecordDescriptor.keyOffset(off), keyLength), seg.base + off);
+    }
+
+    /** Whether the index points at the record at log {@code position}, whose key hashes to {@code hash}. Locked. */
+    boolean isLatest(long hash, long position) {
+        return table.pointsAt(hash, position);
+    }
+
+    /**
+     * Reads the home slots of {@code count} hashes without the lock, so that the probes made for
+     * them next, under the lock, find their slots in the cache: a table larger than the cache
+     * misses on nearly every probe, and misses issued together are waited for together. Inside
+     * the read gate, as a get.
+     *
+     * @return a value made of the slots read (so that the reads are made), or 0 when the shard was released
+     */
+    long touchIndex(long[] hashes, int count) {
+        int ticket = gate.enter();
+        try {
+            if (scanEnds()) {
+                return 0;
+            }
+            HashIndex t = table;
+            long seen = 0;
+            for (int i = 0; i < count; i++) {
+                seen ^= t.homeSlot(hashes[i]);
+            }
+            return seen | 1;
+        } finally {
+            gate.exit(ticket);
+        }
     }
 
     // ================================================================== reclamation

@@ -2,6 +2,7 @@ package io.seqs.internal.store;
 
 import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
 
+import io.seqs.internal.format.Keys;
 import io.seqs.internal.format.Lz4Values;
 import io.seqs.internal.format.RecordDescriptor;
 import io.seqs.internal.format.SegmentDescriptor;
@@ -56,6 +57,19 @@ final class ShardScan {
     static final long PREFETCH_CHUNK = 128 << 10;
 
     private static final long PAGE = 4096;
+
+    /** Records whose index slots are read ahead together, when records come from a {@link ScanReader}'s chunk. */
+    static final int GROUP = 16;
+    /** What {@link #fromChunk} returns when the shard was released meanwhile. */
+    private static final long RELEASED = -1;
+
+    private final long[] groupOffsets = new long[GROUP];
+    private final long[] groupLengths = new long[GROUP];
+    private final long[] groupHashes = new long[GROUP];
+    private final boolean[] groupPuts = new boolean[GROUP];
+    /** Made of the index slots read ahead, so that those reads are not optimized away. */
+    private long touched;
+
     private Segment prefetchSegment;
     /** Offset in {@link #prefetchSegment} up to which reading ahead has been asked for. */
     private long prefetchedTo;
@@ -76,14 +90,17 @@ final class ShardScan {
      *
      * @return false when the shard was released (reset or close) before the scan ended
      */
-    boolean run(Shard.RecordCopier copy, Runnable deliver) {
+    boolean run(Shard.RecordCopier copy, Runnable deliver, ScanReader reader) {
         if (scanLock.isHeldByCurrentThread()) {
             throw new IllegalStateException("forEach cannot be called from inside forEach of the same store");
         }
         scanLock.lock();
         try {
-            return scanLocked(copy, deliver);
+            return scanLocked(copy, deliver, reader);
         } finally {
+            if (reader != null) {
+                reader.leave(); // its reads of this shard's files are over before the shard can be released
+            }
             shardLock.lock();
             try {
                 scanning = false;
@@ -96,9 +113,12 @@ final class ShardScan {
         }
     }
 
-    private boolean scanLocked(Shard.RecordCopier copy, Runnable deliver) {
+    private boolean scanLocked(Shard.RecordCopier copy, Runnable deliver, ScanReader reader) {
         int segmentIndex = 0;
         long position = -1;
+        /* The segment the scan is in, and how many of its bytes are known written. */
+        Segment seg;
+        long written;
         shardLock.lock();
         try {
             if (shard.scanEnds()) {
@@ -111,12 +131,24 @@ final class ShardScan {
             skip.clear();
             deletedKeys.clear();
             prefetchSegment = null;
-            position = segments.get(0).base + SegmentDescriptor.HEADER_LENGTH;
+            seg = segments.get(0);
+            written = written(seg, 0);
+            position = seg.base + SegmentDescriptor.HEADER_LENGTH;
             cursor = position;
         } finally {
             shardLock.unlock();
         }
         for (; ; ) {
+            if (reader != null) {
+                long next = fromChunk(reader, seg, written, position, copy, deliver);
+                if (next == RELEASED) {
+                    return false;
+                }
+                if (next != position) {
+                    position = next;
+                    continue;
+                }
+            }
             boolean live;
             Segment readAhead = null;
             long readAheadFrom = 0;
@@ -125,7 +157,10 @@ final class ShardScan {
                 if (shard.scanEnds()) {
                     return false;
                 }
-                Segment seg = segments.get(segmentIndex);
+                seg = segments.get(segmentIndex);
+                if (reader != null) {
+                    written = written(seg, segmentIndex);
+                }
                 long off = position - seg.base;
                 if (position >= log.tail()) {
                     return true;
@@ -135,11 +170,15 @@ final class ShardScan {
                     segmentIndex++;
                     assert segmentIndex < segments.size()
                             : "scan of " + dir + " ran past the last segment below the tail";
-                    position = segments.get(segmentIndex).base + SegmentDescriptor.HEADER_LENGTH;
+                    seg = segments.get(segmentIndex);
+                    if (reader != null) {
+                        written = written(seg, segmentIndex);
+                    }
+                    position = seg.base + SegmentDescriptor.HEADER_LENGTH;
                     cursor = position;
                     continue;
                 }
-                if (needsPrefetch(seg, off)) {
+                if ((reader == null || !reader.reads(seg)) && needsPrefetch(seg, off)) {
                     readAhead = seg;
                     readAheadFrom = off;
                 }
@@ -150,14 +189,7 @@ final class ShardScan {
                         && !skip.contains(position)
                         && shard.isLatest(seg, off, keyLength);
                 if (live) {
-                    long valueOffset = RecordDescriptor.valueOffset(off, keyLength);
-                    long keyOffset = RecordDescriptor.keyOffset(off);
-                    if (RecordDescriptor.compressed(seg.map, off)) {
-                        MemorySegment value = decompress(seg, off, valueOffset, stored);
-                        copy.copy(seg.map, keyOffset, keyLength, value, 0, (int) value.byteSize());
-                    } else {
-                        copy.copy(seg.map, keyOffset, keyLength, seg.map, valueOffset, stored);
-                    }
+                    copyOut(seg.map, off, seg, off, keyLength, stored, copy);
                 }
                 position += length;
                 cursor = position;
@@ -173,15 +205,147 @@ final class ShardScan {
         }
     }
 
-    /** The value of a compressed record, decompressed into the scan's buffer (under the lock). */
-    private MemorySegment decompress(Segment seg, long off, long valueOffset, int stored) {
-        int raw = Lz4Values.rawLength(seg.map, valueOffset, stored, seg.path, off);
+    /**
+     * Bytes of the segment at {@code index} known written (under the lock): up to the tail in
+     * the last segment; in a sealed one, up to where its records end, which the next segment's
+     * header records (unless a segment between them was reclaimed: then the whole file).
+     */
+    private long written(Segment seg, int index) {
+        if (index == segments.size() - 1) {
+            return Math.clamp(log.tail() - seg.base, 0, seg.length);
+        }
+        long end = SegmentDescriptor.previousEnd(segments.get(index + 1).map) - seg.base;
+        return end > SegmentDescriptor.HEADER_LENGTH && end <= seg.length ? end : seg.length;
+    }
+
+    /**
+     * Takes the records from {@code position} on that {@code reader} has read past the page
+     * cache, as far as its chunk holding {@code position} goes, first asking it to read ahead.
+     *
+     * @param written bytes of {@code seg} known written, as seen under the lock last
+     * @return the position after the records taken ({@code position} when the mapping is to
+     *     serve the record there), or {@link #RELEASED}
+     */
+    private long fromChunk(
+            ScanReader reader, Segment seg, long written, long position, Shard.RecordCopier copy, Runnable deliver) {
+        long off = position - seg.base;
+        reader.enter(seg, off);
+        if (reader.wantsMore(written)) {
+            int ticket = gate.enter();
+            try {
+                if (shard.scanEnds()) {
+                    return RELEASED;
+                }
+                reader.request(written);
+            } finally {
+                gate.exit(ticket);
+            }
+        }
+        ScanReader.Chunk chunk = reader.at(off);
+        return chunk == null ? position : fromChunk(chunk, seg, position, copy, deliver);
+    }
+
+    /**
+     * Takes the records of {@code chunk} from {@code position} on, {@link #GROUP} at a time:
+     * their headers are read and their keys hashed without the lock (the chunk is the scan's
+     * own copy of log bytes that never change), their index slots are read ahead together, and
+     * each is then looked at under the lock as the mapping's records are, and copied after it.
+     */
+    private long fromChunk(
+            ScanReader.Chunk chunk, Segment seg, long position, Shard.RecordCopier copy, Runnable deliver) {
+        MemorySegment bytes = chunk.bytes;
+        long off = position - seg.base;
+        for (; ; ) {
+            int count = 0;
+            long at = off;
+            while (count < GROUP && chunk.holds(at, HEADER_LENGTH)) {
+                long inChunk = at - chunk.start;
+                if (RecordDescriptor.isEnd(bytes, inChunk)) {
+                    break; // the segment's end: the mapping's step moves to the next segment
+                }
+                int keyLength = RecordDescriptor.keyLength(bytes, inChunk);
+                int stored = RecordDescriptor.storedLength(bytes, inChunk);
+                long length = RecordDescriptor.recordLength(keyLength, stored);
+                if (!chunk.holds(at, length)) {
+                    break; // cut off at the chunk's end: the mapping serves it
+                }
+                assert keyLength > 0 && stored >= 0
+                        : seg.path + " at " + at + ": key " + keyLength + ", value " + stored;
+                groupOffsets[count] = at;
+                groupLengths[count] = length;
+                groupPuts[count] = RecordDescriptor.type(bytes, inChunk) == RecordDescriptor.TYPE_PUT;
+                groupHashes[count] = Keys.hash(bytes, RecordDescriptor.keyOffset(inChunk), keyLength);
+                at += length;
+                count++;
+            }
+            if (count == 0) {
+                return seg.base + off;
+            }
+            touched ^= shard.touchIndex(groupHashes, count);
+            for (int i = 0; i < count; i++) {
+                long recordPosition = seg.base + groupOffsets[i];
+                boolean live;
+                shardLock.lock();
+                try {
+                    if (shard.scanEnds()) {
+                        return RELEASED;
+                    }
+                    live = groupPuts[i]
+                            && !skip.contains(recordPosition)
+                            && shard.isLatest(groupHashes[i], recordPosition);
+                    cursor = recordPosition + groupLengths[i];
+                } finally {
+                    shardLock.unlock();
+                }
+                if (live) {
+                    long inChunk = groupOffsets[i] - chunk.start;
+                    int keyLength = RecordDescriptor.keyLength(bytes, inChunk);
+                    copyOut(
+                            bytes,
+                            inChunk,
+                            seg,
+                            groupOffsets[i],
+                            keyLength,
+                            RecordDescriptor.storedLength(bytes, inChunk),
+                            copy);
+                    deliver.run();
+                }
+            }
+            off = at;
+        }
+    }
+
+    /**
+     * Hands the record at {@code inBytes} of {@code bytes} (at {@code off} of {@code seg}) to
+     * {@code copy}, its value decompressed.
+     */
+    private void copyOut(
+            MemorySegment bytes,
+            long inBytes,
+            Segment seg,
+            long off,
+            int keyLength,
+            int stored,
+            Shard.RecordCopier copy) {
+        long valueOffset = RecordDescriptor.valueOffset(inBytes, keyLength);
+        long keyOffset = RecordDescriptor.keyOffset(inBytes);
+        if (RecordDescriptor.compressed(bytes, inBytes)) {
+            MemorySegment value = decompress(bytes, valueOffset, stored, seg, off);
+            copy.copy(bytes, keyOffset, keyLength, value, 0, (int) value.byteSize());
+        } else {
+            copy.copy(bytes, keyOffset, keyLength, bytes, valueOffset, stored);
+        }
+    }
+
+    /** The value of a compressed record (at {@code off} of {@code seg}), decompressed into the scan's buffer. */
+    private MemorySegment decompress(MemorySegment bytes, long valueOffset, int stored, Segment seg, long off) {
+        int raw = Lz4Values.rawLength(bytes, valueOffset, stored, seg.path, off);
         if (valueBuffer.length < raw) {
             valueBuffer = new byte[Math.max(raw, valueBuffer.length * 2)];
         }
         Lz4Values.Scratch scratch = Lz4Values.scratch();
         long start = scratch.sampleTiming() ? System.nanoTime() : 0;
-        Lz4Values.decompress(seg.map, valueOffset, stored, raw, valueBuffer, 0, scratch, seg.path, off);
+        Lz4Values.decompress(bytes, valueOffset, stored, raw, valueBuffer, 0, scratch, seg.path, off);
         shard.counters().decompressed(start);
         return MemorySegment.ofArray(valueBuffer).asSlice(0, raw);
     }
