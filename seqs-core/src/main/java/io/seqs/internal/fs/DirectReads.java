@@ -1,10 +1,12 @@
 package io.seqs.internal.fs;
 
+import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.invoke.MethodHandle;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -74,6 +76,26 @@ public final class DirectReads {
     public static boolean available() {
         return MINCORE != null;
     }
+
+    /**
+     * Memory the kernel could give to the page cache without swapping ({@code MemAvailable} in
+     * /proc/meminfo), in bytes, or -1 when it cannot be told.
+     */
+    public static long availableMemory() {
+        try {
+            for (String line : Files.readAllLines(MEMINFO)) {
+                if (line.startsWith("MemAvailable:")) {
+                    String[] parts = line.trim().split("\\s+"); // "MemAvailable:   123456 kB"
+                    return Long.parseLong(parts[1]) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux, or a kernel without the field
+        }
+        return -1;
+    }
+
+    private static final Path MEMINFO = Path.of("/proc/meminfo");
 
     /**
      * Opens {@code file} for reading past the page cache.

@@ -81,9 +81,16 @@ public final class ParallelScan {
         private final Worker[] workers;
         /** Set by the caller's thread: scan threads stop at their next record. */
         private volatile boolean cancelled;
+        /** Whether the scan threads read the log past the page cache (see {@link ScanReader#worthIt}). */
+        private final boolean pastTheCache;
 
         Call(Shard[] shards, Arena arena) {
             this.shards = shards;
+            long logBytes = 0;
+            for (Shard shard : shards) {
+                logBytes += shard.logBytes();
+            }
+            this.pastTheCache = ScanReader.worthIt(logBytes);
             int threads =
                     Math.clamp(Runtime.getRuntime().availableProcessors(), 1, Math.min(MAX_THREADS, shards.length));
             // room for every batch in circulation and each thread's end: a scan thread never waits to hand over
@@ -179,7 +186,7 @@ public final class ParallelScan {
                 Batch end = new Batch(this, null);
                 end.end = true;
                 end.whole = true;
-                try (ScanReader reader = ScanReader.create(workers.length)) {
+                try (ScanReader reader = pastTheCache ? ScanReader.create(workers.length) : null) {
                     batch = take();
                     for (int i; (i = nextShard.getAndIncrement()) < shards.length && !cancelled; ) {
                         batch.shard = shards[i];

@@ -1,5 +1,8 @@
 package io.seqs.internal.store;
 
+import static io.seqs.internal.format.RecordDescriptor.HEADER_LENGTH;
+
+import io.seqs.internal.format.RecordDescriptor;
 import io.seqs.internal.fs.DirectReads;
 import io.seqs.internal.fs.FileUtil;
 import io.seqs.internal.fs.IoThreads;
@@ -7,6 +10,9 @@ import io.seqs.internal.log.Segment;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,6 +48,12 @@ final class ScanReader implements AutoCloseable {
     static final int CALL_CHUNKS = 16;
     /** Chunks a scan thread may have asked for ahead, at least: two read while two are looked at. */
     static final int MIN_CHUNKS = 4;
+    /**
+     * Alignment of the buffers read into: a huge page, so that a buffer the kernel backs with
+     * huge pages hands the device few large segments rather than one per 4 KiB page (direct reads
+     * into 4 KiB-aligned buffers measured slower, see docs/design.md).
+     */
+    static final long BUFFER_ALIGNMENT = 2L << 20;
     /** Chunks per reading thread: each thread has one read outstanding at a time, so half the chunks are being read. */
     static final int CHUNKS_PER_READER = 2;
     /** A chunk with at least this fraction of its pages in memory is read through the mapping. */
@@ -51,8 +63,10 @@ final class ScanReader implements AutoCloseable {
 
     /**
      * System property choosing when scans read past the page cache: {@code auto} (the default)
-     * for chunks mostly not in memory, {@code always} for every chunk (for tests of this path),
-     * {@code never}. Read at the start of each scan.
+     * when the log is larger than memory ({@link #worthIt}), then for chunks mostly not in memory;
+     * {@code uncached} for chunks mostly not in memory whatever the log's size; {@code always} for
+     * every chunk of every scan (for tests of this path); {@code never}. Read at the start of each
+     * scan.
      */
     static final String PROPERTY = "seqs.scan.direct";
 
@@ -66,6 +80,10 @@ final class ScanReader implements AutoCloseable {
 
     /** A part of a segment, either read into a buffer or left to the mapping. */
     static final class Chunk {
+        /** The planned segment it is part of. */
+        int index;
+        /** Whether that segment was sealed (not the last planned) when the chunk was asked for. */
+        boolean sealed;
         /** Offset in the segment of the first byte, a multiple of {@link DirectReads#ALIGNMENT}. */
         long start;
         /** Bytes from {@link #start} that hold log below the tail when the read was asked for. */
@@ -98,6 +116,21 @@ final class ScanReader implements AutoCloseable {
         boolean holds(long off, long length) {
             return off >= start && off + length <= start + valid;
         }
+
+        /**
+         * Whether the segment's records end at {@code off}, as this chunk shows: the header
+         * there is all zero, within the valid bytes, or, in a segment sealed when the chunk was
+         * asked for, in the bytes read past the valid ones (past where a sealed segment's records
+         * end nothing is ever written).
+         */
+        boolean endsSegmentAt(long off) {
+            long in = off - start;
+            if (in < 0 || !readable()) {
+                return false;
+            }
+            long known = sealed ? Math.min(read, bytes.byteSize()) : valid;
+            return in + HEADER_LENGTH <= known && RecordDescriptor.isEnd(bytes, in);
+        }
     }
 
     private final boolean always;
@@ -110,16 +143,25 @@ final class ScanReader implements AutoCloseable {
     private final ArrayDeque<MemorySegment> buffers = new ArrayDeque<>();
 
     private int allocated;
-    /** Chunks asked for in the current segment, in offset order; the first is the one the scan is in. */
+    /** Chunks asked for, in log order; the first is the one the scan is in or has yet to reach. */
     private final ArrayDeque<Chunk> ahead = new ArrayDeque<>();
+    /** Where {@link #joined} puts a record together; grows to the longest. */
+    private MemorySegment join = MemorySegment.ofArray(new byte[4096]);
     /** mincore's answer for one chunk: a byte per page. */
     private final MemorySegment residency;
 
-    private Segment segment;
-    /** Descriptor of {@link #segment}'s file opened for direct reads, or -1 when it cannot be read that way. */
-    private int fd = -1;
-    /** Offset in {@link #segment} up to which chunks were asked for. */
+    // ---- the plan: the shard's segments in log order, and how much of each is known written ----
+    private final ArrayList<Segment> planned = new ArrayList<>();
+    /** Bytes of each planned segment known written. */
+    private long[] written = new long[16];
+    /** Descriptor of each planned segment's file opened for direct reads; -1 not (yet) opened, -2 not readable so. */
+    private int[] files = new int[16];
+    /** The planned segment chunks are asked for in, and the offset in it up to which they were. */
+    private int requestIndex;
+
     private long next;
+    /** Planned segments before this one have been left by the scan: their files are closed. */
+    private int firstOpen;
 
     private ScanReader(boolean always, int chunks) {
         this.always = always;
@@ -131,15 +173,34 @@ final class ScanReader implements AutoCloseable {
     }
 
     /**
-     * A reader for one of {@code scanThreads} threads of a scan, or null where scans read
-     * through their mappings only. Its buffers and reading threads come when first needed.
+     * Whether a scan of {@code logBytes} of log should read past the page cache: where it can,
+     * and the log is larger than the memory the page cache could have
+     * ({@link DirectReads#availableMemory}). A log that fits is read through the mappings, as
+     * fast or faster (the kernel's readahead, no reclaim to pay: see docs/design.md) and left in
+     * memory for the reads after it; one that does not would only evict the rest of the page
+     * cache on its way through. {@link #PROPERTY} overrides this.
+     */
+    static boolean worthIt(long logBytes) {
+        if (!DirectReads.available()) {
+            return false;
+        }
+        return switch (System.getProperty(PROPERTY, "auto")) {
+            case "always", "uncached" -> true;
+            case "never" -> false;
+            default -> {
+                long memory = DirectReads.availableMemory();
+                yield memory >= 0 && logBytes > memory;
+            }
+        };
+    }
+
+    /**
+     * A reader for one of {@code scanThreads} threads of a scan that {@link #worthIt} reads past
+     * the page cache. Its buffers and reading threads come when first needed.
      */
     static ScanReader create(int scanThreads) {
-        String mode = System.getProperty(PROPERTY, "auto");
-        if (!DirectReads.available() || mode.equals("never")) {
-            return null;
-        }
-        return new ScanReader(mode.equals("always"), Math.max(MIN_CHUNKS, CALL_CHUNKS / scanThreads));
+        return new ScanReader(
+                System.getProperty(PROPERTY, "auto").equals("always"), Math.max(MIN_CHUNKS, CALL_CHUNKS / scanThreads));
     }
 
     /** Bytes read past the page cache by scans in this process since it started. */
@@ -148,46 +209,72 @@ final class ScanReader implements AutoCloseable {
     }
 
     /**
-     * Moves the reader to {@code seg}, the scan being at {@code off} in it: reads asked for in
-     * another segment are waited for and dropped, and the file is opened for direct reads.
+     * Tells the reader that the shard's segment at {@code index} (in log order, counted from
+     * the first at the scan's start) is {@code seg} and holds at least {@code bytesWritten}
+     * bytes of log: at the scan's start for every segment, then whenever the scan learns more.
      */
-    void enter(Segment seg, long off) {
-        if (seg == segment) {
-            return;
+    void plan(int index, Segment seg, long bytesWritten) {
+        if (index == planned.size()) {
+            planned.add(seg);
+            if (index == written.length) {
+                written = Arrays.copyOf(written, index * 2);
+                files = Arrays.copyOf(files, index * 2);
+            }
+            written[index] = bytesWritten;
+            files[index] = -1;
+        } else {
+            assert index < planned.size() && planned.get(index) == seg : index + ": " + seg;
+            written[index] = Math.max(written[index], bytesWritten);
         }
-        leave();
-        segment = seg;
-        next = off;
-        fd = DirectReads.open(seg.path);
     }
 
-    /** Whether the segment the reader is in is read past the page cache (so the mapping needs no readahead). */
-    boolean reads(Segment seg) {
-        return seg == segment && fd >= 0;
+    /** Segments planned. */
+    int planned() {
+        return planned.size();
     }
 
-    /** Whether {@link #request} would ask for anything with {@code limit}. */
-    boolean wantsMore(long limit) {
-        return fd >= 0 && ahead.size() < chunks && next < limit;
+    /** Whether the planned segment {@code index} is read past the page cache (so the mapping needs no readahead). */
+    boolean reads(int index) {
+        return index < planned.size() && files[index] >= 0;
+    }
+
+    /** Whether {@link #request} would ask for anything. */
+    boolean wantsMore() {
+        return ahead.size() < chunks
+                && requestIndex < planned.size()
+                && (next < written[requestIndex] || requestIndex + 1 < planned.size());
     }
 
     /**
-     * Asks for chunks of the current segment up to {@code limit} (bytes of it known written)
-     * until as many as this reader may have are outstanding. Reads the mapping's page state, so the caller holds
-     * the read gate and has checked that the shard is not released.
+     * Asks for chunks of the planned segments, in order from where the last request stopped, up
+     * to what is known written of each, until as many as this reader may have are outstanding.
+     * Reads the mappings' page state, so the caller holds the read gate and has checked that
+     * the shard is not released.
      */
-    void request(long limit) {
-        while (wantsMore(limit)) {
+    void request() {
+        while (ahead.size() < chunks && requestIndex < planned.size()) {
+            if (next >= written[requestIndex]) {
+                if (requestIndex + 1 == planned.size()) {
+                    return; // all known written is asked for; the scan will tell of more
+                }
+                requestIndex++;
+                next = 0;
+                continue;
+            }
+            Segment seg = planned.get(requestIndex);
             Chunk chunk = new Chunk();
+            chunk.index = requestIndex;
+            chunk.sealed = requestIndex + 1 < planned.size();
             // a chunk after one that ended at an unaligned tail starts at the page holding that
             // tail again: the record there was cut off in the chunk before
             chunk.start = next & -DirectReads.ALIGNMENT;
-            long end = Math.min(chunk.start + CHUNK, limit);
+            long end = Math.min(chunk.start + CHUNK, written[requestIndex]);
             chunk.valid = end - chunk.start;
             next = end;
             long length = (chunk.valid + DirectReads.ALIGNMENT - 1) & -DirectReads.ALIGNMENT;
-            MemorySegment range = segment.map.asSlice(chunk.start, length);
-            if (!always && DirectReads.residentFraction(range, residency) >= RESIDENT_ENOUGH) {
+            MemorySegment range = seg.map.asSlice(chunk.start, length);
+            int fd = file(requestIndex);
+            if (fd < 0 || (!always && DirectReads.residentFraction(range, residency) >= RESIDENT_ENOUGH)) {
                 for (long at = 0; at < length; at += ADVICE_PIECE) {
                     FileUtil.adviseWillNeed(range.asSlice(at, Math.min(ADVICE_PIECE, length - at)));
                 }
@@ -195,11 +282,19 @@ final class ScanReader implements AutoCloseable {
             } else {
                 chunk.buffer = buffer();
                 chunk.bytes = chunk.buffer.asSlice(0, length);
-                int file = fd;
-                readers.execute(() -> read(chunk, file));
+                readers.execute(() -> read(chunk, fd));
             }
             ahead.addLast(chunk);
         }
+    }
+
+    /** The descriptor of planned segment {@code index}'s file opened for direct reads, or a negative value. */
+    private int file(int index) {
+        if (files[index] == -1) {
+            int fd = DirectReads.open(planned.get(index).path);
+            files[index] = fd >= 0 ? fd : -2;
+        }
+        return files[index];
     }
 
     /** On a reading thread. */
@@ -219,21 +314,82 @@ final class ScanReader implements AutoCloseable {
     }
 
     /**
-     * The chunk holding the start of the record at {@code off} of the current segment, read, or
-     * null when the mapping is to serve it: not asked for (beyond what was known written, or a
-     * file that cannot be read directly), left to the mapping, or a failed read. Chunks the scan
-     * has passed are dropped. Waits for the read, so never call it holding a lock or the gate.
+     * The chunk holding the start of the record at {@code off} of planned segment {@code index},
+     * read, or null when the mapping is to serve it: not asked for (beyond what was known
+     * written, or a file that cannot be read directly), left to the mapping, or a failed read.
+     * Chunks the scan has passed are dropped, and the files of segments it has left closed.
+     * Waits for the read, so never call it holding a lock or the gate.
      */
-    Chunk at(long off) {
-        for (Chunk head; (head = ahead.peekFirst()) != null && head.start + head.valid <= off; ) {
+    Chunk at(int index, long off) {
+        for (Chunk head;
+                (head = ahead.peekFirst()) != null
+                        && (head.index < index || (head.index == index && head.start + head.valid <= off)); ) {
             drop(ahead.pollFirst());
         }
+        for (; firstOpen < Math.min(index, planned.size()); firstOpen++) {
+            closeFile(firstOpen); // every chunk of it is dropped: chunks are in log order
+        }
+        if (index >= planned.size()) {
+            return null;
+        }
+        if (requestIndex < index || (requestIndex == index && next < off)) {
+            requestIndex = index; // the scan went past what was asked for (through the mapping): ask from here
+            next = off;
+        }
         Chunk head = ahead.peekFirst();
-        if (head == null || head.start > off) {
+        if (head == null || head.index != index || head.start > off) {
             return null;
         }
         head.await();
         return head.readable() ? head : null;
+    }
+
+    private void closeFile(int index) {
+        if (files[index] >= 0) {
+            DirectReads.close(files[index]);
+        }
+        files[index] = -2;
+    }
+
+    /**
+     * The record at {@code off}, cut off at the end of {@code chunk} (the first chunk asked
+     * for), put together with the rest of it from the next chunk in memory of the reader's own,
+     * or null when the next chunk does not hold the rest (not of this segment, not read, or the
+     * record is longer). Valid until the next call. Waits for the next chunk's read.
+     */
+    MemorySegment joined(Chunk chunk, long off) {
+        assert ahead.peekFirst() == chunk && chunk.holds(off, 1) : off;
+        Iterator<Chunk> it = ahead.iterator();
+        it.next();
+        Chunk next = it.hasNext() ? it.next() : null;
+        if (next == null || next.index != chunk.index || next.start > chunk.start + chunk.valid) {
+            return null;
+        }
+        next.await();
+        long end = next.start + next.valid;
+        if (!next.readable() || off + HEADER_LENGTH > end) {
+            return null;
+        }
+        copyJoined(chunk, next, off, HEADER_LENGTH);
+        long length = RecordDescriptor.recordLength(
+                RecordDescriptor.keyLength(join, 0), RecordDescriptor.storedLength(join, 0));
+        if (off + length > end) {
+            return null;
+        }
+        copyJoined(chunk, next, off, length);
+        return join.asSlice(0, length);
+    }
+
+    /** Copies {@code length} bytes of the segment from {@code off} on out of two chunks into {@link #join}. */
+    private void copyJoined(Chunk chunk, Chunk next, long off, long length) {
+        if (join.byteSize() < length) {
+            join = MemorySegment.ofArray(new byte[Math.toIntExact(Math.max(length, join.byteSize() * 2))]);
+        }
+        long first = Math.min(length, chunk.start + chunk.valid - off);
+        MemorySegment.copy(chunk.bytes, off - chunk.start, join, 0, first);
+        if (first < length) {
+            MemorySegment.copy(next.bytes, off + first - next.start, join, first, length - first);
+        }
     }
 
     private void drop(Chunk chunk) {
@@ -250,21 +406,23 @@ final class ScanReader implements AutoCloseable {
         if (b == null) {
             assert allocated < chunks : allocated;
             allocated++;
-            b = arena.allocate(CHUNK, DirectReads.ALIGNMENT);
+            b = arena.allocate(CHUNK, BUFFER_ALIGNMENT);
         }
         return b;
     }
 
-    /** Waits for the reads of the current segment and closes its file; the reader is then in no segment. */
+    /** Waits for every read asked for and closes every file: the scan of a shard is over, and the plan with it. */
     void leave() {
         while (!ahead.isEmpty()) {
             drop(ahead.pollFirst());
         }
-        if (fd >= 0) {
-            DirectReads.close(fd);
-            fd = -1;
+        for (int i = firstOpen; i < planned.size(); i++) {
+            closeFile(i);
         }
-        segment = null;
+        planned.clear();
+        requestIndex = 0;
+        next = 0;
+        firstOpen = 0;
     }
 
     @Override

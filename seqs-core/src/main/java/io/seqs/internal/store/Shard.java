@@ -527,6 +527,20 @@ public final class Shard implements HashIndex.RecordKeys {
         return scan.run(copy, deliver, reader);
     }
 
+    /** Bytes of the shard's segment files: the most a whole scan reads. */
+    long logBytes() {
+        lock.lock();
+        try {
+            long bytes = 0;
+            for (int i = 0; i < segments.size(); i++) {
+                bytes += segments.get(i).length;
+            }
+            return bytes;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether the index points at the record at {@code off} in {@code seg}: its key's latest (under the lock). */
     boolean isLatest(Segment seg, long off, int keyLength) {
         return isLatest(Keys.hash(seg.map, RecordDescriptor.keyOffset(off), keyLength), seg.base + off);

@@ -14,6 +14,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -63,12 +64,18 @@ final class ShardScan {
     /** What {@link #fromChunk} returns when the shard was released meanwhile. */
     private static final long RELEASED = -1;
 
+    private final MemorySegment[] groupSources = new MemorySegment[GROUP];
+    /** Where each record of the group starts in its source. */
+    private final long[] groupStarts = new long[GROUP];
+
     private final long[] groupOffsets = new long[GROUP];
     private final long[] groupLengths = new long[GROUP];
     private final long[] groupHashes = new long[GROUP];
     private final boolean[] groupPuts = new boolean[GROUP];
     /** Made of the index slots read ahead, so that those reads are not optimized away. */
     private long touched;
+    /** Log position where a chunk showed the segment the scan is in to end, or -1. */
+    private long segmentEnd = -1;
 
     private Segment prefetchSegment;
     /** Offset in {@link #prefetchSegment} up to which reading ahead has been asked for. */
@@ -116,9 +123,9 @@ final class ShardScan {
     private boolean scanLocked(Shard.RecordCopier copy, Runnable deliver, ScanReader reader) {
         int segmentIndex = 0;
         long position = -1;
-        /* The segment the scan is in, and how many of its bytes are known written. */
-        Segment seg;
-        long written;
+        Segment seg; // the segment the scan is in
+        Segment[] chain = null; // for the reader's plan: the segments at the start, and the tail
+        long tail = 0;
         shardLock.lock();
         try {
             if (shard.scanEnds()) {
@@ -128,19 +135,26 @@ final class ShardScan {
                 return true;
             }
             scanning = true;
+            segmentEnd = -1;
             skip.clear();
             deletedKeys.clear();
             prefetchSegment = null;
             seg = segments.get(0);
-            written = written(seg, 0);
             position = seg.base + SegmentDescriptor.HEADER_LENGTH;
             cursor = position;
+            if (reader != null) {
+                chain = segments.list().toArray(Segment[]::new);
+                tail = log.tail();
+            }
         } finally {
             shardLock.unlock();
         }
+        if (reader != null && !plan(reader, chain, tail)) {
+            return false;
+        }
         for (; ; ) {
             if (reader != null) {
-                long next = fromChunk(reader, seg, written, position, copy, deliver);
+                long next = fromChunk(reader, segmentIndex, seg, position, copy, deliver);
                 if (next == RELEASED) {
                     return false;
                 }
@@ -159,26 +173,27 @@ final class ShardScan {
                 }
                 seg = segments.get(segmentIndex);
                 if (reader != null) {
-                    written = written(seg, segmentIndex);
+                    planMore(reader, segmentIndex, seg);
                 }
                 long off = position - seg.base;
                 if (position >= log.tail()) {
                     return true;
                 }
-                if (off + HEADER_LENGTH > seg.length || RecordDescriptor.isEnd(seg.map, off)) {
+                if (recordsEndAt(seg, off)) {
                     // the rest of this segment was never written: the next one starts the log again
                     segmentIndex++;
+                    segmentEnd = -1;
                     assert segmentIndex < segments.size()
                             : "scan of " + dir + " ran past the last segment below the tail";
                     seg = segments.get(segmentIndex);
                     if (reader != null) {
-                        written = written(seg, segmentIndex);
+                        planMore(reader, segmentIndex, seg);
                     }
                     position = seg.base + SegmentDescriptor.HEADER_LENGTH;
                     cursor = position;
                     continue;
                 }
-                if ((reader == null || !reader.reads(seg)) && needsPrefetch(seg, off)) {
+                if ((reader == null || !reader.reads(segmentIndex)) && needsPrefetch(seg, off)) {
                     readAhead = seg;
                     readAheadFrom = off;
                 }
@@ -206,15 +221,59 @@ final class ShardScan {
     }
 
     /**
-     * Bytes of the segment at {@code index} known written (under the lock): up to the tail in
-     * the last segment; in a sealed one, up to where its records end, which the next segment's
-     * header records (unless a segment between them was reclaimed: then the whole file).
+     * Whether the records of {@code seg} end at {@code off}: a chunk showed it, there is no room
+     * for a header, or the header there is all zero (the rest of the segment was never written).
      */
-    private long written(Segment seg, int index) {
-        if (index == segments.size() - 1) {
-            return Math.clamp(log.tail() - seg.base, 0, seg.length);
+    private boolean recordsEndAt(Segment seg, long off) {
+        return seg.base + off == segmentEnd || off + HEADER_LENGTH > seg.length || RecordDescriptor.isEnd(seg.map, off);
+    }
+
+    /**
+     * Plans the reader's reads of the segments {@code chain} the shard had at the scan's start:
+     * each sealed one up to where its records end, the last up to {@code tail}. Outside the
+     * shard's lock (the headers read may not be in memory) and inside the read gate.
+     *
+     * @return false when the shard was released
+     */
+    private boolean plan(ScanReader reader, Segment[] chain, long tail) {
+        int ticket = gate.enter();
+        try {
+            if (shard.scanEnds()) {
+                return false;
+            }
+            for (int i = 0; i < chain.length; i++) {
+                Segment seg = chain[i];
+                long written = i + 1 < chain.length
+                        ? recordsEnd(seg, chain[i + 1])
+                        : Math.clamp(tail - seg.base, 0, seg.length);
+                reader.plan(i, seg, written);
+            }
+            return true;
+        } finally {
+            gate.exit(ticket);
         }
-        long end = SegmentDescriptor.previousEnd(segments.get(index + 1).map) - seg.base;
+    }
+
+    /**
+     * Tells the reader what more is known written in the segment the scan is in: the last
+     * segment grows up to the tail, and segments added since the scan's start are planned as the
+     * scan reaches them. Under the lock.
+     */
+    private void planMore(ScanReader reader, int index, Segment seg) {
+        boolean last = index == segments.size() - 1;
+        if (last) {
+            reader.plan(index, seg, Math.clamp(log.tail() - seg.base, 0, seg.length));
+        } else if (index >= reader.planned()) {
+            reader.plan(index, seg, recordsEnd(seg, segments.get(index + 1)));
+        }
+    }
+
+    /**
+     * Where the records of the sealed segment {@code seg} end, as an offset in it: the next
+     * segment's header records it (unless a segment between them was reclaimed: then the whole file).
+     */
+    private static long recordsEnd(Segment seg, Segment next) {
+        long end = SegmentDescriptor.previousEnd(next.map) - seg.base;
         return end > SegmentDescriptor.HEADER_LENGTH && end <= seg.length ? end : seg.length;
     }
 
@@ -222,27 +281,29 @@ final class ShardScan {
      * Takes the records from {@code position} on that {@code reader} has read past the page
      * cache, as far as its chunk holding {@code position} goes, first asking it to read ahead.
      *
-     * @param written bytes of {@code seg} known written, as seen under the lock last
      * @return the position after the records taken ({@code position} when the mapping is to
      *     serve the record there), or {@link #RELEASED}
      */
     private long fromChunk(
-            ScanReader reader, Segment seg, long written, long position, Shard.RecordCopier copy, Runnable deliver) {
-        long off = position - seg.base;
-        reader.enter(seg, off);
-        if (reader.wantsMore(written)) {
+            ScanReader reader,
+            int segmentIndex,
+            Segment seg,
+            long position,
+            Shard.RecordCopier copy,
+            Runnable deliver) {
+        if (reader.wantsMore()) {
             int ticket = gate.enter();
             try {
                 if (shard.scanEnds()) {
                     return RELEASED;
                 }
-                reader.request(written);
+                reader.request();
             } finally {
                 gate.exit(ticket);
             }
         }
-        ScanReader.Chunk chunk = reader.at(off);
-        return chunk == null ? position : fromChunk(chunk, seg, position, copy, deliver);
+        ScanReader.Chunk chunk = reader.at(segmentIndex, position - seg.base);
+        return chunk == null ? position : fromChunk(reader, chunk, seg, position, copy, deliver);
     }
 
     /**
@@ -250,33 +311,59 @@ final class ShardScan {
      * their headers are read and their keys hashed without the lock (the chunk is the scan's
      * own copy of log bytes that never change), their index slots are read ahead together, and
      * each is then looked at under the lock as the mapping's records are, and copied after it.
+     * A record cut off at the chunk's end is put together from this chunk and the next, and the
+     * segment's end is seen in the chunk, so that the scan does not fault pages of the mapping
+     * in one at a time while the reads past the page cache keep the device busy.
      */
     private long fromChunk(
-            ScanReader.Chunk chunk, Segment seg, long position, Shard.RecordCopier copy, Runnable deliver) {
-        MemorySegment bytes = chunk.bytes;
+            ScanReader reader,
+            ScanReader.Chunk chunk,
+            Segment seg,
+            long position,
+            Shard.RecordCopier copy,
+            Runnable deliver) {
         long off = position - seg.base;
         for (; ; ) {
             int count = 0;
             long at = off;
-            while (count < GROUP && chunk.holds(at, HEADER_LENGTH)) {
-                long inChunk = at - chunk.start;
-                if (RecordDescriptor.isEnd(bytes, inChunk)) {
-                    break; // the segment's end: the mapping's step moves to the next segment
+            while (count < GROUP) {
+                MemorySegment source = chunk.bytes;
+                long in = at - chunk.start;
+                if (chunk.endsSegmentAt(at)) {
+                    segmentEnd = seg.base + at; // the mapping's step moves to the next segment
+                    break;
                 }
-                int keyLength = RecordDescriptor.keyLength(bytes, inChunk);
-                int stored = RecordDescriptor.storedLength(bytes, inChunk);
-                long length = RecordDescriptor.recordLength(keyLength, stored);
-                if (!chunk.holds(at, length)) {
-                    break; // cut off at the chunk's end: the mapping serves it
+                if (!chunk.holds(at, 1)) {
+                    break;
                 }
+                boolean joined = !chunk.holds(at, HEADER_LENGTH)
+                        || !chunk.holds(
+                                at,
+                                RecordDescriptor.recordLength(
+                                        RecordDescriptor.keyLength(source, in),
+                                        RecordDescriptor.storedLength(source, in)));
+                if (joined) {
+                    source = reader.joined(chunk, at); // cut off at the chunk's end
+                    in = 0;
+                    if (source == null) {
+                        break; // longer than the next chunk, or that one is not read: the mapping serves it
+                    }
+                }
+                int keyLength = RecordDescriptor.keyLength(source, in);
+                int stored = RecordDescriptor.storedLength(source, in);
                 assert keyLength > 0 && stored >= 0
                         : seg.path + " at " + at + ": key " + keyLength + ", value " + stored;
+                groupSources[count] = source;
+                groupStarts[count] = in;
                 groupOffsets[count] = at;
-                groupLengths[count] = length;
-                groupPuts[count] = RecordDescriptor.type(bytes, inChunk) == RecordDescriptor.TYPE_PUT;
-                groupHashes[count] = Keys.hash(bytes, RecordDescriptor.keyOffset(inChunk), keyLength);
-                at += length;
+                groupLengths[count] = RecordDescriptor.recordLength(keyLength, stored);
+                groupPuts[count] = RecordDescriptor.type(source, in) == RecordDescriptor.TYPE_PUT;
+                groupHashes[count] = Keys.hash(source, RecordDescriptor.keyOffset(in), keyLength);
+                at += groupLengths[count];
                 count++;
+                if (joined) {
+                    break; // the rest is in the next chunk
+                }
             }
             if (count == 0) {
                 return seg.base + off;
@@ -298,20 +385,24 @@ final class ShardScan {
                     shardLock.unlock();
                 }
                 if (live) {
-                    long inChunk = groupOffsets[i] - chunk.start;
-                    int keyLength = RecordDescriptor.keyLength(bytes, inChunk);
+                    MemorySegment source = groupSources[i];
+                    long in = groupStarts[i];
                     copyOut(
-                            bytes,
-                            inChunk,
+                            source,
+                            in,
                             seg,
                             groupOffsets[i],
-                            keyLength,
-                            RecordDescriptor.storedLength(bytes, inChunk),
+                            RecordDescriptor.keyLength(source, in),
+                            RecordDescriptor.storedLength(source, in),
                             copy);
                     deliver.run();
                 }
             }
+            Arrays.fill(groupSources, 0, count, null);
             off = at;
+            if (!chunk.holds(off, 1)) {
+                return seg.base + off; // the next chunk, or the mapping, takes it from here
+            }
         }
     }
 

@@ -2,6 +2,7 @@ package io.seqs.internal.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,6 +19,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -110,10 +112,26 @@ class ScanReaderNativeTest {
         long seed = TestSeeds.seed("ScanReaderNativeTest.memory");
         try (Seqs s = open(dir, compression)) {
             Map<String, byte[]> model = fill(s, new SplittableRandom(seed));
-            long before = ScanReader.bytesRead(); // the default: read past the cache only what is not in memory
+            long before = ScanReader.bytesRead(); // the default: a log smaller than memory is not read past it
+            assertVisitsExactly(s, model, seed);
+            assertEquals(0, ScanReader.bytesRead() - before, "seed " + seed + ": a log smaller than memory");
+
+            System.setProperty(ScanReader.PROPERTY, "uncached"); // as if larger: chunks in memory are still not
             assertVisitsExactly(s, model, seed);
             assertEquals(0, ScanReader.bytesRead() - before, "seed " + seed + ": a log just written is in memory");
         }
+    }
+
+    @Test
+    void onlyALogLargerThanMemoryIsReadPastIt() {
+        long memory = DirectReads.availableMemory();
+        assertTrue(memory > 0, "MemAvailable in /proc/meminfo: " + memory);
+        assertFalse(ScanReader.worthIt(memory / 2));
+        assertTrue(ScanReader.worthIt(memory * 2));
+        System.setProperty(ScanReader.PROPERTY, "never");
+        assertFalse(ScanReader.worthIt(memory * 2));
+        System.setProperty(ScanReader.PROPERTY, "always");
+        assertTrue(ScanReader.worthIt(0));
     }
 
     @ParameterizedTest
