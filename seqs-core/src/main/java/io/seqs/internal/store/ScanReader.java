@@ -22,20 +22,23 @@ import java.util.concurrent.atomic.LongAdder;
 /**
  * A scan thread's reads of the log past the page cache. A log larger than memory read through
  * its mappings makes the kernel fill and evict the page cache as fast as the scan reads, which
- * cost the scan most of its CPU (docs/design.md, "Whole-store scans"); here the segment the scan
- * is in is read ahead of it with {@code O_DIRECT}, {@link #CHUNK} bytes per read, by threads
- * of the reader's own into buffers of its own (half of them being read while the scan thread
- * looks at records of the others), so that the disk always has reads to do.
+ * cost the scan most of its CPU (docs/design.md, "Whole-store scans"); here the shard's
+ * segments are read ahead of the scan with {@code O_DIRECT}, in log order and on across segment
+ * boundaries, {@link #CHUNK} bytes per read, by threads of the reader's own into buffers of its
+ * own (half of them being read while the scan thread looks at records of the others), so that
+ * the device always has reads to do. The scan tells the reader what to read ({@link #plan}) and
+ * takes the chunks in order ({@link #at}, {@link #joined}).
  *
- * <p>What is read: only bytes known written when the read is asked for (a sealed segment
- * whole, the segment being written up to the log's tail at that moment), and log bytes below
- * the tail never change, so a chunk holds exactly what the mapping holds. (The kernel writes a
- * range's dirty pages back before it reads the range directly.) A chunk whose pages are mostly
- * in memory already is not read: it is left to the mapping, with the kernel asked to read its
- * missing pages, so a store that fits in memory is exported from memory.
+ * <p>What is read: only bytes known written when the read is asked for (a sealed segment up to
+ * where its records end, the last segment up to the log's tail at that moment), and log bytes
+ * below the tail never change, so a chunk holds exactly what the mapping holds. (The kernel
+ * writes a range's dirty pages back before it reads the range directly.) A chunk whose pages
+ * are mostly in memory already is not read: it is left to the mapping, with the kernel asked to
+ * read its missing pages.
  *
- * <p>Confined to one scan thread, except for the reads themselves; {@link #close()} waits for
- * every read and ends the reading threads, so a scan leaves no thread behind.
+ * <p>Confined to one scan thread, except for the reads themselves; {@link #leave()} waits for
+ * a shard's reads and closes its files, {@link #close()} also ends the reading threads, so a
+ * scan leaves no thread or descriptor behind.
  */
 final class ScanReader implements AutoCloseable {
     /** Bytes per read: large enough for a few reads to keep a fast device's queue full. */
@@ -54,7 +57,7 @@ final class ScanReader implements AutoCloseable {
      * into 4 KiB-aligned buffers measured slower, see docs/design.md).
      */
     static final long BUFFER_ALIGNMENT = 2L << 20;
-    /** Chunks per reading thread: each thread has one read outstanding at a time, so half the chunks are being read. */
+    /** Chunks per reading thread: each has one read outstanding at a time, so half the chunks are being read. */
     static final int CHUNKS_PER_READER = 2;
     /** A chunk with at least this fraction of its pages in memory is read through the mapping. */
     static final double RESIDENT_ENOUGH = 0.5;
