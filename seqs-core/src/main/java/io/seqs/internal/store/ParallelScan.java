@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the caller's thread, which runs the caller's action on every record without any lock of the
  * store. Reading, checking the index, decompressing and copying thus run on up to
  * {@link #MAX_THREADS} cores at once while the action runs on the caller's thread; each shard's
- * records still arrive in log order, interleaved with other shards' records.
+ * records still arrive in log order, interleaved with other shards' records. When the log is
+ * larger than memory, each scan thread reads it past the page cache through a
+ * {@link ScanReader} of its own, closed (its reading threads ended) before the thread ends.
  *
  * <p>Memory is bounded: each scan thread owns {@link #BATCHES_PER_THREAD} off-heap batches of
  * {@link #BATCH_BYTES}, refilled only after the caller's thread has handed one back; a record

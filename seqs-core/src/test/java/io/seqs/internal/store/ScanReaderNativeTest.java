@@ -92,18 +92,28 @@ class ScanReaderNativeTest {
         model.forEach((key, v) -> assertArrayEquals(v, seen.get(key), "seed " + seed + ": " + key));
     }
 
-    @ParameterizedTest
-    @EnumSource(Compression.class)
-    void recordsComeFromTheScansOwnReads(Compression compression) {
-        long seed = TestSeeds.seed("ScanReaderNativeTest.own");
+    /**
+     * Fills a store, exports it with every chunk read past the page cache (each read failing,
+     * when {@code failing}), checks the export against the model, and returns the bytes read so.
+     */
+    private long exportReadingEveryChunk(Compression compression, String test, boolean failing) {
+        long seed = TestSeeds.seed(test); // printed, and named by every assertion on the export
         try (Seqs s = open(dir, compression)) {
             Map<String, byte[]> model = fill(s, new SplittableRandom(seed));
             System.setProperty(ScanReader.PROPERTY, "always");
+            ScanReader.failReads = failing;
             long before = ScanReader.bytesRead();
             assertVisitsExactly(s, model, seed);
-            long read = ScanReader.bytesRead() - before;
-            assertTrue(read > 0, "seed " + seed + ": nothing was read past the page cache");
+            return ScanReader.bytesRead() - before;
         }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Compression.class)
+    void recordsComeFromTheScansOwnReads(Compression compression) {
+        assertTrue(
+                exportReadingEveryChunk(compression, "ScanReaderNativeTest.own", false) > 0,
+                "nothing was read past the page cache");
     }
 
     @ParameterizedTest
@@ -137,14 +147,6 @@ class ScanReaderNativeTest {
     @ParameterizedTest
     @EnumSource(Compression.class)
     void readsThatFailLeaveEveryRecordToTheMappings(Compression compression) {
-        long seed = TestSeeds.seed("ScanReaderNativeTest.failing");
-        try (Seqs s = open(dir, compression)) {
-            Map<String, byte[]> model = fill(s, new SplittableRandom(seed));
-            System.setProperty(ScanReader.PROPERTY, "always");
-            ScanReader.failReads = true;
-            long before = ScanReader.bytesRead();
-            assertVisitsExactly(s, model, seed);
-            assertEquals(0, ScanReader.bytesRead() - before, "seed " + seed);
-        }
+        assertEquals(0, exportReadingEveryChunk(compression, "ScanReaderNativeTest.failing", true));
     }
 }
