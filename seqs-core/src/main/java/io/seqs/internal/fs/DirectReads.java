@@ -15,8 +15,9 @@ import java.nio.file.Path;
  * whether a mapped range is in memory already. Linux only, and only with native access enabled
  * for seqs; elsewhere {@link #available()} is false and callers read through their mappings.
  *
- * <p>The handles are linked when this class is first used (by the first scan), not when a store
- * opens, so that opening a store does not pay for them.
+ * <p>{@code pread} and {@code mincore} are linked when this class is first used (by the first
+ * scan that reads past the page cache), not when a store opens, so that opening a store does not
+ * pay for them; {@code open} and {@code close} are {@link FileUtil}'s.
  */
 public final class DirectReads {
     private DirectReads() {}
@@ -44,15 +45,10 @@ public final class DirectReads {
 
     private static final String WITHOUT = "scans read through their mappings";
 
-    private static final MethodHandle OPEN = O_DIRECT != 0 && FileUtil.NATIVE
-            ? FileUtil.downcall(
-                    "open",
-                    FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
-                    WITHOUT)
-            : null;
-    private static final MethodHandle CLOSE = OPEN != null
-            ? FileUtil.downcall("close", FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT), WITHOUT)
-            : null;
+    /** FileUtil's open(2) and close(2), where direct reads exist. */
+    private static final MethodHandle OPEN = O_DIRECT != 0 ? FileUtil.OPEN : null;
+
+    private static final MethodHandle CLOSE = OPEN != null ? FileUtil.CLOSE : null;
     private static final MethodHandle PREAD = CLOSE != null
             ? FileUtil.downcall(
                     "pread",

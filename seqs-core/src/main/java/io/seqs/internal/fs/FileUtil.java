@@ -135,18 +135,21 @@ public final class FileUtil {
     // leaves the kernel's readahead on its mappings and zeroes index tables when it allocates them.
     static final boolean NATIVE = FileUtil.class.getModule().isNativeAccessEnabled();
     static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
-    private static final MethodHandle OPEN = NATIVE
+    /** open(2), also used by {@link DirectReads}. */
+    static final MethodHandle OPEN = NATIVE
             ? downcall(
                     "open",
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.ADDRESS, ValueLayout.JAVA_INT),
                     "using free-space checks")
             : null;
-    private static final MethodHandle CLOSE = NATIVE
+    /** close(2), also used by {@link DirectReads}. */
+    static final MethodHandle CLOSE = NATIVE
             ? downcall(
                     "close",
                     FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT),
                     "using free-space checks")
             : null;
+
     private static final MethodHandle POSIX_FALLOCATE = OPEN != null && CLOSE != null
             ? downcall(
                     "posix_fallocate",
