@@ -277,7 +277,9 @@ final class ScanReader implements AutoCloseable {
             long length = (chunk.valid + DirectReads.ALIGNMENT - 1) & -DirectReads.ALIGNMENT;
             MemorySegment range = seg.map.asSlice(chunk.start, length);
             int fd = file(requestIndex);
-            if (fd < 0 || (!always && DirectReads.residentFraction(range, residency) >= RESIDENT_ENOUGH)) {
+            if (fd < 0) {
+                chunk.done.release(); // a file not readable so: the scan's own readahead serves the mapping
+            } else if (!always && DirectReads.residentFraction(range, residency) >= RESIDENT_ENOUGH) {
                 for (long at = 0; at < length; at += ADVICE_PIECE) {
                     FileUtil.adviseWillNeed(range.asSlice(at, Math.min(ADVICE_PIECE, length - at)));
                 }
