@@ -557,7 +557,8 @@ public final class Shard implements HashIndex.RecordKeys {
      * misses on nearly every probe, and misses issued together are waited for together. Inside
      * the read gate, as a get.
      *
-     * @return a value made of the slots read (so that the reads are made), or 0 when the shard was released
+     * @return a value made of the slots read, for the caller to keep so that the reads are made
+     *     (none when the shard was released)
      */
     long touchIndex(long[] hashes, int count) {
         int ticket = gate.enter();
@@ -570,7 +571,7 @@ public final class Shard implements HashIndex.RecordKeys {
             for (int i = 0; i < count; i++) {
                 seen ^= t.homeSlot(hashes[i]);
             }
-            return seen | 1;
+            return seen;
         } finally {
             gate.exit(ticket);
         }
