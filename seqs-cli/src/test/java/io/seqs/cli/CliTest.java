@@ -2,9 +2,12 @@ package io.seqs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.seqs.Seqs;
+import io.seqs.cli.format.LogRecord;
+import io.seqs.cli.format.SegmentHeader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -201,6 +204,45 @@ final class CliTest {
         Run salvage = run("salvage", "--json", store.toString(), out.toString());
         assertEquals(before, fingerprint(store));
         assertSalvageIsHonest(out, salvage.text());
+    }
+
+    /**
+     * A key written at the start of a segment and again further into it, in what a cut of the
+     * file took, is in doubt: salvage names it and does not save the older value as if it were the
+     * latest.
+     */
+    @Test
+    void aKeyRewrittenInWhatACutTookIsInDoubtNotSavedOlder() throws IOException {
+        Path dir = tmp.resolve("rewritten");
+        byte[] key = "k".getBytes(StandardCharsets.UTF_8);
+        byte[] filler = new byte[1000];
+        try (Seqs s = Seqs.builder(dir).shards(1).segmentSize(64 << 10).open()) {
+            s.put(key, "older".getBytes(StandardCharsets.UTF_8)); // the first record of the first segment
+            for (int i = 0; i < 200; i++) {
+                s.put(("f" + i).getBytes(StandardCharsets.UTF_8), filler); // on into further segments
+                if (i == 30) {
+                    s.put(key, "newest".getBytes(StandardCharsets.UTF_8)); // still in the first segment
+                }
+            }
+        }
+        Path first;
+        try (Stream<Path> files = Files.list(dir.resolve("epoch-0000000001").resolve("shard-0000"))) {
+            first = files.sorted().findFirst().orElseThrow();
+        }
+        // keeps the older record and half the header of the next: the cut leaves no record to
+        // find unsound there, and what it took held the newest
+        long olderEnd = SegmentHeader.LENGTH
+                + new LogRecord(SegmentHeader.LENGTH, key.length, LogRecord.PUT, 0, "older".length(), 0).length();
+        try (RandomAccessFile f = new RandomAccessFile(first.toFile(), "rw")) {
+            f.setLength(olderEnd + LogRecord.HEADER / 2);
+        }
+        Path out = tmp.resolve("rewritten-salvaged");
+        Run salvage = run("salvage", "--json", dir.toString(), out.toString());
+        assertEquals(ExitCode.NEGATIVE, salvage.code(), salvage.text());
+        assertTrue(salvage.text().contains(Json.string(Json.string("k"))), "k named in doubt: " + salvage.text());
+        try (Seqs s = Seqs.builder(out).readOnly(true).open()) {
+            assertNull(s.get(key), "k saved with a value older than its latest");
+        }
     }
 
     @Test

@@ -190,6 +190,9 @@ public final class ShardScan implements AutoCloseable {
                     "file is " + file.size() + " bytes, its header records " + header.recordedLength()
                             + ": cut on disk",
                     segment.logPosition(end));
+            // what the cut took may have held records: newer versions of keys read before it
+            gaps.add(new Gap(
+                    segment.logPosition(end), segment.logPosition(header.recordedLength()), file.path(), end, false));
         }
         chainEnd = segment.logPosition(end);
         long windows = header != null ? header.windowCount() : Math.max(1, (file.size() + window - 1) / window);
