@@ -118,17 +118,19 @@ public final class LogWriter {
 
     /**
      * Takes over the log recovery left: appends go on after {@code end} in the last segment. The
-     * files may have been created by a session that was killed before it forced their directory:
-     * the first flush forces it, whatever this session creates.
+     * log directory and its files may have been created by a session that was killed before it
+     * forced their directories, even when no segment survived: the first flush forces both, the
+     * log directory's entry too, whatever this session creates.
      */
     void resume(boolean logDirectoryExists, long end) {
         this.logDirectoryExists = logDirectoryExists;
+        directoryDirty = logDirectoryExists;
+        epochDirectoryDirty = logDirectoryExists;
         if (segments.isEmpty()) {
             assert end == 0 : end;
             return;
         }
-        directoryDirty = true;
-        epochDirectoryDirty = true;
+        assert logDirectoryExists : dir + " holds segments";
         active = segments.last();
         activeBuffer = active.map.asByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
         tail = end;
