@@ -129,6 +129,8 @@ public final class FileUtil {
     private static final int MADV_WILLNEED = 3;
     /** madvise(2) advice (Linux 5.14+): fault the range in writable now, as writes would. */
     private static final int MADV_POPULATE_WRITE = 23;
+    /** madvise(2) advice (Linux): back the range with transparent huge pages where the kernel can. */
+    private static final int MADV_HUGEPAGE = 14;
 
     // Native calls only with native access granted by the application: otherwise the restricted
     // linker calls would print a warning or throw, and seqs falls back to a free-space check,
@@ -325,6 +327,18 @@ public final class FileUtil {
      */
     public static boolean populateWrite(MemorySegment range) {
         return LINUX && advise(range, MADV_POPULATE_WRITE, "MADV_POPULATE_WRITE");
+    }
+
+    /**
+     * Asks the kernel to back {@code range} of private anonymous memory (2 MiB-aligned, not yet
+     * touched) with huge pages as its pages are first touched, where transparent huge pages are
+     * enabled for such advice. Memory read into with {@code O_DIRECT} in one physically
+     * contiguous piece per huge page reaches the device as a few large requests rather than many
+     * small ones (docs/design.md, "Whole-store scans"). Without native access, or elsewhere than on
+     * Linux, does nothing and returns false.
+     */
+    public static boolean adviseHugePages(MemorySegment range) {
+        return LINUX && advise(range, MADV_HUGEPAGE, "MADV_HUGEPAGE");
     }
 
     private static boolean advise(MemorySegment mapping, int advice, String name) {

@@ -52,9 +52,12 @@ final class ScanReader implements AutoCloseable {
     /** Chunks a scan thread may have asked for ahead, at least: two read while two are looked at. */
     static final int MIN_CHUNKS = 4;
     /**
-     * Alignment of the buffers read into: a huge page, so that a buffer the kernel backs with
-     * huge pages hands the device few large segments rather than one per 4 KiB page (direct reads
-     * into 4 KiB-aligned buffers measured slower, see docs/design.md).
+     * Alignment of the buffers read into: a huge page, which the kernel is asked to back them
+     * with, so that a read hands the device a few large physically contiguous pieces of memory
+     * rather than one per 4 KiB page. Each request the device takes holds a bounded number of
+     * such pieces, so buffers of scattered 4 KiB pages (such as memory the process used before)
+     * split every read into requests of well under a megabyte, and the device then reads at half
+     * its speed (docs/design.md).
      */
     static final long BUFFER_ALIGNMENT = 2L << 20;
     /** Chunks per reading thread: each has one read outstanding at a time, so half the chunks are being read. */
@@ -78,6 +81,10 @@ final class ScanReader implements AutoCloseable {
 
     /** Bytes read past the page cache by scans in this process. */
     private static final LongAdder BYTES_READ = new LongAdder();
+    /** Regions of read buffers mapped by scans in this process, and of those the ones advised for huge pages. */
+    private static final LongAdder REGIONS = new LongAdder();
+
+    private static final LongAdder REGIONS_ADVISED = new LongAdder();
 
     private static final java.util.concurrent.ThreadFactory THREADS = IoThreads.factory("seqs-scan-read");
 
@@ -142,8 +149,14 @@ final class ScanReader implements AutoCloseable {
 
     private final Arena arena = Arena.ofShared();
     private final ThreadPoolExecutor readers;
-    /** Buffers not in use, allocated on first need. */
+    /** Buffers not in use, carved from {@link #region} on first need. */
     private final ArrayDeque<MemorySegment> buffers = new ArrayDeque<>();
+    /**
+     * Room for {@link #chunks} buffers: fresh anonymous memory mapped at the first read, whose
+     * pages the kernel supplies (as huge pages where it can) only as reads first fill them, and
+     * which is unmapped when the reader closes.
+     */
+    private MemorySegment region;
 
     private int allocated;
     /** Chunks asked for, in log order; the first is the one the scan is in or has yet to reach. */
@@ -209,6 +222,11 @@ final class ScanReader implements AutoCloseable {
     /** Bytes read past the page cache by scans in this process since it started. */
     static long bytesRead() {
         return BYTES_READ.sum();
+    }
+
+    /** Buffer regions mapped by scans in this process since it started, and how many were advised for huge pages. */
+    static long[] regions() {
+        return new long[] {REGIONS.sum(), REGIONS_ADVISED.sum()};
     }
 
     /**
@@ -410,10 +428,26 @@ final class ScanReader implements AutoCloseable {
         MemorySegment b = buffers.pollFirst();
         if (b == null) {
             assert allocated < chunks : allocated;
+            if (region == null) {
+                region = mapRegion(chunks * CHUNK);
+            }
+            b = region.asSlice(allocated * CHUNK, CHUNK);
             allocated++;
-            b = arena.allocate(CHUNK, BUFFER_ALIGNMENT);
         }
+        assert b.address() % BUFFER_ALIGNMENT == 0 && b.byteSize() == CHUNK : b;
         return b;
+    }
+
+    /** {@code bytes} of new memory aligned to {@link #BUFFER_ALIGNMENT}, advised for huge pages; the arena frees it. */
+    private MemorySegment mapRegion(long bytes) {
+        MemorySegment mapped = FileUtil.allocateZeroed(arena, bytes + BUFFER_ALIGNMENT, null);
+        long skip = (BUFFER_ALIGNMENT - mapped.address() % BUFFER_ALIGNMENT) % BUFFER_ALIGNMENT;
+        MemorySegment aligned = mapped.asSlice(skip, bytes);
+        REGIONS.increment();
+        if (FileUtil.adviseHugePages(aligned)) { // advice only: without huge pages the reads still work
+            REGIONS_ADVISED.increment();
+        }
+        return aligned;
     }
 
     /** Waits for every read asked for and closes every file: the scan of a shard is over, and the plan with it. */

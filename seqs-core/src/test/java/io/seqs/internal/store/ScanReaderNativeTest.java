@@ -11,6 +11,7 @@ import io.seqs.Seqs;
 import io.seqs.TestSeeds;
 import io.seqs.internal.fs.DirectReads;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -111,9 +112,15 @@ class ScanReaderNativeTest {
     @ParameterizedTest
     @EnumSource(Compression.class)
     void recordsComeFromTheScansOwnReads(Compression compression) {
+        long[] before = ScanReader.regions();
         assertTrue(
                 exportReadingEveryChunk(compression, "ScanReaderNativeTest.own", false) > 0,
                 "nothing was read past the page cache");
+        long[] after = ScanReader.regions();
+        assertTrue(after[0] > before[0], "the reads went into buffers of their own");
+        if (Files.isDirectory(Path.of("/sys/kernel/mm/transparent_hugepage"))) { // a kernel that has huge pages
+            assertEquals(after[0] - before[0], after[1] - before[1], "every buffer region advised for huge pages");
+        }
     }
 
     @ParameterizedTest
