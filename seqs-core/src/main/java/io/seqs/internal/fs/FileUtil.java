@@ -135,7 +135,7 @@ public final class FileUtil {
     // Native calls only with native access granted by the application: otherwise the restricted
     // linker calls would print a warning or throw, and seqs falls back to a free-space check,
     // leaves the kernel's readahead on its mappings and zeroes index tables when it allocates them.
-    static final boolean NATIVE = FileUtil.class.getModule().isNativeAccessEnabled();
+    private static final boolean NATIVE = FileUtil.class.getModule().isNativeAccessEnabled();
     static final boolean LINUX = System.getProperty("os.name", "").startsWith("Linux");
     /** open(2), also used by {@link DirectReads}. */
     static final MethodHandle OPEN = NATIVE
