@@ -9,6 +9,7 @@ import io.seqs.internal.fs.IoThreads;
 import io.seqs.internal.log.Segment;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -60,6 +61,14 @@ final class ScanReader implements AutoCloseable {
      * its speed (docs/design.md).
      */
     static final long BUFFER_ALIGNMENT = 2L << 20;
+    /** Bytes of a cache line: what {@link Chunk#warm} loads one byte of. */
+    static final int CACHE_LINE = 64;
+    /**
+     * How far ahead of the record it is at the scan has a chunk's lines loaded
+     * ({@link Chunk#warm}): a group of records ({@link ShardScan#GROUP}) of up to 4 KiB each,
+     * well within a core's second-level cache.
+     */
+    static final long WARM_AHEAD = 64L << 10;
     /** Chunks per reading thread: each has one read outstanding at a time, so half the chunks are being read. */
     static final int CHUNKS_PER_READER = 2;
     /** A chunk with at least this fraction of its pages in memory is read through the mapping. */
@@ -108,6 +117,8 @@ final class ScanReader implements AutoCloseable {
         final Semaphore done = new Semaphore(0);
         /** Whether the scan thread has waited for {@link #done} already. */
         private boolean awaited;
+        /** Bytes from {@link #start} whose cache lines {@link #warm} has loaded; a multiple of {@link #CACHE_LINE}. */
+        private long warmedTo;
 
         /** Waits until the read is done, once; on the scan thread. */
         void await() {
@@ -115,6 +126,28 @@ final class ScanReader implements AutoCloseable {
                 done.acquireUninterruptibly();
                 awaited = true;
             }
+        }
+
+        /**
+         * Loads one byte of each cache line of the valid bytes from where the last call stopped
+         * up to the segment offset {@code upTo}, in order, and returns them XORed (for the caller
+         * to keep, so that the loads are made). The device writes a chunk into memory, not into
+         * a cache, and the scan walks it header to header: each header's place is known only once
+         * the one before is read, so each would wait for memory in turn, and the strides between
+         * them (record lengths) are too irregular for the hardware to guess. Loads of consecutive
+         * lines that depend on nothing overlap, and the hardware streams the lines after them,
+         * so the records a scan looks at next are in the core's cache when it reaches them. For
+         * a readable chunk, on the scan thread.
+         */
+        long warm(long upTo) {
+            long to = Math.min(upTo - start, valid);
+            long seen = 0;
+            long in = warmedTo;
+            for (; in < to; in += CACHE_LINE) {
+                seen ^= bytes.get(ValueLayout.JAVA_BYTE, in);
+            }
+            warmedTo = Math.max(warmedTo, in);
+            return seen;
         }
 
         /** Whether the scan takes records from {@link #bytes} (false: from the mapping). */

@@ -72,7 +72,7 @@ final class ShardScan {
     private final long[] groupLengths = new long[GROUP];
     private final long[] groupHashes = new long[GROUP];
     private final boolean[] groupPuts = new boolean[GROUP];
-    /** Made of the index slots read ahead, so that those reads are not optimized away. */
+    /** Made of the index slots and chunk lines read ahead, so that those reads are not optimized away. */
     private long touched;
     /** Log position where a chunk showed the segment the scan is in to end, or -1. */
     private long segmentEnd = -1;
@@ -308,6 +308,7 @@ final class ShardScan {
 
     /**
      * Takes the records of {@code chunk} from {@code position} on, {@link #GROUP} at a time:
+     * the chunk's lines are loaded into the cache ahead of them ({@link ScanReader.Chunk#warm}),
      * their headers are read and their keys hashed without the lock (the chunk is the scan's
      * own copy of log bytes that never change), their index slots are read ahead together, and
      * each is then looked at under the lock as the mapping's records are, and copied after it.
@@ -326,6 +327,7 @@ final class ShardScan {
         for (; ; ) {
             int count = 0;
             long at = off;
+            touched ^= chunk.warm(at + ScanReader.WARM_AHEAD);
             while (count < GROUP) {
                 MemorySegment source = chunk.bytes;
                 long in = at - chunk.start;
