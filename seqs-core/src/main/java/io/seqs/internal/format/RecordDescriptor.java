@@ -210,6 +210,31 @@ public final class RecordDescriptor {
         return null;
     }
 
+    /**
+     * The header's first 8 bytes (CRC, key length, type and flags) as one little-endian long, for
+     * loops that look at many records: one bounds-checked load instead of one per field, taken
+     * apart by {@link #keyLengthOf}, {@link #typeOf} and {@link #compressedOf}. Zero at the end of
+     * a segment's records ({@link #isEnd}).
+     */
+    public static long firstWord(MemorySegment seg, long recordOffset) {
+        return seg.get(LONG, recordOffset + CRC_OFFSET);
+    }
+
+    /** The key length in a header's {@link #firstWord}. */
+    public static int keyLengthOf(long firstWord) {
+        return (int) (firstWord >>> ((KEY_LENGTH_OFFSET - CRC_OFFSET) * Byte.SIZE)) & 0xFFFF;
+    }
+
+    /** The record type in a header's {@link #firstWord}. */
+    public static byte typeOf(long firstWord) {
+        return (byte) (firstWord >>> ((TYPE_OFFSET - CRC_OFFSET) * Byte.SIZE));
+    }
+
+    /** Whether a header's {@link #firstWord} marks the value as stored LZ4-compressed. */
+    public static boolean compressedOf(long firstWord) {
+        return ((byte) (firstWord >>> ((FLAGS_OFFSET - CRC_OFFSET) * Byte.SIZE)) & FLAG_LZ4) != 0;
+    }
+
     /** True when the 8 bytes where a header would start are all zero: the clean end of a segment. */
     public static boolean isEnd(MemorySegment seg, long recordOffset) {
         return seg.get(LONG, recordOffset) == 0L;

@@ -286,8 +286,12 @@ public final class ParallelScan {
                 target = MemorySegment.ofArray(new byte[Math.toIntExact(size)]);
                 at = 0;
             }
-            MemorySegment.copy(keys, keyOffset, target, at, keyLength);
-            MemorySegment.copy(values, valueOffset, target, at + keyLength, length);
+            if (keys == values && valueOffset == keyOffset + keyLength) {
+                MemorySegment.copy(keys, keyOffset, target, at, size); // side by side, as in a record: one copy
+            } else {
+                MemorySegment.copy(keys, keyOffset, target, at, keyLength);
+                MemorySegment.copy(values, valueOffset, target, at + keyLength, length);
+            }
             sources[count] = target;
             keyOffsets[count] = at;
             keyLengths[count] = keyLength;

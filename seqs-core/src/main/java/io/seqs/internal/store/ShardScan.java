@@ -70,6 +70,11 @@ final class ShardScan {
 
     private final long[] groupOffsets = new long[GROUP];
     private final long[] groupLengths = new long[GROUP];
+    private final int[] groupKeyLengths = new int[GROUP];
+    /** Each record's stored value length, as its header gives it. */
+    private final int[] groupStored = new int[GROUP];
+
+    private final boolean[] groupCompressed = new boolean[GROUP];
     private final long[] groupHashes = new long[GROUP];
     private final boolean[] groupPuts = new boolean[GROUP];
     /** Made of the index slots and chunk lines read ahead, so that those reads are not optimized away. */
@@ -204,7 +209,7 @@ final class ShardScan {
                         && !skip.contains(position)
                         && shard.isLatest(seg, off, keyLength);
                 if (live) {
-                    copyOut(seg.map, off, seg, off, keyLength, stored, copy);
+                    copyOut(seg.map, off, seg, off, keyLength, stored, RecordDescriptor.compressed(seg.map, off), copy);
                 }
                 position += length;
                 cursor = position;
@@ -338,28 +343,35 @@ final class ShardScan {
                 if (!chunk.holds(at, 1)) {
                     break;
                 }
-                boolean joined = !chunk.holds(at, HEADER_LENGTH)
-                        || !chunk.holds(
-                                at,
-                                RecordDescriptor.recordLength(
-                                        RecordDescriptor.keyLength(source, in),
-                                        RecordDescriptor.storedLength(source, in)));
+                long word = 0; // the header's first 8 bytes, read once: key length, type and flags
+                int stored = 0;
+                boolean joined = !chunk.holds(at, HEADER_LENGTH);
+                if (!joined) {
+                    word = RecordDescriptor.firstWord(source, in);
+                    stored = RecordDescriptor.storedLength(source, in);
+                    joined =
+                            !chunk.holds(at, RecordDescriptor.recordLength(RecordDescriptor.keyLengthOf(word), stored));
+                }
                 if (joined) {
                     source = reader.joined(chunk, at); // cut off at the chunk's end
                     in = 0;
                     if (source == null) {
                         break; // longer than the next chunk, or that one is not read: the mapping serves it
                     }
+                    word = RecordDescriptor.firstWord(source, in);
+                    stored = RecordDescriptor.storedLength(source, in);
                 }
-                int keyLength = RecordDescriptor.keyLength(source, in);
-                int stored = RecordDescriptor.storedLength(source, in);
+                int keyLength = RecordDescriptor.keyLengthOf(word);
                 assert keyLength > 0 && stored >= 0
                         : seg.path + " at " + at + ": key " + keyLength + ", value " + stored;
                 groupSources[count] = source;
                 groupStarts[count] = in;
                 groupOffsets[count] = at;
+                groupKeyLengths[count] = keyLength;
+                groupStored[count] = stored;
                 groupLengths[count] = RecordDescriptor.recordLength(keyLength, stored);
-                groupPuts[count] = RecordDescriptor.type(source, in) == RecordDescriptor.TYPE_PUT;
+                groupPuts[count] = RecordDescriptor.typeOf(word) == RecordDescriptor.TYPE_PUT;
+                groupCompressed[count] = RecordDescriptor.compressedOf(word);
                 groupHashes[count] = Keys.hash(source, RecordDescriptor.keyOffset(in), keyLength);
                 at += groupLengths[count];
                 count++;
@@ -387,15 +399,14 @@ final class ShardScan {
                     shardLock.unlock();
                 }
                 if (live) {
-                    MemorySegment source = groupSources[i];
-                    long in = groupStarts[i];
                     copyOut(
-                            source,
-                            in,
+                            groupSources[i],
+                            groupStarts[i],
                             seg,
                             groupOffsets[i],
-                            RecordDescriptor.keyLength(source, in),
-                            RecordDescriptor.storedLength(source, in),
+                            groupKeyLengths[i],
+                            groupStored[i],
+                            groupCompressed[i],
                             copy);
                     deliver.run();
                 }
@@ -409,8 +420,9 @@ final class ShardScan {
     }
 
     /**
-     * Hands the record at {@code inBytes} of {@code bytes} (at {@code off} of {@code seg}) to
-     * {@code copy}, its value decompressed.
+     * Hands the record at {@code inBytes} of {@code bytes} (at {@code off} of {@code seg}), whose
+     * header holds {@code keyLength}, {@code stored} and {@code compressed}, to {@code copy}, its
+     * value decompressed.
      */
     private void copyOut(
             MemorySegment bytes,
@@ -419,10 +431,15 @@ final class ShardScan {
             long off,
             int keyLength,
             int stored,
+            boolean compressed,
             Shard.RecordCopier copy) {
+        assert keyLength == RecordDescriptor.keyLength(bytes, inBytes)
+                        && stored == RecordDescriptor.storedLength(bytes, inBytes)
+                        && compressed == RecordDescriptor.compressed(bytes, inBytes)
+                : seg.path + " at " + off;
         long valueOffset = RecordDescriptor.valueOffset(inBytes, keyLength);
         long keyOffset = RecordDescriptor.keyOffset(inBytes);
-        if (RecordDescriptor.compressed(bytes, inBytes)) {
+        if (compressed) {
             MemorySegment value = decompress(bytes, valueOffset, stored, seg, off);
             copy.copy(bytes, keyOffset, keyLength, value, 0, (int) value.byteSize());
         } else {

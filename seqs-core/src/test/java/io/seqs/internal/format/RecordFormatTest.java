@@ -45,6 +45,29 @@ class RecordFormatTest {
     }
 
     @Test
+    void firstWordTakesApartAsTheFieldsRead() {
+        SplittableRandom rnd = new SplittableRandom(TestSeeds.seed("RecordFormatTest.firstWord"));
+        byte[] header = new byte[RecordDescriptor.HEADER_LENGTH];
+        MemorySegment seg = MemorySegment.ofArray(header);
+        int[] keyLengths = {1, 255, 256, 32_767, 32_768, RecordDescriptor.MAX_KEY_LENGTH};
+        for (int i = 0; i < 2_000; i++) {
+            int keyLength = i < keyLengths.length ? keyLengths[i] : rnd.nextInt(1, RecordDescriptor.MAX_KEY_LENGTH + 1);
+            byte type = rnd.nextBoolean() ? RecordDescriptor.TYPE_PUT : RecordDescriptor.TYPE_DELETE;
+            byte flags = type == RecordDescriptor.TYPE_PUT && rnd.nextBoolean() ? RecordDescriptor.FLAG_LZ4 : 0;
+            RecordDescriptor.encodeHeader(
+                    header, keyLength, type, flags, rnd.nextInt(RecordDescriptor.MAX_VALUE_LENGTH + 1), rnd.nextInt());
+            seg.set(RecordDescriptor.INT, RecordDescriptor.CRC_OFFSET, rnd.nextInt()); // high bits set half the time
+            long word = RecordDescriptor.firstWord(seg, 0);
+            assertEquals(RecordDescriptor.keyLength(seg, 0), RecordDescriptor.keyLengthOf(word), "key length");
+            assertEquals(keyLength, RecordDescriptor.keyLengthOf(word), "key length");
+            assertEquals(RecordDescriptor.type(seg, 0), RecordDescriptor.typeOf(word), "type");
+            assertEquals(RecordDescriptor.compressed(seg, 0), RecordDescriptor.compressedOf(word), "compressed");
+        }
+        java.util.Arrays.fill(header, (byte) 0);
+        assertEquals(RecordDescriptor.isEnd(seg, 0), RecordDescriptor.firstWord(seg, 0) == 0);
+    }
+
+    @Test
     void roundTripOfHeaderAndBody() throws Exception {
         byte[] file = segmentWith("alpha".getBytes(), "one".getBytes(), "b".getBytes(), new byte[0]);
         MemorySegment seg = MemorySegment.ofArray(file);
