@@ -70,10 +70,10 @@ final class ShardScan {
 
     private final long[] groupOffsets = new long[GROUP];
     private final long[] groupLengths = new long[GROUP];
+    /** Each record's key length, stored value length and LZ4 flag, read from its header once. */
     private final int[] groupKeyLengths = new int[GROUP];
-    /** Each record's stored value length, as its header gives it. */
-    private final int[] groupStored = new int[GROUP];
 
+    private final int[] groupStored = new int[GROUP];
     private final boolean[] groupCompressed = new boolean[GROUP];
     private final long[] groupHashes = new long[GROUP];
     private final boolean[] groupPuts = new boolean[GROUP];
