@@ -237,6 +237,6 @@ public final class RecordDescriptor {
 
     /** True when the 8 bytes where a header would start are all zero: the clean end of a segment. */
     public static boolean isEnd(MemorySegment seg, long recordOffset) {
-        return seg.get(LONG, recordOffset) == 0L;
+        return firstWord(seg, recordOffset) == 0L;
     }
 }
